@@ -1,0 +1,49 @@
+# nifasm toolkit.  `make` builds bin/nifasm; `make test` runs the suite.
+CC      ?= cc
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-missing-field-initializers
+DEFS    := -D_POSIX_C_SOURCE=200809L
+BUILD   ?= build
+BIN     ?= bin
+PYTHON  ?= python3
+
+CORE_SRC   := src/util.c src/diag.c
+NIFASM_SRC := src/reader.c src/types.c src/check.c src/lower.c src/link.c \
+              src/elf.c src/dump.c src/main.c \
+              src/amd64/encode.c src/amd64/relax.c src/amd64/targ.c
+HEADERS    := $(wildcard src/*.h src/*/*.h)
+
+obj = $(patsubst src/%.c,$(BUILD)/%.o,$(1))
+
+all: $(BIN)/nifasm
+
+$(BIN)/nifasm: $(call obj,$(CORE_SRC) $(NIFASM_SRC))
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(DEFS) -c -o $@ $<
+
+test: all
+	$(PYTHON) tests/run.py --nifasm $(BIN)/nifasm
+
+# The suite again, built with AddressSanitizer and UBSan in separate dirs.
+asan:
+	$(MAKE) BUILD=build/asan BIN=build/asan/bin \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+
+demo: all
+	@for f in examples/*.nif; do \
+	  echo "== $$f"; \
+	  $(BIN)/nifasm $$f -o $(BUILD)/demo.out && ./$(BUILD)/demo.out; \
+	  echo "(exit status $$?)"; \
+	done
+
+clean:
+	rm -rf build bin
+
+.PHONY: all test asan demo clean

@@ -1,0 +1,185 @@
+/* all.h - the toolkit's core: shared by nifasm, cpu8 and rvm.
+ *
+ * Memory: arenas and growable vectors with 32-bit indices, never a malloc per
+ * node.  Names: one interner turns every spelling into a dense 32-bit id.
+ * Failure: user errors go through diag (file:line:col, caret, exit 1);
+ * internal bugs go through die()/ASSERT, which name the source line.
+ */
+#ifndef ALL_H
+#define ALL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int8_t i8;
+typedef int16_t i16;
+typedef int32_t i32;
+typedef int64_t i64;
+
+#define NONE ((u32)-1)
+#define COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* ---- internal bugs ------------------------------------------------------ */
+
+_Noreturn void die_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define die(...) die_at(__FILE__, __LINE__, __VA_ARGS__)
+#define ASSERT(c) ((c) ? (void)0 : die("assertion failed: %s", #c))
+
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+void *xcalloc(size_t n, size_t size);
+
+/* ---- arena: bump allocation, freed all at once -------------------------- */
+
+typedef struct ArenaChunk ArenaChunk;
+typedef struct Arena {
+	char *cur, *end;
+	ArenaChunk *chunks;
+} Arena;
+
+void *arena_alloc(Arena *a, size_t n);
+char *arena_strndup(Arena *a, const char *s, size_t n);
+void arena_free(Arena *a);
+
+/* ---- growable vectors ---------------------------------------------------
+ * A vector is any struct with fields `v` (element pointer), `n` and `cap`
+ * (u32).  VEC(T) declares one inline.
+ */
+#define VEC(T)            \
+	struct {          \
+		T *v;     \
+		u32 n, cap; \
+	}
+void vec_grow_(void **v, u32 *cap, size_t elem, u32 need);
+#define vec_reserve(vec, extra)                                              \
+	((vec)->n + (u32)(extra) > (vec)->cap                                \
+	     ? vec_grow_((void **)&(vec)->v, &(vec)->cap, sizeof(*(vec)->v), \
+			 (vec)->n + (u32)(extra))                            \
+	     : (void)0)
+#define vec_push(vec, x) (vec_reserve((vec), 1), (vec)->v[(vec)->n++] = (x))
+#define vec_last(vec) ((vec)->v[(vec)->n - 1])
+#define vec_free(vec) (free((vec)->v), (vec)->v = NULL, (vec)->n = (vec)->cap = 0)
+typedef VEC(u32) U32Vec;
+
+/* ---- byte buffers: append-only output sections -------------------------- */
+
+typedef struct Buf {
+	u8 *p;
+	size_t n, cap;
+} Buf;
+
+void buf_grow_(Buf *b, size_t need);
+static inline u8 *buf_room(Buf *b, size_t n)
+{
+	if (UNLIKELY(b->n + n > b->cap))
+		buf_grow_(b, b->n + n);
+	return b->p + b->n;
+}
+static inline void buf_put(Buf *b, const void *p, size_t n)
+{
+	memcpy(buf_room(b, n), p, n);
+	b->n += n;
+}
+static inline void buf_byte(Buf *b, u8 x) { *buf_room(b, 1) = x, b->n++; }
+void buf_le(Buf *b, u64 v, int nbytes);
+void buf_zero(Buf *b, size_t n);
+void buf_align(Buf *b, size_t align);
+void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_free(Buf *b);
+
+/* ---- interned names ----------------------------------------------------- */
+
+typedef struct Name {
+	u32 off, len; /* spelling in Interner.chars */
+	u32 hash;
+	u32 next;     /* chain in the hash table */
+} Name;
+
+typedef struct Interner {
+	VEC(Name) names;
+	VEC(char) chars;
+	u32 *table; /* power-of-two buckets of name ids */
+	u32 mask;
+} Interner;
+
+static inline u32 hash_bytes(const char *s, size_t n)
+{
+	u32 h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (u8)s[i]) * 16777619u;
+	return h;
+}
+void intern_init(Interner *in);
+u32 intern_h(Interner *in, const char *s, u32 len, u32 hash);
+static inline u32 intern(Interner *in, const char *s, u32 len)
+{
+	return intern_h(in, s, len, hash_bytes(s, len));
+}
+static inline const char *name_str(const Interner *in, u32 id)
+{
+	return in->chars.v + in->names.v[id].off;
+}
+static inline u32 name_len(const Interner *in, u32 id) { return in->names.v[id].len; }
+void intern_free(Interner *in);
+
+/* ---- files -------------------------------------------------------------- */
+
+/* Reads a whole file; the buffer ends in 8 NUL bytes so scanners may look
+ * ahead without bounds checks.  Returns false (errno set) on failure. */
+bool read_file(const char *path, char **text, u32 *len);
+/* Writes to PATH.tmp.PID, then renames; mode is applied before the rename. */
+bool write_file_atomic(const char *path, const void *data, size_t n, int mode);
+
+/* ---- diagnostics: user errors ------------------------------------------- */
+
+typedef struct SrcFile {
+	const char *path;
+	const char *text;
+	u32 len;
+	u32 *line_starts; /* built on the first diagnostic */
+	u32 nlines;
+} SrcFile;
+
+typedef struct LineCol {
+	u32 line, col; /* both 1-based */
+} LineCol;
+
+LineCol src_linecol(SrcFile *f, u32 pos);
+
+typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagKind;
+
+/* Where a generated file's node came from (NIF line information). */
+typedef struct Origin {
+	const char *file; /* NULL when unknown */
+	u32 filelen;
+	i32 line, col;
+} Origin;
+
+extern int diag_error_count;
+extern int diag_warning_count;
+extern bool diag_werror;
+
+void diag_at(DiagKind k, SrcFile *f, u32 pos, const Origin *org, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void vdiag_at(DiagKind k, SrcFile *f, u32 pos, const Origin *org, const char *fmt,
+	      va_list ap);
+#define error_at(f, pos, ...) diag_at(DIAG_ERROR, f, pos, NULL, __VA_ARGS__)
+#define warning_at(f, pos, ...) diag_at(DIAG_WARNING, f, pos, NULL, __VA_ARGS__)
+#define note_at(f, pos, ...) diag_at(DIAG_NOTE, f, pos, NULL, __VA_ARGS__)
+/* An error that has no position (a missing file, a bad option). */
+void error_plain(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

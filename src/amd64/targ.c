@@ -1,0 +1,93 @@
+/* targ.c - the x86-64 Linux target descriptor. */
+#include "../nifasm.h"
+#include "amd64int.h"
+
+typedef struct RegName {
+	const char *name;
+	u8 family, bytes, hi;
+} RegName;
+
+static const RegName reg_names[] = {
+#define REG(name, fam, bytes, hi) {#name, fam, bytes, hi},
+	AMD64_REGS(REG)
+#undef REG
+};
+
+static const char *amd64_reg_name(u32 family, u32 bytes, bool hi)
+{
+	for (u32 i = 0; i < COUNTOF(reg_names); i++)
+		if (reg_names[i].family == family && reg_names[i].bytes == bytes && reg_names[i].hi == hi)
+			return reg_names[i].name;
+	return "?";
+}
+
+static void add_ins(InsVec *code, u16 op, u32 n, const Opnd *o)
+{
+	Ins ins = {.op = op, .nopnd = (u8)n};
+	memcpy(ins.o, o, n * sizeof *o);
+	MatchFail why;
+	u32 f = amd64_match(op, ins.o, n, &why);
+	if (f == NONE)
+		die("start stub: no form for %u", op);
+	ins.form = (u16)f;
+	vec_push(code, ins);
+}
+
+static Opnd reg64(u8 family) { return (Opnd){.kind = OK_REG, .size = 8, .reg = family}; }
+static Opnd reg32(u8 family) { return (Opnd){.kind = OK_REG, .size = 4, .reg = family}; }
+static Opnd imm(i64 v) { return (Opnd){.kind = OK_IMM, .imm = v}; }
+
+/* The start stub when the program has no top-level instructions:
+ *     call main.0
+ *     mov  rdi, <result>    (xor edi, edi without a result; nothing if in rdi)
+ *     mov  eax, 60          (exit)
+ *     syscall
+ */
+static u32 amd64_start_stub(Program *p, u32 main_global, int result_family)
+{
+	InsVec code = {0};
+	add_ins(&code, TAG_call, 1, &(Opnd){.kind = OK_GLOBAL, .sym = main_global});
+	if (result_family < 0)
+		add_ins(&code, TAG_xor, 2, (Opnd[]){reg32(RDI), reg32(RDI)});
+	else if (result_family != RDI)
+		add_ins(&code, TAG_mov, 2, (Opnd[]){reg64(RDI), reg64((u8)result_family)});
+	add_ins(&code, TAG_mov, 2, (Opnd[]){reg32(RAX), imm(60)});
+	add_ins(&code, TAG_syscall, 0, NULL);
+	u32 chunk = amd64_encode(p, &code, p->entry, 0);
+	vec_free(&code);
+	return chunk;
+}
+
+const Target T_amd64 = {
+	.name = "x86-64 Linux",
+	.elf_machine = 62, /* EM_X86_64 */
+	.base_addr = 0x400000,
+	.page = 0x1000,
+	.encode = amd64_encode,
+	.reg_name = amd64_reg_name,
+	.start_stub = amd64_start_stub,
+	.release = amd64_encoder_free,
+};
+
+void tags_intern(Interner *in)
+{
+	static const char *const names[] = {
+#define KW(x) #x,
+		NIFASM_KEYWORDS(KW)
+#undef KW
+#define REG(name, fam, bytes, hi) #name,
+		AMD64_REGS(REG)
+#undef REG
+#define COND(name, code) #name,
+		AMD64_CONDS(COND)
+#undef COND
+#define OP(name, ...) #name,
+#define ALT(...)
+		AMD64_OPS
+#undef OP
+#undef ALT
+	};
+	for (u32 i = 0; i < COUNTOF(names); i++)
+		if (intern(in, names[i], (u32)strlen(names[i])) != i)
+			die("tag %s is listed twice", names[i]);
+}

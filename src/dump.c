@@ -1,0 +1,244 @@
+/* dump.c - readable text for the state after each stage (-d) and the
+ * listing.  Trees and MIR are printed as NIF, so a dump can be fed back to
+ * nifasm to reproduce a failure.
+ */
+#include "nifasm.h"
+#include "amd64/amd64int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* ---- trees ---------------------------------------------------------------- */
+
+static void dump_escaped(Buf *b, const u8 *s, size_t n, char quote)
+{
+	buf_byte(b, (u8)quote);
+	for (size_t i = 0; i < n; i++) {
+		u8 c = s[i];
+		if (c < 32 || c >= 127 || c == '\\' || c == (u8)quote)
+			buf_printf(b, "\\%02X", c);
+		else
+			buf_byte(b, c);
+	}
+	buf_byte(b, (u8)quote);
+}
+
+static void dump_number(Buf *b, const Tree *t, u32 n)
+{
+	const Node *x = &t->nodes.v[n];
+	if (x->kind == N_FLOAT)
+		buf_printf(b, "%+.17g", node_float(t, n));
+	else if (x->kind == N_UINT)
+		buf_printf(b, "+%lluu", (unsigned long long)node_int(t, n));
+	else
+		buf_printf(b, "%+lld", (long long)node_int(t, n));
+}
+
+static void dump_info(Buf *b, const Tree *t, const Interner *in, u32 n)
+{
+	for (u32 i = 0; i < t->infos.n; i++) {
+		const LineInfo *li = &t->infos.v[i];
+		if (li->node != n)
+			continue;
+		buf_printf(b, "@%d,%d", li->col, li->line);
+		if (li->file != NONE)
+			buf_printf(b, ",%s", name_str(in, li->file));
+	}
+}
+
+static u32 dump_node(const Tree *t, const Interner *in, const char *src, u32 n, Buf *b)
+{
+	const Node *x = &t->nodes.v[n];
+	switch (x->kind) {
+	case N_EMPTY: buf_byte(b, '.'); break;
+	case N_SYMDEF: buf_byte(b, ':'); /* fall through */
+	case N_IDENT:
+	case N_SYM: buf_put(b, name_str(in, x->val), name_len(in, x->val)); break;
+	case N_INT:
+	case N_UINT:
+	case N_FLOAT: dump_number(b, t, n); break;
+	case N_CHAR: dump_escaped(b, (const u8 *)&(u8){(u8)x->val}, 1, '\''); break;
+	case N_STR: {
+		Buf s = {0};
+		node_string(t, src, n, &s);
+		dump_escaped(b, s.p, s.n, '"');
+		buf_free(&s);
+		break;
+	}
+	case N_TREE:
+		buf_byte(b, '(');
+		buf_put(b, name_str(in, x->val), name_len(in, x->val));
+		if (x->flags & NF_INFO)
+			dump_info(b, t, in, n);
+		for (u32 k = n + 1; k < node_end(t, n);) {
+			buf_byte(b, ' ');
+			k = dump_node(t, in, src, k, b);
+		}
+		buf_byte(b, ')');
+		return node_end(t, n);
+	}
+	if (x->flags & NF_INFO)
+		dump_info(b, t, in, n);
+	return n + 1;
+}
+
+void dump_tree(const Tree *t, const Interner *in, const char *src, u32 root, Buf *out)
+{
+	dump_node(t, in, src, root, out);
+	buf_byte(out, '\n');
+}
+
+/* ---- MIR ------------------------------------------------------------------------ */
+
+static const char *op_name(const Program *p, u32 op)
+{
+	static const char *const pseudo[] = {[P_LABEL - TAG__COUNT] = "lab"};
+	return op >= TAG__COUNT ? pseudo[op - TAG__COUNT] : name_str(&p->names, op);
+}
+
+static void dump_reg(Buf *b, u32 family, u32 size, bool hi)
+{
+	buf_printf(b, "(%s)", T_amd64.reg_name(family, size, hi));
+}
+
+static void dump_mem(const Program *p, Buf *b, const Opnd *o, bool cast)
+{
+	if (cast)
+		buf_printf(b, "(cast (u +%u) ", o->size * 8);
+	buf_printf(b, "(mem ");
+	if (o->base == RIPREG)
+		buf_printf(b, "%s", name_str(&p->names, p->globals.v[o->sym].name));
+	else if (o->base == NOREG)
+		buf_printf(b, ".");
+	else
+		dump_reg(b, o->base, 8, false);
+	if (o->index != NOREG) {
+		buf_byte(b, ' ');
+		dump_reg(b, o->index, 8, false);
+		buf_printf(b, " +%u", o->scale);
+	}
+	if (o->imm)
+		buf_printf(b, " %+lld", (long long)o->imm);
+	buf_byte(b, ')');
+	if (cast)
+		buf_byte(b, ')');
+}
+
+static void dump_opnd(const Program *p, Buf *b, const Opnd *o, bool cast)
+{
+	switch (o->kind) {
+	case OK_REG: dump_reg(b, o->reg, o->size, o->hi); break;
+	case OK_IMM:
+		if (o->flags & OF_SSIZE)
+			buf_printf(b, "(ssize)");
+		else
+			buf_printf(b, "%+lld", (long long)o->imm);
+		break;
+	case OK_MEM: dump_mem(p, b, o, cast); break;
+	case OK_LABEL: buf_printf(b, "L.%u", o->sym); break;
+	case OK_GLOBAL: buf_printf(b, "%s", name_str(&p->names, p->globals.v[o->sym].name)); break;
+	}
+}
+
+void dump_ins(const Program *p, const Ins *ins, Buf *b)
+{
+	if (ins->op == P_LABEL) {
+		buf_printf(b, "(lab :L.%u)", ins->o[0].sym);
+		return;
+	}
+	bool has_reg = false;
+	for (u32 i = 0; i < ins->nopnd; i++)
+		has_reg |= ins->o[i].kind == OK_REG;
+	if (ins->flags & IF_LOCK)
+		buf_printf(b, "(lock ");
+	buf_printf(b, "(%s", op_name(p, ins->op));
+	for (u32 i = 0; i < ins->nopnd; i++) {
+		buf_byte(b, ' ');
+		dump_opnd(p, b, &ins->o[i], !has_reg);
+	}
+	buf_byte(b, ')');
+	if (ins->flags & IF_LOCK)
+		buf_byte(b, ')');
+}
+
+void dump_mir(const Program *p, const char *title, const InsVec *code)
+{
+	Buf b = {0};
+	buf_printf(&b, "# %s #\n(stmts\n", title);
+	for (u32 i = 0; i < code->n; i++) {
+		buf_printf(&b, "  ");
+		dump_ins(p, &code->v[i], &b);
+		buf_byte(&b, '\n');
+	}
+	buf_printf(&b, ")\n");
+	fwrite(b.p, 1, b.n, stderr);
+	buf_free(&b);
+}
+
+/* ---- listing ------------------------------------------------------------------------ */
+
+static const Program *sort_prog;
+
+static u64 entry_addr(const ListEntry *e)
+{
+	return sort_prog->chunks.v[e->chunk].addr + e->off;
+}
+
+static int by_addr(const void *a, const void *b)
+{
+	u64 x = entry_addr(a), y = entry_addr(b);
+	return x < y ? -1 : x > y;
+}
+
+static void list_source(Buf *out, Program *p, const ListEntry *e)
+{
+	SrcFile *f = &p->files.v[e->file];
+	LineCol lc = src_linecol(f, e->pos);
+	const char *s = f->text + e->pos, *end = s;
+	while (*end && *end != '\n' && *end != '\r')
+		end++;
+	const char *base = strrchr(f->path, '/');
+	buf_printf(out, "%s:%u  %.*s", base ? base + 1 : f->path, lc.line, (int)(end - s), s);
+}
+
+void dump_listing(Program *p, const Target *t, Buf *out)
+{
+	(void)t;
+	sort_prog = p;
+	qsort(p->list.v, p->list.n, sizeof *p->list.v, by_addr);
+	for (u32 i = 0; i < p->list.n; i++) {
+		const ListEntry *e = &p->list.v[i];
+		if (!p->globals.v[p->chunks.v[e->chunk].global].reachable)
+			continue;
+		u64 addr = entry_addr(e);
+		const u8 *code = p->img.text.p + (addr - p->img.text_addr);
+		for (u32 at = 0; at < e->len || at == 0; at += 8) {
+			buf_printf(out, "%08llx  ", (unsigned long long)(addr + at));
+			for (u32 k = 0; k < 8; k++) {
+				if (at + k < e->len)
+					buf_printf(out, "%02x ", code[at + k]);
+				else
+					buf_printf(out, "   ");
+			}
+			if (at == 0)
+				list_source(out, p, e);
+			buf_byte(out, '\n');
+		}
+	}
+}
+
+void dump_link(Program *p, Buf *out)
+{
+	const Image *img = &p->img;
+	buf_printf(out, "# after linking #\n");
+	buf_printf(out, "text    %#llx %zu bytes\n", (unsigned long long)img->text_addr, img->text.n);
+	buf_printf(out, "rodata  %#llx %zu bytes\n", (unsigned long long)img->rodata_addr, img->rodata.n);
+	buf_printf(out, "data    %#llx %zu bytes\n", (unsigned long long)img->data_addr, img->data.n);
+	buf_printf(out, "bss     %#llx %u bytes\n", (unsigned long long)img->bss_addr, img->bss_size);
+	buf_printf(out, "entry   %#llx\n", (unsigned long long)img->entry);
+	for (u32 g = 0; g < p->globals.n; g++) {
+		const Global *gl = &p->globals.v[g];
+		if (gl->reachable)
+			buf_printf(out, "%#llx  %s\n", (unsigned long long)gl->addr, name_str(&p->names, gl->name));
+	}
+}

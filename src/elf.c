@@ -1,0 +1,242 @@
+/* elf.c - writes the linked image as a static, non-PIE ELF64 executable.
+ *
+ * File layout:  ELF header, program headers, .text, .rodata, .data,
+ * .symtab, .strtab, .shstrtab, section headers.  Segments: text R+X,
+ * rodata R, data+bss RW, and PT_GNU_STACK (RW) so the stack is never
+ * executable.  Nothing in the file depends on time or environment, so the
+ * same input always gives the same bytes.
+ */
+#include "nifasm.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+enum {
+	PT_LOAD = 1, PT_GNU_STACK = 0x6474e551,
+	PF_X = 1, PF_W = 2, PF_R = 4,
+	SHT_PROGBITS = 1, SHT_SYMTAB = 2, SHT_STRTAB = 3, SHT_NOBITS = 8,
+	SHF_WRITE = 1, SHF_ALLOC = 2, SHF_EXECINSTR = 4,
+	STB_LOCAL = 0, STB_GLOBAL = 1, STT_OBJECT = 1, STT_FUNC = 2,
+};
+
+typedef struct Section {
+	const char *name;
+	u32 type;
+	u64 flags, addr, off, size;
+	u32 link, info;
+	u64 align, entsize;
+} Section;
+
+typedef struct ElfOut {
+	Buf file;
+	Buf strtab, shstrtab, symtab;
+	Section sec[8];
+	u32 nsec;
+	u32 sec_text, sec_rodata, sec_data, sec_bss;
+} ElfOut;
+
+static void put_phdr(Buf *b, u32 type, u32 flags, u64 off, u64 addr, u64 filesz, u64 memsz, u64 align)
+{
+	buf_le(b, type, 4);
+	buf_le(b, flags, 4);
+	buf_le(b, off, 8);
+	buf_le(b, addr, 8);
+	buf_le(b, addr, 8);
+	buf_le(b, filesz, 8);
+	buf_le(b, memsz, 8);
+	buf_le(b, align, 8);
+}
+
+static void put_ehdr(Buf *b, const Program *p, const Target *t, u64 shoff, u32 shnum)
+{
+	static const u8 ident[16] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
+	buf_put(b, ident, 16);
+	buf_le(b, 2, 2); /* ET_EXEC */
+	buf_le(b, t->elf_machine, 2);
+	buf_le(b, 1, 4);
+	buf_le(b, p->img.entry, 8);
+	buf_le(b, 64, 8); /* e_phoff */
+	buf_le(b, shoff, 8);
+	buf_le(b, 0, 4);
+	buf_le(b, 64, 2);
+	buf_le(b, 56, 2);
+	buf_le(b, p->img.nphdr, 2);
+	buf_le(b, 64, 2);
+	buf_le(b, shnum, 2);
+	buf_le(b, shnum - 1, 2); /* .shstrtab is last */
+}
+
+static void put_phdrs(Buf *b, const Image *img, u64 page)
+{
+	put_phdr(b, PT_LOAD, PF_R | PF_X, img->text_off, img->text_addr, img->text.n, img->text.n, page);
+	if (img->rodata.n)
+		put_phdr(b, PT_LOAD, PF_R, img->rodata_off, img->rodata_addr, img->rodata.n,
+			 img->rodata.n, page);
+	if (img->data.n || img->bss_size) {
+		u64 memsz = img->bss_addr + img->bss_size - img->data_addr;
+		put_phdr(b, PT_LOAD, PF_R | PF_W, img->data_off, img->data_addr, img->data.n, memsz, page);
+	}
+	put_phdr(b, PT_GNU_STACK, PF_R | PF_W, 0, 0, 0, 0, 16);
+}
+
+static u32 add_section(ElfOut *e, Section s)
+{
+	e->sec[e->nsec] = s;
+	return e->nsec++;
+}
+
+static void put_at(Buf *b, u64 off, const Buf *content)
+{
+	buf_zero(b, off - b->n);
+	buf_put(b, content->p, content->n);
+}
+
+static u32 str_add(Buf *b, const char *s, u32 len)
+{
+	u32 off = (u32)b->n;
+	buf_put(b, s, len);
+	buf_byte(b, 0);
+	return off;
+}
+
+static u32 global_section(const ElfOut *e, const Global *gl)
+{
+	switch (gl->kind) {
+	case G_PROC:
+	case G_ENTRY: return e->sec_text;
+	case G_RODATA: return e->sec_rodata;
+	default: return gl->chunk == NONE ? e->sec_bss : e->sec_data;
+	}
+}
+
+/* A symbol with a module suffix (foo.0.m) or the entry is global. */
+static bool is_global_symbol(const Program *p, const Global *gl)
+{
+	if (gl->kind == G_ENTRY)
+		return true;
+	const char *s = name_str(&p->names, gl->name), *dot = strchr(s, '.');
+	return dot && strchr(dot + 1, '.');
+}
+
+static void put_symbols(ElfOut *e, const Program *p, bool global_pass)
+{
+	for (u32 g = 0; g < p->globals.n; g++) {
+		const Global *gl = &p->globals.v[g];
+		if (!gl->reachable || gl->kind == G_TYPE || is_global_symbol(p, gl) != global_pass)
+			continue;
+		bool code = gl->kind == G_PROC || gl->kind == G_ENTRY;
+		u32 size = code ? p->chunks.v[gl->chunk].size : gl->size;
+		u32 name = str_add(&e->strtab, name_str(&p->names, gl->name), name_len(&p->names, gl->name));
+		buf_le(&e->symtab, name, 4);
+		buf_byte(&e->symtab, (u8)((global_pass ? STB_GLOBAL : STB_LOCAL) << 4 |
+					  (code ? STT_FUNC : STT_OBJECT)));
+		buf_byte(&e->symtab, 0);
+		buf_le(&e->symtab, global_section(e, gl), 2);
+		buf_le(&e->symtab, gl->addr, 8);
+		buf_le(&e->symtab, size, 8);
+	}
+}
+
+static u32 build_symtab(ElfOut *e, const Program *p)
+{
+	buf_byte(&e->strtab, 0);
+	buf_zero(&e->symtab, 24); /* the null symbol */
+	put_symbols(e, p, false);
+	u32 first_global = (u32)(e->symtab.n / 24);
+	put_symbols(e, p, true);
+	return first_global;
+}
+
+static void add_alloc_sections(ElfOut *e, const Image *img)
+{
+	add_section(e, (Section){0});
+	e->sec_text = add_section(e, (Section){".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR,
+					      img->text_addr, img->text_off, img->text.n, 0, 0, 16, 0});
+	if (img->rodata.n)
+		e->sec_rodata = add_section(e, (Section){".rodata", SHT_PROGBITS, SHF_ALLOC,
+							 img->rodata_addr, img->rodata_off,
+							 img->rodata.n, 0, 0, 1, 0});
+	if (img->data.n)
+		e->sec_data = add_section(e, (Section){".data", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
+						       img->data_addr, img->data_off, img->data.n,
+						       0, 0, 1, 0});
+	if (img->bss_size)
+		e->sec_bss = add_section(e, (Section){".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE,
+						      img->bss_addr, img->data_off + img->data.n,
+						      img->bss_size, 0, 0, 1, 0});
+}
+
+static void put_shdr(Buf *b, const Section *s, u32 name)
+{
+	buf_le(b, s->name ? name : 0, 4);
+	buf_le(b, s->type, 4);
+	buf_le(b, s->flags, 8);
+	buf_le(b, s->addr, 8);
+	buf_le(b, s->off, 8);
+	buf_le(b, s->size, 8);
+	buf_le(b, s->link, 4);
+	buf_le(b, s->info, 4);
+	buf_le(b, s->align, 8);
+	buf_le(b, s->entsize, 8);
+}
+
+static void put_tables(ElfOut *e, const Program *p)
+{
+	u32 first_global = build_symtab(e, p);
+	Buf *f = &e->file;
+	buf_align(f, 8);
+	add_section(e, (Section){".symtab", SHT_SYMTAB, 0, 0, f->n, e->symtab.n, e->nsec + 1,
+				 first_global, 8, 24});
+	buf_put(f, e->symtab.p, e->symtab.n);
+	add_section(e, (Section){".strtab", SHT_STRTAB, 0, 0, f->n, e->strtab.n, 0, 0, 1, 0});
+	buf_put(f, e->strtab.p, e->strtab.n);
+	Section shstr = {".shstrtab", SHT_STRTAB, 0, 0, 0, 0, 0, 0, 1, 0};
+	u32 shstr_idx = add_section(e, shstr);
+	u32 names[8];
+	buf_byte(&e->shstrtab, 0);
+	for (u32 i = 0; i < e->nsec; i++)
+		names[i] = e->sec[i].name ? str_add(&e->shstrtab, e->sec[i].name,
+						    (u32)strlen(e->sec[i].name)) : 0;
+	e->sec[shstr_idx].off = f->n;
+	e->sec[shstr_idx].size = e->shstrtab.n;
+	buf_put(f, e->shstrtab.p, e->shstrtab.n);
+	buf_align(f, 8);
+	for (u32 i = 0; i < e->nsec; i++)
+		put_shdr(f, &e->sec[i], names[i]);
+}
+
+static void free_elf(ElfOut *e)
+{
+	buf_free(&e->file);
+	buf_free(&e->strtab);
+	buf_free(&e->shstrtab);
+	buf_free(&e->symtab);
+}
+
+bool write_elf(Program *p, const Target *t, const char *path)
+{
+	ElfOut e = {0};
+	const Image *img = &p->img;
+	add_alloc_sections(&e, img);
+	Buf *f = &e.file;
+	buf_zero(f, 64); /* the ELF header, written last */
+	put_phdrs(f, img, t->page);
+	put_at(f, img->text_off, &img->text);
+	if (img->rodata.n)
+		put_at(f, img->rodata_off, &img->rodata);
+	if (img->data.n)
+		put_at(f, img->data_off, &img->data);
+	else
+		buf_zero(f, img->data_off > f->n ? img->data_off - f->n : 0);
+	put_tables(&e, p);
+	u64 shoff = f->n - (u64)e.nsec * 64;
+	Buf hdr = {0};
+	put_ehdr(&hdr, p, t, shoff, e.nsec);
+	memcpy(f->p, hdr.p, 64);
+	buf_free(&hdr);
+	bool ok = write_file_atomic(path, f->p, f->n, 0755);
+	if (!ok)
+		error_plain("nifasm", "cannot write %s: %s", path, strerror(errno));
+	free_elf(&e);
+	return ok;
+}

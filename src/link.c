@@ -1,0 +1,156 @@
+/* link.c - from code chunks and data to a laid-out image.
+ *
+ * 1. Reachability: starting from the entry, follow every fixup; procs and
+ *    data the entry cannot reach are left out.
+ * 2. Layout: text (entry first, then procs in definition order, 16-byte
+ *    aligned, padded with int3), rodata, data, bss.  Each segment starts on
+ *    a fresh page in memory while the file stays compact: a segment's
+ *    address is congruent to its file offset modulo the page size.
+ * 3. Fixups: every 32-bit PC-relative reference is patched.
+ */
+#include "nifasm.h"
+
+#include <stdio.h>
+
+enum { HDR_SIZE = 64, PHDR_SIZE = 56, CODE_ALIGN = 16 };
+
+static u64 align_up(u64 v, u64 a) { return (v + a - 1) / a * a; }
+
+static void mark(Program *p, U32Vec *work, u32 g)
+{
+	Global *gl = &p->globals.v[g];
+	if (gl->reachable)
+		return;
+	gl->reachable = true;
+	if (gl->kind == G_PROC || gl->kind == G_ENTRY)
+		vec_push(work, g);
+}
+
+static void mark_reachable(Program *p)
+{
+	U32Vec work = {0};
+	mark(p, &work, p->entry);
+	while (work.n) {
+		u32 g = work.v[--work.n];
+		const Chunk *c = &p->chunks.v[p->globals.v[g].chunk];
+		for (u32 i = 0; i < c->nfix; i++)
+			mark(p, &work, p->fixups.v[c->fix_first + i].global);
+	}
+	vec_free(&work);
+}
+
+/* Copies the reachable chunks into the text section, entry first. */
+static void layout_text(Program *p)
+{
+	Image *img = &p->img;
+	for (u32 pass = 0; pass < 2; pass++) {
+		for (u32 i = 0; i < p->chunks.n; i++) {
+			Chunk *c = &p->chunks.v[i];
+			const Global *gl = &p->globals.v[c->global];
+			if (!gl->reachable || (pass == 0) != (gl->kind == G_ENTRY))
+				continue;
+			while (img->text.n % CODE_ALIGN)
+				buf_byte(&img->text, 0xCC);
+			c->addr = img->text.n; /* section offset for now */
+			buf_put(&img->text, p->text.p + c->code_off, c->size);
+		}
+	}
+}
+
+/* Copies reachable data of one kind into its section; returns its alignment. */
+static u32 layout_data(Program *p, GlobalKind kind, bool bss, Buf *pool, Buf *out, u32 *size)
+{
+	u32 align = 1, n = 0;
+	for (u32 g = 0; g < p->globals.n; g++) {
+		Global *gl = &p->globals.v[g];
+		bool in_bss = gl->kind == G_GVAR && gl->chunk == NONE;
+		if (!gl->reachable || gl->kind != kind || in_bss != bss)
+			continue;
+		n = (u32)align_up(n, gl->align);
+		align = MAX(align, gl->align);
+		if (out) {
+			buf_zero(out, n - out->n);
+			buf_put(out, pool->p + gl->chunk, gl->size);
+		}
+		gl->addr = n;
+		n += gl->size;
+	}
+	*size = n;
+	return align;
+}
+
+static void assign_addresses(Program *p, const Target *t, u32 aligns[3])
+{
+	Image *img = &p->img;
+	img->nphdr = 2 + (img->rodata.n > 0) + (img->data.n > 0 || img->bss_size > 0);
+	u64 off = align_up(HDR_SIZE + (u64)PHDR_SIZE * img->nphdr, CODE_ALIGN);
+	img->text_off = off;
+	img->text_addr = t->base_addr + off;
+	u64 vend = img->text_addr + img->text.n;
+	off += img->text.n;
+	off = align_up(off, aligns[0]);
+	img->rodata_off = off;
+	img->rodata_addr = align_up(vend, t->page) + off % t->page;
+	if (img->rodata.n)
+		vend = img->rodata_addr + img->rodata.n, off += img->rodata.n;
+	off = align_up(off, MAX(aligns[1], aligns[2]));
+	img->data_off = off;
+	img->data_addr = align_up(vend, t->page) + off % t->page;
+	img->bss_addr = align_up(img->data_addr + img->data.n, aligns[2]);
+}
+
+static void relocate_globals(Program *p)
+{
+	Image *img = &p->img;
+	for (u32 g = 0; g < p->globals.n; g++) {
+		Global *gl = &p->globals.v[g];
+		if (!gl->reachable)
+			continue;
+		if (gl->kind == G_PROC || gl->kind == G_ENTRY)
+			gl->addr = img->text_addr + p->chunks.v[gl->chunk].addr;
+		else if (gl->kind == G_RODATA)
+			gl->addr += img->rodata_addr;
+		else if (gl->kind == G_GVAR)
+			gl->addr += gl->chunk == NONE ? img->bss_addr : img->data_addr;
+	}
+	for (u32 i = 0; i < p->chunks.n; i++)
+		if (p->globals.v[p->chunks.v[i].global].reachable)
+			p->chunks.v[i].addr += img->text_addr;
+}
+
+static bool apply_fixups(Program *p)
+{
+	for (u32 i = 0; i < p->chunks.n; i++) {
+		const Chunk *c = &p->chunks.v[i];
+		if (!p->globals.v[c->global].reachable)
+			continue;
+		for (u32 k = 0; k < c->nfix; k++) {
+			const Fixup *fx = &p->fixups.v[c->fix_first + k];
+			u64 at = c->addr + fx->off;
+			i64 v = (i64)(p->globals.v[fx->global].addr + (u64)(i64)fx->addend - at);
+			if (v != (i32)v)
+				die("fixup out of range at %#llx", (unsigned long long)at);
+			u8 *dst = p->img.text.p + (at - p->img.text_addr);
+			for (int b = 0; b < 4; b++)
+				dst[b] = (u8)((u32)v >> (8 * b));
+		}
+	}
+	return true;
+}
+
+bool link_program(Program *p, const Target *t)
+{
+	if (p->entry == NONE)
+		die("link_program without an entry");
+	Image *img = &p->img;
+	mark_reachable(p);
+	layout_text(p);
+	u32 aligns[3], size;
+	aligns[0] = layout_data(p, G_RODATA, false, &p->rodata, &img->rodata, &size);
+	aligns[1] = layout_data(p, G_GVAR, false, &p->data, &img->data, &size);
+	aligns[2] = layout_data(p, G_GVAR, true, NULL, NULL, &img->bss_size);
+	assign_addresses(p, t, aligns);
+	relocate_globals(p);
+	img->entry = p->globals.v[p->entry].addr;
+	return apply_fixups(p);
+}

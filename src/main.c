@@ -1,0 +1,193 @@
+/* main.c - the nifasm driver: options, the two passes, link, write. */
+#include "nifasm.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define NIFASM_VERSION "0.1.0"
+
+static const char usage[] =
+    "usage: nifasm [options] FILE.nif... -o OUT\n"
+    "\n"
+    "Assembles NIF modules into a static x86-64 Linux executable.\n"
+    "\n"
+    "options:\n"
+    "  -o OUT        write the executable to OUT\n"
+    "  --check       check only; write nothing\n"
+    "  --list        print a listing (address, bytes, source line) on stdout\n"
+    "  -d STAGES     dump the state after stages on stderr; STAGES is a set of\n"
+    "                letters: t tree (reader), c check, l lowering, k link\n"
+    "  --help        show this help\n"
+    "  --version     show the version\n";
+
+typedef struct Options {
+	const char *out;
+	bool check_only;
+	bool listing;
+	u32 dump;
+	VEC(const char *) files;
+} Options;
+
+static bool parse_dump(const char *s, u32 *dump)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case 't': *dump |= DUMP_TREE; break;
+		case 'c': *dump |= DUMP_CHECK; break;
+		case 'l': *dump |= DUMP_LOWER; break;
+		case 'k': *dump |= DUMP_LINK; break;
+		default: return false;
+		}
+	}
+	return true;
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_options(int argc, char **argv, Options *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			return 0;
+		} else if (!strcmp(a, "--version")) {
+			printf("nifasm %s (%s)\n", NIFASM_VERSION, T_amd64.name);
+			return 0;
+		} else if (!strcmp(a, "-o") && i + 1 < argc) {
+			o->out = argv[++i];
+		} else if (!strcmp(a, "--check")) {
+			o->check_only = true;
+		} else if (!strcmp(a, "--list")) {
+			o->listing = true;
+		} else if (!strcmp(a, "-d") && i + 1 < argc) {
+			if (!parse_dump(argv[++i], &o->dump)) {
+				error_plain("nifasm", "unknown dump stage in '%s' (use t, c, l, k)", argv[i]);
+				return 1;
+			}
+		} else if (a[0] == '-' && a[1]) {
+			error_plain("nifasm", "unknown option '%s' (see --help)", a);
+			return 1;
+		} else {
+			vec_push(&o->files, a);
+		}
+	}
+	if (!o->files.n) {
+		error_plain("nifasm", "no input files (see --help)");
+		return 1;
+	}
+	if (!o->out && !o->check_only && !o->listing) {
+		error_plain("nifasm", "no output file: give -o OUT, or --check");
+		return 1;
+	}
+	return -1;
+}
+
+static bool load_files(Program *p, const Options *o)
+{
+	for (u32 i = 0; i < o->files.n; i++) {
+		SrcFile f = {.path = o->files.v[i]};
+		char *text;
+		if (!read_file(f.path, &text, &f.len)) {
+			error_plain("nifasm", "cannot read %s: %s", f.path, strerror(errno));
+			return false;
+		}
+		f.text = text;
+		vec_push(&p->files, f);
+	}
+	return true;
+}
+
+static void program_init(Program *p, const Options *o)
+{
+	memset(p, 0, sizeof *p);
+	intern_init(&p->names);
+	tags_intern(&p->names);
+	types_init(&p->types);
+	p->entry = NONE;
+	p->listing = o->listing;
+	p->dump = o->dump;
+}
+
+static void program_free(Program *p)
+{
+	for (u32 i = 0; i < p->files.n; i++) {
+		free((char *)p->files.v[i].text);
+		free(p->files.v[i].line_starts);
+	}
+	vec_free(&p->files);
+	intern_free(&p->names);
+	types_free(&p->types);
+	vec_free(&p->globals);
+	vec_free(&p->global_of_name);
+	vec_free(&p->chunks);
+	vec_free(&p->fixups);
+	vec_free(&p->list);
+	buf_free(&p->text);
+	buf_free(&p->rodata);
+	buf_free(&p->data);
+	buf_free(&p->img.text);
+	buf_free(&p->img.rodata);
+	buf_free(&p->img.data);
+}
+
+/* Without top-level instructions, main.0 is the entry, through a stub. */
+static bool make_entry(Program *p, const Target *t)
+{
+	if (p->entry != NONE)
+		return true;
+	u32 main_name = intern(&p->names, "main.0", 6);
+	u32 g = global_lookup(p, main_name);
+	if (g == NONE || p->globals.v[g].kind != G_PROC) {
+		error_plain("nifasm", "%s has no entry: no top-level instructions and no proc main.0",
+			    p->files.v[0].path);
+		return false;
+	}
+	p->entry = global_get(p, intern(&p->names, "_start", 6), 0, 0);
+	p->globals.v[p->entry].kind = G_ENTRY;
+	p->globals.v[p->entry].defined = true;
+	p->globals.v[p->entry].chunk = t->start_stub(p, g, proc_result_family(p, g));
+	return true;
+}
+
+static bool assemble(Program *p, const Options *o, const Target *t)
+{
+	for (u32 i = 0; i < p->files.n; i++)
+		check_declarations(p, i, t);
+	if (diag_error_count)
+		return false;
+	for (u32 i = 0; i < p->files.n; i++)
+		check_code(p, i, t, i == 0);
+	if (diag_error_count || !make_entry(p, t) || !link_program(p, t))
+		return false;
+	Buf b = {0};
+	if (o->dump & DUMP_LINK) {
+		dump_link(p, &b);
+		fwrite(b.p, 1, b.n, stderr);
+		b.n = 0;
+	}
+	if (o->listing) {
+		dump_listing(p, t, &b);
+		fwrite(b.p, 1, b.n, stdout);
+	}
+	buf_free(&b);
+	if (o->check_only || !o->out)
+		return true;
+	return write_elf(p, t, o->out);
+}
+
+int main(int argc, char **argv)
+{
+	Options o = {0};
+	int status = parse_options(argc, argv, &o);
+	if (status < 0) {
+		Program p;
+		program_init(&p, &o);
+		bool ok = load_files(&p, &o) && assemble(&p, &o, &T_amd64);
+		status = ok && !diag_error_count ? 0 : 1;
+		program_free(&p);
+		T_amd64.release();
+	}
+	vec_free(&o.files);
+	return status;
+}

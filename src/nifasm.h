@@ -1,0 +1,335 @@
+/* nifasm.h - shared types of the nifasm pipeline.
+ *
+ *   reader.c  NIF bytes -> Tree (compact preorder node array)
+ *   check.c   Tree -> MIR with structured pseudo-ops; types, bindings,
+ *             calls, clobbers, control flow (types.c: type table, layout)
+ *   lower.c   structured MIR -> flat MIR with labels and jumps
+ *   amd64/    MIR -> x86-64 bytes, jump relaxation
+ *   link.c    layout, fixups, dead-proc elimination; elf.c writes the file
+ *   main.c    driver; dump.c prints the state after each stage (-d)
+ */
+#ifndef NIFASM_H
+#define NIFASM_H
+
+#include "all.h"
+#include "amd64/amd64.h"
+
+/* ---- tags ------------------------------------------------------------------
+ * Every NIF tag nifasm knows is interned first, in this order, so that a
+ * tag's name id is its Tag value.  Keywords, then registers, conditions
+ * and mnemonics from the target lists.
+ */
+#define NIFASM_KEYWORDS(_)                                                      \
+	_(stmts) _(proc) _(params) _(param) _(result) _(clobber) _(body)        \
+	_(type) _(object) _(union) _(fld) _(packed) _(array) _(ptr) _(aptr)     \
+	_(bool) _(i) _(u) _(f) _(var) _(kill) _(s) _(ssize) _(ite) _(loop)      \
+	_(cfvar) _(jtrue) _(lab) _(mem) _(dot) _(at) _(cast) _(rodata) _(gvar)  \
+	_(tvar) _(lock) _(pragmas)
+
+typedef enum Tag {
+#define KW(x) TAG_##x,
+	NIFASM_KEYWORDS(KW)
+#undef KW
+#define REG(name, fam, bytes, hi) TAG_##name,
+	AMD64_REGS(REG)
+#undef REG
+#define COND(name, code) TAG_c_##name,
+	AMD64_CONDS(COND)
+#undef COND
+#define OP(name, ...) TAG_##name,
+#define ALT(...)
+	AMD64_OPS
+#undef OP
+#undef ALT
+	TAG__COUNT,
+	TAG_UNKNOWN = 0xffff
+} Tag;
+
+#define TAG_FIRST_REG TAG_rax
+#define TAG_FIRST_COND TAG_c_zf
+#define TAG_FIRST_OP TAG_mov
+#define IS_REG_TAG(t) ((t) >= TAG_FIRST_REG && (t) < TAG_FIRST_COND)
+#define IS_COND_TAG(t) ((t) >= TAG_FIRST_COND && (t) < TAG_FIRST_OP)
+#define IS_OP_TAG(t) ((t) >= TAG_FIRST_OP && (t) < TAG__COUNT)
+
+/* Seeds an interner with every tag name; afterwards name id == Tag. */
+void tags_intern(Interner *in);
+
+/* ---- NIF tree ----------------------------------------------------------------
+ * A node is 16 bytes; a tree is its nodes in preorder, each compound node
+ * followed by its children.  `span` counts the nodes of a subtree, so the
+ * next sibling of node n is n + span.
+ */
+typedef enum NodeKind {
+	N_EMPTY, N_IDENT, N_SYM, N_SYMDEF, N_INT, N_UINT, N_FLOAT, N_CHAR, N_STR, N_TREE
+} NodeKind;
+
+enum {
+	NF_BIG = 1,  /* N_INT/N_UINT/N_FLOAT: val indexes Tree.nums */
+	NF_ESC = 2,  /* N_STR: contains escapes */
+	NF_INFO = 4, /* carries NIF line information (see Tree.infos) */
+};
+
+typedef struct Node {
+	u8 kind;
+	u8 flags;
+	u16 tag;  /* N_TREE: Tag or TAG_UNKNOWN */
+	u32 span; /* nodes in this subtree, itself included */
+	u32 pos;  /* byte offset of the node's first character */
+	u32 val;  /* see node_* accessors */
+} Node;
+
+/* NIF line information of a node, made absolute while reading. */
+typedef struct LineInfo {
+	u32 node;
+	u32 file; /* name id of the file name, or NONE */
+	i32 line, col;
+} LineInfo;
+
+typedef struct Tree {
+	VEC(Node) nodes;
+	VEC(u64) nums;       /* big integers and floats (bit patterns) */
+	VEC(LineInfo) infos; /* in node order */
+} Tree;
+
+void tree_clear(Tree *t);
+void tree_free(Tree *t);
+i64 node_int(const Tree *t, u32 n);   /* N_INT, N_UINT (as bits), N_CHAR */
+double node_float(const Tree *t, u32 n);
+static inline u32 node_next(const Tree *t, u32 n) { return n + t->nodes.v[n].span; }
+static inline u32 node_end(const Tree *t, u32 n) { return n + t->nodes.v[n].span; }
+u32 node_nkids(const Tree *t, u32 n);
+u32 node_kid(const Tree *t, u32 n, u32 k); /* NONE when absent */
+/* Decodes a string literal's bytes (escapes resolved) into out. */
+void node_string(const Tree *t, const char *src, u32 n, Buf *out);
+Origin node_origin(const Tree *t, const Interner *in, u32 n);
+
+/* ---- reader ------------------------------------------------------------------ */
+
+typedef struct InfoFrame {
+	u32 file;
+	i32 line, col;
+} InfoFrame;
+
+typedef struct Reader {
+	SrcFile *file;
+	const char *cur;
+	Interner *names;
+	Tree *tree;
+	u32 module; /* name id of the module, for "foo.0." symbols */
+	bool failed;
+	VEC(InfoFrame) info; /* line information of the open nodes */
+	VEC(u32) open;       /* open compound nodes (node indices) */
+} Reader;
+
+void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module);
+void reader_free(Reader *r);
+/* Appends the next complete node to the tree; NONE at the end of the
+ * enclosing list or after a syntax error (reported; r->failed is set). */
+u32 read_node(Reader *r);
+/* Streaming: opens the next compound node, appending only its head.  The
+ * children are read with read_node until it returns NONE, then read_close.
+ * Returns the head's node index or NONE. */
+u32 read_open(Reader *r);
+bool read_close(Reader *r);
+/* Skips the next node without building it; false at the list's end. */
+bool read_skip(Reader *r);
+/* True when only whitespace, comments and directives remain. */
+bool read_at_eof(Reader *r);
+
+/* ---- types ---------------------------------------------------------------------- */
+
+typedef enum TypeKind {
+	TY_RAW,   /* a raw register or untyped memory of `size` bytes */
+	TY_BOOL, TY_INT, TY_UINT, TY_FLOAT,
+	TY_PTR, TY_APTR, TY_ARRAY, TY_OBJECT, TY_UNION, TY_PROC,
+} TypeKind;
+
+typedef struct Field {
+	u32 name, type;
+	u32 offset;
+	u32 pos;
+} Field;
+
+typedef struct Type {
+	u8 kind;
+	u8 packed;
+	u32 size, align;
+	u32 elem;          /* PTR, APTR, ARRAY: element type; PROC: first param list entry */
+	u64 count;         /* ARRAY: element count */
+	u32 first, nfields; /* OBJECT/UNION: range in Types.fields */
+	u32 name;          /* named types: name id, else NONE */
+} Type;
+
+typedef struct Types {
+	VEC(Type) v;
+	VEC(Field) fields;
+	u32 *slots; /* structural hash-consing (open addressing) */
+	u32 mask;
+} Types;
+
+/* Predefined type ids. */
+enum { T_RAW1, T_RAW2, T_RAW4, T_RAW8, T_RAW16, T_BOOL, T__PREDEF };
+
+void types_init(Types *ts);
+void types_free(Types *ts);
+u32 type_raw(u32 bytes);
+u32 type_scalar(Types *ts, TypeKind k, u32 bits);
+u32 type_ptr(Types *ts, TypeKind k, u32 elem);
+u32 type_array(Types *ts, u32 elem, u64 count);
+const char *type_str(const Types *ts, const Interner *in, u32 ty, Buf *b);
+
+/* ---- MIR: machine instructions with resolved operands -------------------------- */
+
+typedef enum OpndKind { OK_NONE, OK_REG, OK_IMM, OK_MEM, OK_LABEL, OK_GLOBAL } OpndKind;
+
+typedef struct Opnd {
+	u8 kind;
+	u8 size;  /* bytes; 0 when the instruction decides */
+	u8 reg;   /* OK_REG: family */
+	u8 hi;    /* OK_REG: ah/bh/ch/dh */
+	u8 base;  /* OK_MEM: base family, NOREG or RIPREG */
+	u8 index; /* OK_MEM: index family or NOREG */
+	u8 scale; /* OK_MEM: 1, 2, 4, 8 */
+	u8 flags;
+	u32 sym;  /* OK_MEM/RIPREG and OK_GLOBAL: global; OK_LABEL: label */
+	i64 imm;  /* OK_IMM: value; OK_MEM: displacement */
+} Opnd;
+
+enum { OF_SSIZE = 1 }; /* OK_IMM: the frame size, filled in when known */
+
+/* Pseudo-ops live above the mnemonics. */
+enum {
+	P_LABEL = TAG__COUNT, /* o[0] = label */
+	P__COUNT
+};
+
+enum { IF_LOCK = 1 };
+
+typedef struct Ins {
+	u16 op;   /* Tag of the mnemonic, or P_* */
+	u16 form; /* encoding form chosen by the checker */
+	u8 nopnd;
+	u8 flags;
+	u32 pos;  /* source byte offset */
+	Opnd o[3];
+} Ins;
+
+typedef VEC(Ins) InsVec;
+
+/* ---- program: globals, code, data, fixups --------------------------------------- */
+
+typedef enum GlobalKind { G_NONE, G_PROC, G_RODATA, G_GVAR, G_TVAR, G_TYPE, G_ENTRY } GlobalKind;
+
+typedef struct Global {
+	u8 kind;
+	bool defined;
+	bool reachable;
+	u32 name;
+	u32 file, pos; /* where it is defined (or first used) */
+	u32 type;      /* data: TypeId; type decls: TypeId; procs: signature */
+	u32 chunk;     /* procs: code chunk; data: offset in its section */
+	u32 size;
+	u32 align;
+	u8 result0;    /* procs: register family of the first result, or NOREG */
+	u64 addr;      /* set by the linker */
+} Global;
+
+typedef enum FixKind { FIX_REL32 } FixKind;
+
+/* A 32-bit PC-relative reference from a code chunk to a global:
+ *   value = addr(global) + addend - (chunk address + off) */
+typedef struct Fixup {
+	u32 off;
+	u32 global;
+	i32 addend;
+	u8 kind;
+} Fixup;
+
+typedef struct Chunk {
+	u32 global;         /* owning proc, or the entry */
+	u32 file;
+	u32 code_off, size; /* in Program.text */
+	u32 fix_first, nfix;
+	u64 addr;
+} Chunk;
+
+/* One listing line: an instruction's bytes and where it came from. */
+typedef struct ListEntry {
+	u32 chunk, off, len;
+	u32 file, pos;
+	u16 op;
+} ListEntry;
+
+/* The linked program: final section contents, addresses and file offsets. */
+typedef struct Image {
+	Buf text, rodata, data;
+	u64 text_addr, rodata_addr, data_addr, bss_addr;
+	u64 text_off, rodata_off, data_off;
+	u32 bss_size;
+	u64 entry;
+	u32 nphdr;
+} Image;
+
+typedef struct Program {
+	Interner names;
+	Types types;
+	VEC(SrcFile) files;
+	VEC(Global) globals;
+	VEC(u32) global_of_name; /* name id -> global index or NONE */
+	VEC(Chunk) chunks;
+	VEC(Fixup) fixups;
+	Buf text, rodata, data;
+	u32 bss_size, bss_align, data_align, rodata_align;
+	u32 entry; /* global of the entry code or NONE */
+	Image img;
+	bool listing;
+	VEC(ListEntry) list;
+	u32 dump; /* DUMP_* */
+} Program;
+
+enum { DUMP_TREE = 1, DUMP_CHECK = 2, DUMP_LOWER = 4, DUMP_CODE = 8, DUMP_LINK = 16 };
+
+u32 global_lookup(Program *p, u32 name);
+u32 global_get(Program *p, u32 name, u32 file, u32 pos);
+
+/* ---- target ----------------------------------------------------------------------
+ * The machine nifasm assembles for; filled with designated initializers in
+ * the target's folder (amd64/targ.c).
+ */
+typedef struct Target {
+	const char *name;
+	u16 elf_machine;
+	u64 base_addr;
+	u32 page;
+	/* Encodes one proc's lowered MIR into p->text as a new chunk. */
+	u32 (*encode)(Program *p, InsVec *code, u32 global, u32 file);
+	/* Name of a register family at a width, for dumps and messages. */
+	const char *(*reg_name)(u32 family, u32 bytes, bool hi);
+	/* Emits the entry stub that calls `main` and exits with its result. */
+	u32 (*start_stub)(Program *p, u32 main_global, int result_family);
+	/* Frees the target's scratch memory. */
+	void (*release)(void);
+} Target;
+
+extern const Target T_amd64;
+
+/* ---- stages -------------------------------------------------------------------------- */
+
+/* The register family of a proc's first result, or -1. */
+int proc_result_family(const Program *p, u32 global);
+/* Pass 1 over a file: registers its types, data and proc signatures. */
+bool check_declarations(Program *p, u32 file, const Target *t);
+/* Pass 2: checks, lowers and encodes its procs and top-level code. */
+bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file);
+void lower(InsVec *in, InsVec *out);
+bool link_program(Program *p, const Target *t);
+bool write_elf(Program *p, const Target *t, const char *path);
+
+void dump_tree(const Tree *t, const Interner *in, const char *src, u32 root, Buf *out);
+void dump_ins(const Program *p, const Ins *ins, Buf *out);
+void dump_mir(const Program *p, const char *title, const InsVec *code);
+void dump_listing(Program *p, const Target *t, Buf *out);
+void dump_link(Program *p, Buf *out);
+
+#endif

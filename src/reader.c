@@ -1,0 +1,721 @@
+/* reader.c - NIF text to a compact preorder tree.
+ *
+ * Grammar (NIF 2024, as decisions.md fixes it):
+ *   node      ::= prefix* (atom | '(' tag node* ')')
+ *   prefix    ::= lineinfo | comment
+ *   lineinfo  ::= diff (',' diff (',' filename)?)?      diff ::= digits | '~' digits
+ *   comment   ::= '#' any-but-'#' '#'
+ *   atom      ::= '.' | ident | symbol | ':' symbol | number | char | string
+ *   number    ::= ('+'|'-') digits ('.' digits)? ('E' ('+'|'-')? digits)? suffix?
+ *   directive ::= '(' '.' ... ')'   skipped at the top level
+ * The text is read in place: a node records its byte offset, names are
+ * interned, and only big numbers and floats go to a side table.
+ */
+#include "nifasm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* ---- character classes --------------------------------------------------- */
+
+enum {
+	CC_BAD, CC_WS, CC_OPEN, CC_CLOSE, CC_STR, CC_CHAR, CC_HASH, CC_SIGN,
+	CC_DIGIT, CC_TILDE, CC_COMMA, CC_DOT, CC_COLON, CC_IDENT, CC_BACKSLASH, CC_NUL
+};
+
+static u8 cclass[256];
+static u8 identchar[256]; /* may continue an identifier (letters, digits, _, >=128) */
+static u8 hexval[256];    /* 0-15, or 0xff */
+
+static void init_classes(void)
+{
+	if (cclass['('])
+		return;
+	for (int c = 0; c < 256; c++) {
+		bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 128;
+		cclass[c] = alpha ? CC_IDENT : (c >= '0' && c <= '9') ? CC_DIGIT : CC_BAD;
+		identchar[c] = alpha || (c >= '0' && c <= '9');
+		hexval[c] = c >= '0' && c <= '9'   ? (u8)(c - '0')
+			    : c >= 'A' && c <= 'F' ? (u8)(c - 'A' + 10)
+			    : c >= 'a' && c <= 'f' ? (u8)(c - 'a' + 10)
+						   : 0xff;
+	}
+	cclass[' '] = cclass['\t'] = cclass['\n'] = cclass['\r'] = CC_WS;
+	cclass['('] = CC_OPEN, cclass[')'] = CC_CLOSE;
+	cclass['"'] = CC_STR, cclass['\''] = CC_CHAR, cclass['#'] = CC_HASH;
+	cclass['+'] = cclass['-'] = CC_SIGN;
+	cclass['~'] = CC_TILDE, cclass[','] = CC_COMMA;
+	cclass['.'] = CC_DOT, cclass[':'] = CC_COLON, cclass['\\'] = CC_BACKSLASH;
+	cclass[0] = CC_NUL;
+}
+
+/* ---- tree helpers -------------------------------------------------------- */
+
+void tree_clear(Tree *t) { t->nodes.n = t->nums.n = t->infos.n = 0; }
+
+void tree_free(Tree *t)
+{
+	vec_free(&t->nodes);
+	vec_free(&t->nums);
+	vec_free(&t->infos);
+}
+
+i64 node_int(const Tree *t, u32 n)
+{
+	const Node *nd = &t->nodes.v[n];
+	if (nd->flags & NF_BIG)
+		return (i64)t->nums.v[nd->val];
+	return nd->kind == N_INT ? (i64)(i32)nd->val : (i64)nd->val;
+}
+
+double node_float(const Tree *t, u32 n)
+{
+	double d;
+	memcpy(&d, &t->nums.v[t->nodes.v[n].val], sizeof d);
+	return d;
+}
+
+u32 node_nkids(const Tree *t, u32 n)
+{
+	u32 k = 0;
+	for (u32 c = n + 1; c < node_end(t, n); c = node_next(t, c))
+		k++;
+	return k;
+}
+
+u32 node_kid(const Tree *t, u32 n, u32 k)
+{
+	for (u32 c = n + 1; c < node_end(t, n); c = node_next(t, c))
+		if (k-- == 0)
+			return c;
+	return NONE;
+}
+
+void node_string(const Tree *t, const char *src, u32 n, Buf *out)
+{
+	const Node *nd = &t->nodes.v[n];
+	const char *p = src + nd->pos + 1, *end = src + nd->pos + nd->val - 1;
+	while (end[0] != '"') /* a string suffix follows the closing quote */
+		end--;
+	while (p < end) {
+		if (*p == '\\') {
+			buf_byte(out, (u8)(hexval[(u8)p[1]] << 4 | hexval[(u8)p[2]]));
+			p += 3;
+		} else {
+			buf_byte(out, (u8)*p++);
+		}
+	}
+}
+
+Origin node_origin(const Tree *t, const Interner *in, u32 n)
+{
+	Origin o = {0};
+	/* the innermost node at or above n that carries line information */
+	for (u32 i = t->infos.n; i-- > 0;) {
+		const LineInfo *li = &t->infos.v[i];
+		if (li->node <= n && n < node_end(t, li->node)) {
+			if (li->file == NONE)
+				continue;
+			o.file = name_str(in, li->file);
+			o.filelen = name_len(in, li->file);
+			o.line = li->line, o.col = li->col;
+			return o;
+		}
+	}
+	return o;
+}
+
+/* ---- errors -------------------------------------------------------------- */
+
+static u32 fail(Reader *r, const char *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static u32 fail(Reader *r, const char *at, const char *fmt, ...)
+{
+	if (!r->failed) {
+		va_list ap;
+		va_start(ap, fmt);
+		vdiag_at(DIAG_ERROR, r->file, (u32)(at - r->file->text), NULL, fmt, ap);
+		va_end(ap);
+	}
+	r->failed = true;
+	return NONE;
+}
+
+/* ---- setup --------------------------------------------------------------- */
+
+void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module)
+{
+	init_classes();
+	memset(r, 0, sizeof *r);
+	r->file = f;
+	r->cur = f->text;
+	r->names = in;
+	r->tree = t;
+	r->module = module;
+	InfoFrame root = {NONE, 0, 0};
+	vec_push(&r->info, root);
+}
+
+void reader_free(Reader *r)
+{
+	vec_free(&r->info);
+	vec_free(&r->open);
+}
+
+static inline u32 new_node(Reader *r, u8 kind, const char *at)
+{
+	Tree *t = r->tree;
+	vec_reserve(&t->nodes, 1);
+	u32 n = t->nodes.n++;
+	t->nodes.v[n] = (Node){kind, 0, 0, 1, (u32)(at - r->file->text), 0};
+	return n;
+}
+
+/* ---- line information ----------------------------------------------------- */
+
+typedef struct Pending {
+	bool set;
+	bool has_line, has_file;
+	i32 col, line;
+	u32 file;
+} Pending;
+
+static const char *read_diff(Reader *r, const char *p, i32 *out)
+{
+	bool neg = *p == '~';
+	p += neg;
+	if (neg && cclass[(u8)*p] != CC_DIGIT)
+		return fail(r, p, "expected digits after '~' in line information"), NULL;
+	i64 v = 0;
+	while (cclass[(u8)*p] == CC_DIGIT) {
+		v = v * 10 + (*p++ - '0');
+		if (v > INT32_MAX)
+			return fail(r, p, "line information number too large"), NULL;
+	}
+	*out = (i32)(neg ? -v : v);
+	return p;
+}
+
+static const char *read_lineinfo(Reader *r, const char *p, Pending *pi)
+{
+	*pi = (Pending){.set = true};
+	if (!(p = read_diff(r, p, &pi->col)))
+		return NULL;
+	if (*p != ',')
+		return p;
+	pi->has_line = true;
+	if (!(p = read_diff(r, p + 1, &pi->line)))
+		return NULL;
+	if (*p != ',')
+		return p;
+	const char *start = ++p;
+	while (*p && cclass[(u8)*p] != CC_WS && cclass[(u8)*p] != CC_OPEN &&
+	       cclass[(u8)*p] != CC_CLOSE)
+		p++;
+	if (p == start)
+		return fail(r, p, "expected a file name in line information"), NULL;
+	pi->has_file = true;
+	pi->file = intern(r->names, start, (u32)(p - start));
+	return p;
+}
+
+/* Resolves pending line information against the enclosing node's. */
+static InfoFrame resolve_info(Reader *r, const Pending *pi)
+{
+	InfoFrame f = vec_last(&r->info);
+	if (pi->has_file)
+		return (InfoFrame){pi->file, pi->line, pi->col};
+	f.col += pi->col;
+	f.line += pi->line;
+	return f;
+}
+
+static void attach_info(Reader *r, u32 n, const InfoFrame *f)
+{
+	r->tree->nodes.v[n].flags |= NF_INFO;
+	LineInfo li = {n, f->file, f->line, f->col};
+	vec_push(&r->tree->infos, li);
+}
+
+/* ---- skipping whitespace, comments and prefixes ---------------------------- */
+
+static const char *skip_comment(Reader *r, const char *p)
+{
+	const char *start = p++;
+	while (*p != '#') {
+		if (*p == 0 && p >= r->file->text + r->file->len)
+			return fail(r, start, "unterminated comment"), NULL;
+		p++;
+	}
+	return p + 1;
+}
+
+/* Skips whitespace and comments, collecting line information into *pi. */
+static const char *skip_space(Reader *r, const char *p, Pending *pi)
+{
+	for (;;) {
+		switch (cclass[(u8)*p]) {
+		case CC_WS:
+			p++;
+			break;
+		case CC_HASH:
+			if (!(p = skip_comment(r, p)))
+				return NULL;
+			break;
+		case CC_DIGIT:
+		case CC_TILDE:
+		case CC_COMMA:
+			if (pi->set)
+				return fail(r, p, "line information given twice; a number needs its sign, "
+						  "as in +%c", *p), NULL;
+			if (!(p = read_lineinfo(r, p, pi)))
+				return NULL;
+			break;
+		default:
+			return p;
+		}
+	}
+}
+
+/* ---- atoms ------------------------------------------------------------------ */
+
+static const char *read_escape(Reader *r, const char *p, u8 *out)
+{
+	u8 hi = hexval[(u8)p[1]], lo = hi == 0xff ? 0xff : hexval[(u8)p[2]];
+	if (hi == 0xff || lo == 0xff)
+		return fail(r, p, "bad escape: '\\' must be followed by two hex digits"), NULL;
+	*out = (u8)(hi << 4 | lo);
+	return p + 3;
+}
+
+/* Scans an identifier or symbol; escapes are decoded into scratch. */
+static const char *scan_name(Reader *r, const char *p, u32 *id, bool *dot, bool *trailing_dot)
+{
+	const char *start = p;
+	bool esc = false;
+	*dot = false;
+	for (;;) {
+		u8 c = (u8)*p;
+		if (identchar[c])
+			p++;
+		else if (c == '.')
+			*dot = true, p++;
+		else if (c == '\\')
+			esc = true, p += 3;
+		else
+			break;
+	}
+	*trailing_dot = *dot && p[-1] == '.';
+	if (LIKELY(!esc && !*trailing_dot)) {
+		*id = intern(r->names, start, (u32)(p - start));
+		return p;
+	}
+	Buf b = {0};
+	for (const char *q = start; q < p;) {
+		u8 c;
+		if (*q == '\\') {
+			if (!(q = read_escape(r, q, &c)))
+				return buf_free(&b), NULL;
+		} else {
+			c = (u8)*q++;
+		}
+		buf_byte(&b, c);
+	}
+	if (*trailing_dot) /* foo.0. is foo.0.<module> */
+		buf_put(&b, name_str(r->names, r->module), name_len(r->names, r->module));
+	*id = intern(r->names, (const char *)b.p, (u32)b.n);
+	buf_free(&b);
+	return p;
+}
+
+static const char *read_name(Reader *r, const char *p, u32 n, bool def)
+{
+	u32 id;
+	bool dot, trailing;
+	const char *start = p;
+	if (!(p = scan_name(r, p, &id, &dot, &trailing)))
+		return NULL;
+	if (*start == '.' || (def && start == p))
+		return fail(r, start, "expected a symbol after ':'"), NULL;
+	Node *nd = &r->tree->nodes.v[n];
+	nd->kind = def ? N_SYMDEF : dot ? N_SYM : N_IDENT;
+	nd->val = id;
+	return p;
+}
+
+static void set_number(Reader *r, u32 n, u8 kind, u64 bits, bool small)
+{
+	Node *nd = &r->tree->nodes.v[n];
+	nd->kind = kind;
+	if (small) {
+		nd->val = (u32)bits;
+	} else {
+		nd->flags |= NF_BIG;
+		nd->val = r->tree->nums.n;
+		vec_push(&r->tree->nums, bits);
+	}
+}
+
+static const char *read_float(Reader *r, const char *start, const char *p, u32 n)
+{
+	if (*p == '.') {
+		if (cclass[(u8)*++p] != CC_DIGIT)
+			return fail(r, p, "expected digits after '.' in a number"), NULL;
+		while (cclass[(u8)*p] == CC_DIGIT)
+			p++;
+	}
+	if (*p == 'E') {
+		p += p[1] == '+' || p[1] == '-';
+		if (cclass[(u8)*++p] != CC_DIGIT)
+			return fail(r, p, "expected digits in the exponent"), NULL;
+		while (cclass[(u8)*p] == CC_DIGIT)
+			p++;
+	}
+	char tmp[128];
+	size_t len = (size_t)(p - start);
+	if (len >= sizeof tmp)
+		return fail(r, start, "floating-point number too long"), NULL;
+	memcpy(tmp, start, len);
+	tmp[len] = 0;
+	double d = strtod(tmp, NULL);
+	u64 bits;
+	memcpy(&bits, &d, sizeof bits);
+	set_number(r, n, N_FLOAT, bits, false);
+	return p;
+}
+
+static const char *read_number(Reader *r, const char *p, u32 n)
+{
+	const char *start = p;
+	bool neg = *p++ == '-';
+	if (cclass[(u8)*p] != CC_DIGIT)
+		return fail(r, start, "expected digits after '%c'", *start), NULL;
+	u64 v = 0;
+	bool overflow = false;
+	while (cclass[(u8)*p] == CC_DIGIT) {
+		u64 d = (u64)(*p++ - '0');
+		overflow |= v > (UINT64_MAX - d) / 10;
+		v = v * 10 + d;
+	}
+	if (*p == '.' || *p == 'E') {
+		if (!(p = read_float(r, start, p, n)))
+			return NULL;
+	} else {
+		bool unsig = *p == 'u';
+		if (overflow || (unsig && neg) || (!unsig && v > (u64)INT64_MAX + neg))
+			return fail(r, start, unsig && neg ? "an unsigned number cannot be negative"
+							   : "number does not fit in 64 bits"), NULL;
+		if (unsig) {
+			set_number(r, n, N_UINT, v, v <= UINT32_MAX);
+		} else {
+			i64 s = neg ? (i64)(0 - v) : (i64)v;
+			set_number(r, n, N_INT, (u64)s, s >= INT32_MIN && s <= INT32_MAX);
+		}
+	}
+	if (*p >= 'a' && *p <= 'z') /* suffix: records the source spelling only */
+		while (identchar[(u8)*p])
+			p++;
+	return p;
+}
+
+static const char *read_char(Reader *r, const char *p, u32 n)
+{
+	const char *start = p++;
+	u8 c = (u8)*p;
+	if (c == '\\') {
+		if (!(p = read_escape(r, p, &c)))
+			return NULL;
+	} else if (c < 32 || c == '\'' || (c == 0 && p >= r->file->text + r->file->len)) {
+		return fail(r, start, "bad character literal"), NULL;
+	} else {
+		p++;
+	}
+	if (*p != '\'')
+		return fail(r, start, "unterminated character literal"), NULL;
+	Node *nd = &r->tree->nodes.v[n];
+	nd->kind = N_CHAR;
+	nd->val = c;
+	return p + 1;
+}
+
+static const char *read_string(Reader *r, const char *p, u32 n)
+{
+	const char *start = p++;
+	u8 flags = 0;
+	for (;;) {
+		u8 c = (u8)*p;
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			if (!read_escape(r, p, &c))
+				return NULL;
+			flags = NF_ESC;
+			p += 3;
+		} else if (c == 0 && p >= r->file->text + r->file->len) {
+			return fail(r, start, "unterminated string literal"), NULL;
+		} else {
+			p++;
+		}
+	}
+	p++;
+	while (identchar[(u8)*p]) /* string suffix: records the source spelling only */
+		p++;
+	Node *nd = &r->tree->nodes.v[n];
+	nd->kind = N_STR;
+	nd->flags |= flags;
+	nd->val = (u32)(p - start);
+	return p;
+}
+
+static const char *read_atom(Reader *r, const char *p, u32 n)
+{
+	switch (cclass[(u8)*p]) {
+	case CC_IDENT:
+	case CC_BACKSLASH:
+		return read_name(r, p, n, false);
+	case CC_COLON:
+		return read_name(r, p + 1, n, true);
+	case CC_SIGN:
+		return read_number(r, p, n);
+	case CC_STR:
+		return read_string(r, p, n);
+	case CC_CHAR:
+		return read_char(r, p, n);
+	case CC_DOT:
+		if (identchar[(u8)p[1]])
+			return fail(r, p, "a name cannot start with '.'"), NULL;
+		return p + 1; /* N_EMPTY */
+	default:
+		if (*p == 0)
+			return fail(r, p, "unexpected NUL byte"), NULL;
+		return fail(r, p, "unexpected character '%c'", *p), NULL;
+	}
+}
+
+/* ---- compound nodes ------------------------------------------------------------ */
+
+static const char *read_tag(Reader *r, const char *p, u32 *name, u16 *tag)
+{
+	bool dot, trailing;
+	const char *start = p;
+	if (cclass[(u8)*p] != CC_IDENT && *p != '\\')
+		return fail(r, p - 1, "expected a tag after '('"), NULL;
+	if (!(p = scan_name(r, p, name, &dot, &trailing)))
+		return NULL;
+	if (dot)
+		return fail(r, start, "a tag cannot contain '.'"), NULL;
+	*tag = *name < TAG__COUNT ? (u16)*name : TAG_UNKNOWN;
+	return p;
+}
+
+/* Skips a directive "(.name ...)"; directives may nest nodes. */
+static const char *skip_directive(Reader *r, const char *p)
+{
+	const char *start = p;
+	r->cur = p + 2;
+	u32 depth = 1;
+	while (depth > 0) {
+		Pending pi = {0};
+		const char *q = skip_space(r, r->cur, &pi);
+		if (!q)
+			return NULL;
+		if (*q == ')') {
+			depth--, q++;
+		} else if (*q == '(') {
+			depth++, q++;
+		} else if (*q == 0 && q >= r->file->text + r->file->len) {
+			return fail(r, start, "unclosed directive"), NULL;
+		} else {
+			u32 mark = r->tree->nodes.n, n = new_node(r, N_EMPTY, q);
+			q = read_atom(r, q, n);
+			r->tree->nodes.n = mark;
+			if (!q)
+				return NULL;
+		}
+		r->cur = q;
+	}
+	return r->cur;
+}
+
+typedef struct OpenNode {
+	u32 node; /* NONE for a list opened by read_open */
+	u32 pos;
+} OpenNode;
+
+static void push_open(Reader *r, u32 node, const char *at, const Pending *pi)
+{
+	InfoFrame f = pi->set ? resolve_info(r, pi) : vec_last(&r->info);
+	if (pi->set && node != NONE)
+		attach_info(r, node, &f);
+	vec_push(&r->info, f);
+	vec_push(&r->open, node);
+	(void)at;
+}
+
+static void pop_open(Reader *r)
+{
+	u32 node = vec_last(&r->open);
+	r->open.n--;
+	r->info.n--;
+	if (node != NONE)
+		r->tree->nodes.v[node].span = r->tree->nodes.n - node;
+}
+
+static bool at_end(Reader *r, const char *p)
+{
+	return *p == 0 && p >= r->file->text + r->file->len;
+}
+
+static u32 unclosed(Reader *r)
+{
+	for (u32 i = r->open.n; i-- > 0;)
+		if (r->open.v[i] != NONE)
+			return fail(r, r->file->text + r->tree->nodes.v[r->open.v[i]].pos,
+				    "unclosed '(': missing ')'");
+	return fail(r, r->cur, "unexpected end of file: missing ')'");
+}
+
+u32 read_node(Reader *r)
+{
+	if (r->failed)
+		return NONE;
+	u32 base = r->open.n, first = NONE;
+	const char *p = r->cur;
+	for (;;) {
+		Pending pi = {0};
+		if (!(p = skip_space(r, p, &pi)))
+			return NONE;
+		u8 c = (u8)*p;
+		if (c == ')') {
+			if (pi.set)
+				return fail(r, p, "line information must be followed by a node "
+						  "(a number needs its sign, as in +1)");
+			if (r->open.n == base) {
+				r->cur = p;
+				return NONE;
+			}
+			pop_open(r);
+			p++;
+			if (r->open.n == base)
+				break;
+			continue;
+		}
+		if (c == '(') {
+			if (p[1] == '.' && r->open.n == 0) {
+				if (!(p = skip_directive(r, p)))
+					return NONE;
+				continue;
+			}
+			u32 n = new_node(r, N_TREE, p);
+			u32 name;
+			u16 tag;
+			if (!(p = read_tag(r, p + 1, &name, &tag)))
+				return NONE;
+			r->tree->nodes.v[n].tag = tag;
+			r->tree->nodes.v[n].val = name;
+			push_open(r, n, p, &pi);
+			if (first == NONE)
+				first = n;
+			continue;
+		}
+		if (at_end(r, p)) {
+			r->cur = p;
+			if (pi.set)
+				return fail(r, p, "line information must be followed by a node");
+			return r->open.n == base ? NONE : unclosed(r);
+		}
+		u32 n = new_node(r, N_EMPTY, p);
+		if (!(p = read_atom(r, p, n)))
+			return NONE;
+		if (pi.set) {
+			InfoFrame f = resolve_info(r, &pi);
+			attach_info(r, n, &f);
+		}
+		if (first == NONE)
+			first = n;
+		if (r->open.n == base)
+			break;
+	}
+	r->cur = p;
+	return first;
+}
+
+u32 read_open(Reader *r)
+{
+	if (r->failed)
+		return NONE;
+	const char *p = r->cur;
+	for (;;) {
+		Pending pi = {0};
+		if (!(p = skip_space(r, p, &pi)))
+			return NONE;
+		if (*p == '(' && p[1] == '.' && r->open.n == 0) {
+			if (!(p = skip_directive(r, p)))
+				return NONE;
+			continue;
+		}
+		if (*p != '(') {
+			r->cur = p;
+			return NONE;
+		}
+		u32 n = new_node(r, N_TREE, p);
+		u32 name;
+		u16 tag;
+		if (!(p = read_tag(r, p + 1, &name, &tag)))
+			return NONE;
+		r->tree->nodes.v[n].tag = tag;
+		r->tree->nodes.v[n].val = name;
+		push_open(r, n, p, &pi);
+		r->open.v[r->open.n - 1] = NONE; /* the caller may clear the tree */
+		r->cur = p;
+		return n;
+	}
+}
+
+bool read_close(Reader *r)
+{
+	if (r->failed)
+		return false;
+	Pending pi = {0};
+	const char *p = skip_space(r, r->cur, &pi);
+	if (!p)
+		return false;
+	if (*p != ')') {
+		if (at_end(r, p))
+			return fail(r, p, "unexpected end of file: missing ')'"), false;
+		return fail(r, p, "expected ')'"), false;
+	}
+	pop_open(r);
+	r->cur = p + 1;
+	return true;
+}
+
+bool read_skip(Reader *r)
+{
+	u32 mark = r->tree->nodes.n, infos = r->tree->infos.n;
+	u32 n = read_node(r);
+	r->tree->nodes.n = mark;
+	r->tree->infos.n = infos;
+	return n != NONE;
+}
+
+bool read_at_eof(Reader *r)
+{
+	for (;;) {
+		Pending pi = {0};
+		const char *p = skip_space(r, r->cur, &pi);
+		if (!p)
+			return true;
+		r->cur = p;
+		if (pi.set)
+			return false;
+		if (*p == '(' && p[1] == '.' && r->open.n == 0) {
+			if (!(p = skip_directive(r, p)))
+				return true;
+			r->cur = p;
+			continue;
+		}
+		return at_end(r, p);
+	}
+}

@@ -1,0 +1,157 @@
+/* types.c - the type table.  Structural types (integers, pointers, arrays)
+ * are hash-consed, so two types are equal exactly when their ids are;
+ * named types (object, union, proc) get one id per declaration.
+ */
+#include "nifasm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static u32 key_hash(u8 kind, u32 a, u64 b)
+{
+	u64 h = ((u64)kind * 0x9E3779B97F4A7C15ull) ^ ((u64)a * 0xC2B2AE3D27D4EB4Full) ^ b;
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ull;
+	return (u32)(h ^ (h >> 32));
+}
+
+static u32 type_add(Types *ts, Type t)
+{
+	u32 id = ts->v.n;
+	vec_push(&ts->v, t);
+	return id;
+}
+
+void types_init(Types *ts)
+{
+	memset(ts, 0, sizeof *ts);
+	ts->mask = 255;
+	ts->slots = xmalloc((ts->mask + 1) * sizeof(u32));
+	memset(ts->slots, 0xff, (ts->mask + 1) * sizeof(u32));
+	static const u32 raw_sizes[] = {1, 2, 4, 8, 16};
+	for (u32 i = 0; i < COUNTOF(raw_sizes); i++)
+		type_add(ts, (Type){.kind = TY_RAW, .size = raw_sizes[i], .align = raw_sizes[i],
+				    .elem = NONE, .name = NONE});
+	type_add(ts, (Type){.kind = TY_BOOL, .size = 1, .align = 1, .elem = NONE, .name = NONE});
+}
+
+void types_free(Types *ts)
+{
+	vec_free(&ts->v);
+	vec_free(&ts->fields);
+	free(ts->slots);
+}
+
+u32 type_raw(u32 bytes)
+{
+	switch (bytes) {
+	case 1: return T_RAW1;
+	case 2: return T_RAW2;
+	case 4: return T_RAW4;
+	case 8: return T_RAW8;
+	case 16: return T_RAW16;
+	}
+	die("no raw type of %u bytes", bytes);
+}
+
+static bool same_key(const Type *t, u8 kind, u32 a, u64 b)
+{
+	if (t->kind != kind || t->name != NONE)
+		return false;
+	switch (kind) {
+	case TY_INT:
+	case TY_UINT:
+	case TY_FLOAT:
+		return t->size * 8 == a;
+	case TY_ARRAY:
+		return t->elem == a && t->count == b;
+	default:
+		return t->elem == a;
+	}
+}
+
+static void grow_slots(Types *ts)
+{
+	u32 size = (ts->mask + 1) * 2;
+	free(ts->slots);
+	ts->slots = xmalloc(size * sizeof(u32));
+	memset(ts->slots, 0xff, size * sizeof(u32));
+	ts->mask = size - 1;
+	for (u32 id = T__PREDEF; id < ts->v.n; id++) {
+		Type *t = &ts->v.v[id];
+		if (t->name != NONE || t->kind == TY_OBJECT || t->kind == TY_UNION || t->kind == TY_PROC)
+			continue;
+		u32 a = t->kind == TY_ARRAY || t->kind == TY_PTR || t->kind == TY_APTR ? t->elem
+										 : t->size * 8;
+		u32 h = key_hash(t->kind, a, t->count) & ts->mask;
+		while (ts->slots[h] != NONE)
+			h = (h + 1) & ts->mask;
+		ts->slots[h] = id;
+	}
+}
+
+/* Finds or adds the structural type (kind, a, b). */
+static u32 type_cons(Types *ts, Type proto, u32 a, u64 b)
+{
+	if (ts->v.n * 2 > ts->mask)
+		grow_slots(ts);
+	u32 h = key_hash(proto.kind, a, b) & ts->mask;
+	for (; ts->slots[h] != NONE; h = (h + 1) & ts->mask)
+		if (same_key(&ts->v.v[ts->slots[h]], proto.kind, a, b))
+			return ts->slots[h];
+	proto.name = NONE;
+	u32 id = type_add(ts, proto);
+	ts->slots[h] = id;
+	return id;
+}
+
+u32 type_scalar(Types *ts, TypeKind k, u32 bits)
+{
+	Type t = {.kind = (u8)k, .size = bits / 8, .align = bits / 8, .elem = NONE};
+	return type_cons(ts, t, bits, 0);
+}
+
+u32 type_ptr(Types *ts, TypeKind k, u32 elem)
+{
+	Type t = {.kind = (u8)k, .size = 8, .align = 8, .elem = elem};
+	return type_cons(ts, t, elem, 0);
+}
+
+u32 type_array(Types *ts, u32 elem, u64 count)
+{
+	const Type *e = &ts->v.v[elem];
+	Type t = {.kind = TY_ARRAY, .size = (u32)(e->size * count), .align = e->align,
+		  .elem = elem, .count = count};
+	return type_cons(ts, t, elem, count);
+}
+
+static const char *const scalar_prefix[] = {
+	[TY_INT] = "i", [TY_UINT] = "u", [TY_FLOAT] = "f",
+};
+
+const char *type_str(const Types *ts, const Interner *in, u32 ty, Buf *b)
+{
+	const Type *t = &ts->v.v[ty];
+	if (t->name != NONE) {
+		buf_put(b, name_str(in, t->name), name_len(in, t->name));
+	} else if (t->kind == TY_RAW) {
+		buf_printf(b, "%u-bit register", t->size * 8);
+	} else if (t->kind == TY_BOOL) {
+		buf_printf(b, "(bool)");
+	} else if (t->kind == TY_INT || t->kind == TY_UINT || t->kind == TY_FLOAT) {
+		buf_printf(b, "(%s +%u)", scalar_prefix[t->kind], t->size * 8);
+	} else if (t->kind == TY_PTR || t->kind == TY_APTR) {
+		buf_printf(b, "(%s ", t->kind == TY_PTR ? "ptr" : "aptr");
+		type_str(ts, in, t->elem, b);
+		buf_printf(b, ")");
+	} else if (t->kind == TY_ARRAY) {
+		buf_printf(b, "(array ");
+		type_str(ts, in, t->elem, b);
+		buf_printf(b, " +%llu)", (unsigned long long)t->count);
+	} else {
+		buf_printf(b, "<anonymous type>");
+	}
+	buf_byte(b, 0);
+	b->n--;
+	return (const char *)b->p;
+}
