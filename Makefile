@@ -1,4 +1,5 @@
-# nifasm toolkit.  `make` builds bin/nifasm; `make test` runs the suite.
+# nifasm toolkit.  `make` builds the tools into bin/; `make test` runs the
+# whole suite; `make asan` runs it again under ASan+UBSan.
 CC      ?= cc
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
@@ -13,13 +14,22 @@ CORE_SRC   := src/util.c src/diag.c
 NIFASM_SRC := src/reader.c src/types.c src/check.c src/lower.c src/link.c \
               src/elf.c src/dump.c src/main.c \
               src/amd64/encode.c src/amd64/relax.c src/amd64/targ.c
+CPU8_SRC   := $(wildcard src/cpu8/*.c)
+RVM_SRC    := $(wildcard src/rvm/*.c)
 HEADERS    := $(wildcard src/*.h src/*/*.h)
+
+# A custom ISA is built once its folder has sources.
+TOOLS := nifasm $(if $(CPU8_SRC),cpu8) $(if $(RVM_SRC),rvm)
 
 obj = $(patsubst src/%.c,$(BUILD)/%.o,$(1))
 
-all: $(BIN)/nifasm
+all: $(addprefix $(BIN)/,$(TOOLS))
 
 $(BIN)/nifasm: $(call obj,$(CORE_SRC) $(NIFASM_SRC))
+$(BIN)/cpu8: $(call obj,$(CORE_SRC) src/isa_main.c $(CPU8_SRC))
+$(BIN)/rvm: $(call obj,$(CORE_SRC) src/isa_main.c $(RVM_SRC))
+
+$(addprefix $(BIN)/,$(TOOLS)):
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
@@ -28,9 +38,8 @@ $(BUILD)/%.o: src/%.c $(HEADERS)
 	$(CC) $(CFLAGS) $(WARN) $(DEFS) -c -o $@ $<
 
 test: all
-	$(PYTHON) tests/run.py --nifasm $(BIN)/nifasm
+	$(PYTHON) tests/run.py $(foreach t,$(TOOLS),--$(t) $(BIN)/$(t))
 
-# The suite again, built with AddressSanitizer and UBSan in separate dirs.
 asan:
 	$(MAKE) BUILD=build/asan BIN=build/asan/bin \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \

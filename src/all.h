@@ -102,37 +102,86 @@ void buf_free(Buf *b);
 
 /* ---- interned names ----------------------------------------------------- */
 
-typedef struct Name {
-	u32 off, len; /* spelling in Interner.chars */
-	u32 hash;
-	u32 next;     /* chain in the hash table */
-} Name;
-
+/* Every name is stored once in `chars` as an 8-byte aligned entry
+ * [u32 len][u32 id][bytes][NUL][pad], so comparing a candidate touches one
+ * cache line.  names.v[id] is the entry's offset. */
 typedef struct Interner {
-	VEC(Name) names;
+	VEC(u32) names;
 	VEC(char) chars;
-	u32 *table; /* power-of-two buckets of name ids */
+	u64 *slots; /* (hash << 32) | (entry offset / 8 + 1); 0 is empty */
 	u32 mask;
 } Interner;
 
+#define HASH_K1 0x9E3779B97F4A7C15ull
+#define HASH_K2 0xFF51AFD7ED558CCDull
+
+static inline u64 hash_mix(u64 h, u64 w)
+{
+	h = (h ^ w) * HASH_K2;
+	return h ^ (h >> 29);
+}
+
+/* Final avalanche, so the low bits used for the table index depend on
+ * every input byte. */
+static inline u32 hash_final(u64 h)
+{
+	h *= HASH_K1;
+	return (u32)(h >> 32);
+}
+
+/* Hash of a name, 8 bytes at a time.  The tail word is the remaining bytes
+ * zero-extended, so hash_padded (which may read past the end) agrees. */
 static inline u32 hash_bytes(const char *s, size_t n)
 {
-	u32 h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (u8)s[i]) * 16777619u;
-	return h;
+	u64 h = n * HASH_K1;
+	for (; n >= 8; s += 8, n -= 8) {
+		u64 w;
+		memcpy(&w, s, 8);
+		h = hash_mix(h, w);
+	}
+	if (n) {
+		u64 w = 0;
+		memcpy(&w, s, n);
+		h = hash_mix(h, w);
+	}
+	return hash_final(h);
 }
+
+/* hash_bytes for text that is readable for 8 bytes past s + n. */
+static inline u32 hash_padded(const char *s, size_t n)
+{
+	u64 h = n * HASH_K1;
+	for (; n >= 8; s += 8, n -= 8) {
+		u64 w;
+		memcpy(&w, s, 8);
+		h = hash_mix(h, w);
+	}
+	if (n) {
+		u64 w;
+		memcpy(&w, s, 8);
+		h = hash_mix(h, w & (~0ull >> (64 - 8 * n)));
+	}
+	return hash_final(h);
+}
+
 void intern_init(Interner *in);
 u32 intern_h(Interner *in, const char *s, u32 len, u32 hash);
 static inline u32 intern(Interner *in, const char *s, u32 len)
 {
 	return intern_h(in, s, len, hash_bytes(s, len));
 }
+/* intern for text that is readable for 8 bytes past s + len. */
+u32 intern_padded(Interner *in, const char *s, u32 len);
 static inline const char *name_str(const Interner *in, u32 id)
 {
-	return in->chars.v + in->names.v[id].off;
+	return in->chars.v + in->names.v[id] + 8;
 }
-static inline u32 name_len(const Interner *in, u32 id) { return in->names.v[id].len; }
+static inline u32 name_len(const Interner *in, u32 id)
+{
+	u32 len;
+	memcpy(&len, in->chars.v + in->names.v[id], 4);
+	return len;
+}
 void intern_free(Interner *in);
 
 /* ---- files -------------------------------------------------------------- */

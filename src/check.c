@@ -358,6 +358,109 @@ static bool operand_name(Checker *c, u32 n, Operand *op, bool branch)
 	return false;
 }
 
+/* ---- types ------------------------------------------------------------------------------ */
+
+static u32 parse_type(Checker *c, u32 n);
+
+static bool int_kid(Checker *c, u32 n, i64 *v);
+
+/* (i +N) (u +N) (f +N) */
+static u32 parse_scalar(Checker *c, u32 n, TypeKind k)
+{
+	i64 bits;
+	u32 kid = node_kid(&c->tree, n, 0);
+	if (kid == NONE || !int_kid(c, kid, &bits) || node_kid(&c->tree, n, 1) != NONE) {
+		if (kid == NONE)
+			err(c, n, "(%s ...) needs a bit size such as +32", tag_name(c, n));
+		return NONE;
+	}
+	bool ok = k == TY_FLOAT ? bits == 32 || bits == 64
+				: bits == 8 || bits == 16 || bits == 32 || bits == 64;
+	if (!ok) {
+		err(c, kid, "(%s +%lld) is not a type; sizes are %s", tag_name(c, n), (long long)bits,
+		    k == TY_FLOAT ? "32 and 64" : "8, 16, 32 and 64");
+		return NONE;
+	}
+	return type_scalar(&c->p->types, k, (u32)bits);
+}
+
+static u32 parse_ptr(Checker *c, u32 n, TypeKind k)
+{
+	u32 kid = node_kid(&c->tree, n, 0);
+	if (kid == NONE || node_kid(&c->tree, n, 1) != NONE) {
+		err(c, n, "(%s T) takes one element type", tag_name(c, n));
+		return NONE;
+	}
+	u32 elem = parse_type(c, kid);
+	return elem == NONE ? NONE : type_ptr(&c->p->types, k, elem);
+}
+
+static u32 parse_array(Checker *c, u32 n)
+{
+	u32 el = node_kid(&c->tree, n, 0), cnt = node_kid(&c->tree, n, 1);
+	i64 count;
+	if (el == NONE || cnt == NONE || node_kid(&c->tree, n, 2) != NONE) {
+		err(c, n, "(array T +N) takes an element type and a count");
+		return NONE;
+	}
+	u32 elem = parse_type(c, el);
+	if (elem == NONE || !int_kid(c, cnt, &count))
+		return NONE;
+	if (count < 0 || (u64)count * c->p->types.v.v[elem].size > UINT32_MAX) {
+		err(c, cnt, "array count %lld is out of range", (long long)count);
+		return NONE;
+	}
+	return type_array(&c->p->types, elem, (u64)count);
+}
+
+static u32 parse_type(Checker *c, u32 n)
+{
+	const Node *x = nd(c, n);
+	if (x->kind == N_TREE) {
+		switch (x->tag) {
+		case TAG_bool:
+			return T_BOOL;
+		case TAG_i: return parse_scalar(c, n, TY_INT);
+		case TAG_u: return parse_scalar(c, n, TY_UINT);
+		case TAG_f: return parse_scalar(c, n, TY_FLOAT);
+		case TAG_ptr: return parse_ptr(c, n, TY_PTR);
+		case TAG_aptr: return parse_ptr(c, n, TY_APTR);
+		case TAG_array: return parse_array(c, n);
+		default: break;
+		}
+	}
+	err(c, n, "expected a type");
+	return NONE;
+}
+
+static bool operand(Checker *c, u32 n, Operand *op, bool branch);
+
+/* (cast T operand): the operand seen as type T; memory takes T's size. */
+static bool operand_cast(Checker *c, u32 n, Operand *op, bool branch)
+{
+	u32 tn = node_kid(&c->tree, n, 0), on = node_kid(&c->tree, n, 1);
+	if (tn == NONE || on == NONE || node_kid(&c->tree, n, 2) != NONE) {
+		err(c, n, "cast takes a type and an operand: (cast (i +32) (mem (rax)))");
+		return false;
+	}
+	u32 ty = parse_type(c, tn);
+	if (ty == NONE || !operand(c, on, op, branch))
+		return false;
+	u32 size = c->p->types.v.v[ty].size;
+	if (op->what == W_MEM || op->what == W_DATA) {
+		if (size != 1 && size != 2 && size != 4 && size != 8 && size != 16) {
+			err(c, tn, "a memory operand cannot be %u bytes wide", size);
+			return false;
+		}
+		op->o.size = (u8)size;
+	} else if (op->what == W_REG && op->o.size != size) {
+		err(c, n, "cannot cast a %u-bit register to a %u-bit type", op->o.size * 8, size * 8);
+		return false;
+	}
+	op->node = n;
+	return true;
+}
+
 static bool operand(Checker *c, u32 n, Operand *op, bool branch)
 {
 	op->node = n;
@@ -374,6 +477,8 @@ static bool operand(Checker *c, u32 n, Operand *op, bool branch)
 			return operand_reg(c, n, op);
 		if (nd(c, n)->tag == TAG_mem)
 			return operand_mem(c, n, op);
+		if (nd(c, n)->tag == TAG_cast)
+			return operand_cast(c, n, op, branch);
 		err(c, n, "(%s ...) cannot be an operand", tag_name(c, n));
 		return false;
 	default:
@@ -674,20 +779,10 @@ static void close_file(Checker *c)
 	free_label_scope(&c->proc_labels);
 }
 
-static u32 module_name(Program *p, const char *path)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t len = strlen(base);
-	if (len > 4 && strcmp(base + len - 4, ".nif") == 0)
-		len -= 4;
-	return intern(&p->names, base, (u32)len);
-}
-
 /* Opens the module's (stmts ...); false after an error. */
 static bool open_module(Checker *c)
 {
-	reader_init(&c->rd, c->src, &c->p->names, &c->tree, module_name(c->p, c->src->path));
+	reader_init(&c->rd, c->src, &c->p->names, &c->tree, module_name(&c->p->names, c->src->path));
 	tree_clear(&c->tree);
 	u32 root = read_open(&c->rd);
 	if (root == NONE) {
@@ -696,6 +791,8 @@ static bool open_module(Checker *c)
 				 "expected (stmts ...) at the top of the module");
 		return false;
 	}
+	if (c->file == 0)
+		c->p->module_pos = nd(c, root)->pos;
 	if (nd(c, root)->tag != TAG_stmts) {
 		err(c, root, "a module is one (stmts ...) node, not (%s ...)", tag_name(c, root));
 		return false;

@@ -15,7 +15,7 @@ static void dump_escaped(Buf *b, const u8 *s, size_t n, char quote)
 	buf_byte(b, (u8)quote);
 	for (size_t i = 0; i < n; i++) {
 		u8 c = s[i];
-		if (c < 32 || c >= 127 || c == '\\' || c == (u8)quote)
+		if (c < 32 || c >= 127 || strchr("()[]{}~#'\"\\:", c))
 			buf_printf(b, "\\%02X", c);
 		else
 			buf_byte(b, c);
@@ -23,11 +23,31 @@ static void dump_escaped(Buf *b, const u8 *s, size_t n, char quote)
 	buf_byte(b, (u8)quote);
 }
 
+/* The shortest NIF spelling of d that reads back to d: a sign, digits, and
+ * a '.' or an 'E' exponent so it is read as a float. */
+static void dump_float(Buf *b, double d)
+{
+	char tmp[40];
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%+.*g", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	char *e = strchr(tmp, 'e');
+	if (!e) {
+		buf_printf(b, "%s%s", tmp, strchr(tmp, '.') ? "" : ".0");
+		return;
+	}
+	*e = 0;
+	int exp = atoi(e + 1);
+	buf_printf(b, "%sE%d", tmp, exp);
+}
+
 static void dump_number(Buf *b, const Tree *t, u32 n)
 {
 	const Node *x = &t->nodes.v[n];
 	if (x->kind == N_FLOAT)
-		buf_printf(b, "%+.17g", node_float(t, n));
+		dump_float(b, node_float(t, n));
 	else if (x->kind == N_UINT)
 		buf_printf(b, "+%lluu", (unsigned long long)node_int(t, n));
 	else
@@ -190,13 +210,33 @@ static int by_addr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The end of the node starting at s, or of its line if that comes first. */
+static const char *node_text_end(const char *s)
+{
+	int depth = 0;
+	const char *p = s;
+	for (; *p && *p != '\n' && *p != '\r'; p++) {
+		if (*p == '"' || *p == '\'') {
+			char q = *p;
+			while (p[1] && p[1] != q && p[1] != '\n')
+				p++;
+			p += p[1] == q;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')' && --depth <= 0) {
+			return p + 1;
+		}
+		if (depth == 0 && *p == ' ')
+			return p;
+	}
+	return p;
+}
+
 static void list_source(Buf *out, Program *p, const ListEntry *e)
 {
 	SrcFile *f = &p->files.v[e->file];
 	LineCol lc = src_linecol(f, e->pos);
-	const char *s = f->text + e->pos, *end = s;
-	while (*end && *end != '\n' && *end != '\r')
-		end++;
+	const char *s = f->text + e->pos, *end = node_text_end(s);
 	const char *base = strrchr(f->path, '/');
 	buf_printf(out, "%s:%u  %.*s", base ? base + 1 : f->path, lc.line, (int)(end - s), s);
 }

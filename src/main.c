@@ -15,6 +15,8 @@ static const char usage[] =
     "options:\n"
     "  -o OUT        write the executable to OUT\n"
     "  --check       check only; write nothing\n"
+    "  --parse-only  read the NIF syntax only (any nodes, no checks); with\n"
+    "                -d t, print the trees\n"
     "  --list        print a listing (address, bytes, source line) on stdout\n"
     "  -d STAGES     dump the state after stages on stderr; STAGES is a set of\n"
     "                letters: t tree (reader), c check, l lowering, k link\n"
@@ -24,6 +26,7 @@ static const char usage[] =
 typedef struct Options {
 	const char *out;
 	bool check_only;
+	bool parse_only;
 	bool listing;
 	u32 dump;
 	VEC(const char *) files;
@@ -58,6 +61,8 @@ static int parse_options(int argc, char **argv, Options *o)
 			o->out = argv[++i];
 		} else if (!strcmp(a, "--check")) {
 			o->check_only = true;
+		} else if (!strcmp(a, "--parse-only")) {
+			o->parse_only = true;
 		} else if (!strcmp(a, "--list")) {
 			o->listing = true;
 		} else if (!strcmp(a, "-d") && i + 1 < argc) {
@@ -76,7 +81,7 @@ static int parse_options(int argc, char **argv, Options *o)
 		error_plain("nifasm", "no input files (see --help)");
 		return 1;
 	}
-	if (!o->out && !o->check_only && !o->listing) {
+	if (!o->out && !o->check_only && !o->listing && !o->parse_only) {
 		error_plain("nifasm", "no output file: give -o OUT, or --check");
 		return 1;
 	}
@@ -139,8 +144,8 @@ static bool make_entry(Program *p, const Target *t)
 	u32 main_name = intern(&p->names, "main.0", 6);
 	u32 g = global_lookup(p, main_name);
 	if (g == NONE || p->globals.v[g].kind != G_PROC) {
-		error_plain("nifasm", "%s has no entry: no top-level instructions and no proc main.0",
-			    p->files.v[0].path);
+		error_at(&p->files.v[0], p->module_pos,
+			 "no entry: this module has no top-level instructions and no proc main.0");
 		return false;
 	}
 	p->entry = global_get(p, intern(&p->names, "_start", 6), 0, 0);
@@ -150,8 +155,50 @@ static bool make_entry(Program *p, const Target *t)
 	return true;
 }
 
+/* Reads one file's nodes.  Without a dump, the children of a top-level node
+ * are read one at a time into a reused tree, as the checker reads them. */
+static void parse_file(Program *p, SrcFile *f, Tree *t, bool dump, Buf *out)
+{
+	Reader r;
+	reader_init(&r, f, &p->names, t, module_name(&p->names, f->path));
+	while (!r.failed && !read_at_eof(&r)) {
+		tree_clear(t);
+		if (dump || *r.cur != '(') {
+			u32 n = read_node(&r);
+			if (n == NONE)
+				break;
+			if (dump)
+				dump_tree(t, &p->names, f->text, n, out);
+			continue;
+		}
+		if (read_open(&r) == NONE)
+			break;
+		while (tree_clear(t), read_node(&r) != NONE)
+			;
+		read_close(&r);
+	}
+	if (!r.failed && !read_at_eof(&r))
+		error_at(f, (u32)(r.cur - f->text), "unexpected ')'");
+	reader_free(&r);
+}
+
+/* --parse-only: every file is a sequence of NIF nodes; -d t prints them. */
+static bool parse_only(Program *p, const Options *o)
+{
+	Tree t = {0};
+	Buf b = {0};
+	for (u32 i = 0; i < p->files.n; i++)
+		parse_file(p, &p->files.v[i], &t, o->dump & DUMP_TREE, &b);
+	fwrite(b.p, 1, b.n, stderr);
+	buf_free(&b);
+	tree_free(&t);
+	return diag_error_count == 0;
+}
+
 static bool assemble(Program *p, const Options *o, const Target *t)
 {
+	if (o->parse_only)
+		return parse_only(p, o);
 	for (u32 i = 0; i < p->files.n; i++)
 		check_declarations(p, i, t);
 	if (diag_error_count)

@@ -111,6 +111,12 @@ typedef struct InfoFrame {
 	i32 line, col;
 } InfoFrame;
 
+typedef struct OpenList {
+	u32 node; /* NONE for a list opened by read_open */
+	u32 pos;  /* byte offset of its '(' */
+	u32 info; /* Reader.info.n while it is open (its frame is the last) */
+} OpenList;
+
 typedef struct Reader {
 	SrcFile *file;
 	const char *cur;
@@ -119,7 +125,7 @@ typedef struct Reader {
 	u32 module; /* name id of the module, for "foo.0." symbols */
 	bool failed;
 	VEC(InfoFrame) info; /* line information of the open nodes */
-	VEC(u32) open;       /* open compound nodes (node indices) */
+	VEC(OpenList) open;  /* open compound nodes */
 } Reader;
 
 void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module);
@@ -136,6 +142,8 @@ bool read_close(Reader *r);
 bool read_skip(Reader *r);
 /* True when only whitespace, comments and directives remain. */
 bool read_at_eof(Reader *r);
+/* The module a file defines: its file name without directory and ".nif". */
+u32 module_name(Interner *in, const char *path);
 
 /* ---- types ---------------------------------------------------------------------- */
 
@@ -282,6 +290,7 @@ typedef struct Program {
 	Buf text, rodata, data;
 	u32 bss_size, bss_align, data_align, rodata_align;
 	u32 entry; /* global of the entry code or NONE */
+	u32 module_pos; /* where the first file's (stmts ...) starts */
 	Image img;
 	bool listing;
 	VEC(ListEntry) list;

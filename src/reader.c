@@ -25,6 +25,9 @@ enum {
 
 static u8 cclass[256];
 static u8 identchar[256]; /* may continue an identifier (letters, digits, _, >=128) */
+static u8 namechar[256];  /* NAME_* bits of bytes that continue a name */
+
+enum { NAME_CHAR = 1, NAME_DOT = 2, NAME_ESC = 4 };
 static u8 hexval[256];    /* 0-15, or 0xff */
 
 static void init_classes(void)
@@ -47,6 +50,8 @@ static void init_classes(void)
 	cclass['~'] = CC_TILDE, cclass[','] = CC_COMMA;
 	cclass['.'] = CC_DOT, cclass[':'] = CC_COLON, cclass['\\'] = CC_BACKSLASH;
 	cclass[0] = CC_NUL;
+	for (int c = 0; c < 256; c++)
+		namechar[c] = identchar[c] ? NAME_CHAR : c == '.' ? NAME_DOT : c == '\\' ? NAME_ESC : 0;
 }
 
 /* ---- tree helpers -------------------------------------------------------- */
@@ -176,6 +181,7 @@ static inline u32 new_node(Reader *r, u8 kind, const char *at)
 
 typedef struct Pending {
 	bool set;
+	const char *start;
 	bool has_line, has_file;
 	i32 col, line;
 	u32 file;
@@ -185,21 +191,24 @@ static const char *read_diff(Reader *r, const char *p, i32 *out)
 {
 	bool neg = *p == '~';
 	p += neg;
-	if (neg && cclass[(u8)*p] != CC_DIGIT)
+	if (neg && (u8)(*p - '0') > 9)
 		return fail(r, p, "expected digits after '~' in line information"), NULL;
-	i64 v = 0;
-	while (cclass[(u8)*p] == CC_DIGIT) {
-		v = v * 10 + (*p++ - '0');
-		if (v > INT32_MAX)
-			return fail(r, p, "line information number too large"), NULL;
-	}
-	*out = (i32)(neg ? -v : v);
+	u64 v = 0;
+	const char *start = p;
+	for (u8 d; (d = (u8)(*p - '0')) <= 9; p++)
+		v = v * 10 + d;
+	if (p - start > 9 && v > INT32_MAX)
+		return fail(r, start, "line information number too large"), NULL;
+	*out = (i32)(neg ? -(i64)v : (i64)v);
 	return p;
 }
 
 static const char *read_lineinfo(Reader *r, const char *p, Pending *pi)
 {
-	*pi = (Pending){.set = true};
+	pi->set = true;
+	pi->start = p;
+	pi->has_line = pi->has_file = false;
+	pi->line = 0;
 	if (!(p = read_diff(r, p, &pi->col)))
 		return NULL;
 	if (*p != ',')
@@ -255,10 +264,9 @@ static const char *skip_comment(Reader *r, const char *p)
 static const char *skip_space(Reader *r, const char *p, Pending *pi)
 {
 	for (;;) {
-		switch (cclass[(u8)*p]) {
-		case CC_WS:
+		while (cclass[(u8)*p] == CC_WS)
 			p++;
-			break;
+		switch (cclass[(u8)*p]) {
 		case CC_HASH:
 			if (!(p = skip_comment(r, p)))
 				return NULL;
@@ -289,28 +297,10 @@ static const char *read_escape(Reader *r, const char *p, u8 *out)
 	return p + 3;
 }
 
-/* Scans an identifier or symbol; escapes are decoded into scratch. */
-static const char *scan_name(Reader *r, const char *p, u32 *id, bool *dot, bool *trailing_dot)
+/* Slow path of scan_name: decodes escapes and expands a trailing dot. */
+static const char *scan_name_slow(Reader *r, const char *start, const char *p, u32 *id,
+				  bool trailing_dot)
 {
-	const char *start = p;
-	bool esc = false;
-	*dot = false;
-	for (;;) {
-		u8 c = (u8)*p;
-		if (identchar[c])
-			p++;
-		else if (c == '.')
-			*dot = true, p++;
-		else if (c == '\\')
-			esc = true, p += 3;
-		else
-			break;
-	}
-	*trailing_dot = *dot && p[-1] == '.';
-	if (LIKELY(!esc && !*trailing_dot)) {
-		*id = intern(r->names, start, (u32)(p - start));
-		return p;
-	}
 	Buf b = {0};
 	for (const char *q = start; q < p;) {
 		u8 c;
@@ -322,19 +312,35 @@ static const char *scan_name(Reader *r, const char *p, u32 *id, bool *dot, bool 
 		}
 		buf_byte(&b, c);
 	}
-	if (*trailing_dot) /* foo.0. is foo.0.<module> */
+	if (trailing_dot) /* foo.0. is foo.0.<module> */
 		buf_put(&b, name_str(r->names, r->module), name_len(r->names, r->module));
 	*id = intern(r->names, (const char *)b.p, (u32)b.n);
 	buf_free(&b);
 	return p;
 }
 
+/* Scans an identifier or symbol and interns it.  An escape's two hex
+ * digits are name characters, so one loop finds the end. */
+static inline const char *scan_name(Reader *r, const char *p, u32 *id, bool *dot)
+{
+	const char *start = p;
+	u8 flags = 0, k;
+	while ((k = namechar[(u8)*p]) != 0)
+		flags |= k, p++;
+	*dot = flags & NAME_DOT;
+	bool trailing_dot = *dot && p[-1] == '.';
+	if (UNLIKELY((flags & NAME_ESC) || trailing_dot))
+		return scan_name_slow(r, start, p, id, trailing_dot);
+	*id = intern_padded(r->names, start, (u32)(p - start));
+	return p;
+}
+
 static const char *read_name(Reader *r, const char *p, u32 n, bool def)
 {
 	u32 id;
-	bool dot, trailing;
+	bool dot;
 	const char *start = p;
-	if (!(p = scan_name(r, p, &id, &dot, &trailing)))
+	if (!(p = scan_name(r, p, &id, &dot)))
 		return NULL;
 	if (*start == '.' || (def && start == p))
 		return fail(r, start, "expected a symbol after ':'"), NULL;
@@ -497,11 +503,13 @@ static const char *read_atom(Reader *r, const char *p, u32 n)
 
 static const char *read_tag(Reader *r, const char *p, u32 *name, u16 *tag)
 {
-	bool dot, trailing;
+	bool dot;
 	const char *start = p;
+	if (*p == '.')
+		return fail(r, p - 1, "a directive must stand at the top level"), NULL;
 	if (cclass[(u8)*p] != CC_IDENT && *p != '\\')
 		return fail(r, p - 1, "expected a tag after '('"), NULL;
-	if (!(p = scan_name(r, p, name, &dot, &trailing)))
+	if (!(p = scan_name(r, p, name, &dot)))
 		return NULL;
 	if (dot)
 		return fail(r, start, "a tag cannot contain '.'"), NULL;
@@ -538,28 +546,26 @@ static const char *skip_directive(Reader *r, const char *p)
 	return r->cur;
 }
 
-typedef struct OpenNode {
-	u32 node; /* NONE for a list opened by read_open */
-	u32 pos;
-} OpenNode;
-
-static void push_open(Reader *r, u32 node, const char *at, const Pending *pi)
+/* Opens a compound node.  Only a node with line information pushes an
+ * info frame; the others share their parent's. */
+static inline void push_open(Reader *r, u32 node, const char *at, const Pending *pi)
 {
-	InfoFrame f = pi->set ? resolve_info(r, pi) : vec_last(&r->info);
-	if (pi->set && node != NONE)
+	if (UNLIKELY(pi->set)) {
+		InfoFrame f = resolve_info(r, pi);
 		attach_info(r, node, &f);
-	vec_push(&r->info, f);
-	vec_push(&r->open, node);
-	(void)at;
+		vec_push(&r->info, f);
+	}
+	vec_reserve(&r->open, 1);
+	r->open.v[r->open.n++] = (OpenList){node, (u32)(at - r->file->text), r->info.n};
 }
 
-static void pop_open(Reader *r)
+static inline void pop_open(Reader *r)
 {
-	u32 node = vec_last(&r->open);
-	r->open.n--;
-	r->info.n--;
-	if (node != NONE)
-		r->tree->nodes.v[node].span = r->tree->nodes.n - node;
+	OpenList *o = &r->open.v[--r->open.n];
+	u32 parent_info = r->open.n ? r->open.v[r->open.n - 1].info : 1;
+	r->info.n = parent_info;
+	if (o->node != NONE)
+		r->tree->nodes.v[o->node].span = r->tree->nodes.n - o->node;
 }
 
 static bool at_end(Reader *r, const char *p)
@@ -569,11 +575,7 @@ static bool at_end(Reader *r, const char *p)
 
 static u32 unclosed(Reader *r)
 {
-	for (u32 i = r->open.n; i-- > 0;)
-		if (r->open.v[i] != NONE)
-			return fail(r, r->file->text + r->tree->nodes.v[r->open.v[i]].pos,
-				    "unclosed '(': missing ')'");
-	return fail(r, r->cur, "unexpected end of file: missing ')'");
+	return fail(r, r->file->text + vec_last(&r->open).pos, "unclosed '(': missing ')'");
 }
 
 u32 read_node(Reader *r)
@@ -583,13 +585,14 @@ u32 read_node(Reader *r)
 	u32 base = r->open.n, first = NONE;
 	const char *p = r->cur;
 	for (;;) {
-		Pending pi = {0};
+		Pending pi;
+		pi.set = false;
 		if (!(p = skip_space(r, p, &pi)))
 			return NONE;
 		u8 c = (u8)*p;
 		if (c == ')') {
 			if (pi.set)
-				return fail(r, p, "line information must be followed by a node "
+				return fail(r, pi.start, "line information must be followed by a node "
 						  "(a number needs its sign, as in +1)");
 			if (r->open.n == base) {
 				r->cur = p;
@@ -614,7 +617,7 @@ u32 read_node(Reader *r)
 				return NONE;
 			r->tree->nodes.v[n].tag = tag;
 			r->tree->nodes.v[n].val = name;
-			push_open(r, n, p, &pi);
+			push_open(r, n, r->file->text + r->tree->nodes.v[n].pos, &pi);
 			if (first == NONE)
 				first = n;
 			continue;
@@ -622,7 +625,7 @@ u32 read_node(Reader *r)
 		if (at_end(r, p)) {
 			r->cur = p;
 			if (pi.set)
-				return fail(r, p, "line information must be followed by a node");
+				return fail(r, pi.start, "line information must be followed by a node");
 			return r->open.n == base ? NONE : unclosed(r);
 		}
 		u32 n = new_node(r, N_EMPTY, p);
@@ -666,8 +669,8 @@ u32 read_open(Reader *r)
 			return NONE;
 		r->tree->nodes.v[n].tag = tag;
 		r->tree->nodes.v[n].val = name;
-		push_open(r, n, p, &pi);
-		r->open.v[r->open.n - 1] = NONE; /* the caller may clear the tree */
+		push_open(r, n, r->file->text + r->tree->nodes.v[n].pos, &pi);
+		r->open.v[r->open.n - 1].node = NONE; /* the caller may clear the tree */
 		r->cur = p;
 		return n;
 	}
@@ -683,7 +686,7 @@ bool read_close(Reader *r)
 		return false;
 	if (*p != ')') {
 		if (at_end(r, p))
-			return fail(r, p, "unexpected end of file: missing ')'"), false;
+			return unclosed(r), false;
 		return fail(r, p, "expected ')'"), false;
 	}
 	pop_open(r);
@@ -700,16 +703,27 @@ bool read_skip(Reader *r)
 	return n != NONE;
 }
 
+/* Skips whitespace and comments only; line information stays unread. */
+static const char *skip_blank(Reader *r, const char *p)
+{
+	for (;;) {
+		if (cclass[(u8)*p] == CC_WS)
+			p++;
+		else if (*p == '#') {
+			if (!(p = skip_comment(r, p)))
+				return NULL;
+		} else
+			return p;
+	}
+}
+
 bool read_at_eof(Reader *r)
 {
 	for (;;) {
-		Pending pi = {0};
-		const char *p = skip_space(r, r->cur, &pi);
+		const char *p = skip_blank(r, r->cur);
 		if (!p)
 			return true;
 		r->cur = p;
-		if (pi.set)
-			return false;
 		if (*p == '(' && p[1] == '.' && r->open.n == 0) {
 			if (!(p = skip_directive(r, p)))
 				return true;
@@ -718,4 +732,14 @@ bool read_at_eof(Reader *r)
 		}
 		return at_end(r, p);
 	}
+}
+
+u32 module_name(Interner *in, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t len = strlen(base);
+	if (len > 4 && strcmp(base + len - 4, ".nif") == 0)
+		len -= 4;
+	return intern(in, base, (u32)len);
 }

@@ -148,59 +148,114 @@ void buf_free(Buf *b)
 }
 
 /* ---- interner --------------------------------------------------------------
- * Open hashing with chains threaded through the name vector; the table
- * doubles when the load factor reaches 1.
+ * Open addressing with linear probing; a slot keeps the full hash next to
+ * the id, so a probe touches the name's bytes only when the hashes agree.
+ * The table doubles at half load.
  */
+
+static u64 *new_slots(u32 size)
+{
+	return xcalloc(size, sizeof(u64));
+}
 
 void intern_init(Interner *in)
 {
 	memset(in, 0, sizeof *in);
-	in->mask = 1023;
-	in->table = xmalloc((in->mask + 1) * sizeof(u32));
-	memset(in->table, 0xff, (in->mask + 1) * sizeof(u32));
+	in->mask = 4095;
+	in->slots = new_slots(in->mask + 1);
 }
 
 static void intern_rehash(Interner *in)
 {
 	u32 size = (in->mask + 1) * 2;
-	free(in->table);
-	in->table = xmalloc(size * sizeof(u32));
-	memset(in->table, 0xff, size * sizeof(u32));
+	u64 *old = in->slots;
+	u32 old_size = in->mask + 1;
+	in->slots = new_slots(size);
 	in->mask = size - 1;
-	for (u32 id = 0; id < in->names.n; id++) {
-		Name *nm = &in->names.v[id];
-		nm->next = in->table[nm->hash & in->mask];
-		in->table[nm->hash & in->mask] = id;
+	for (u32 i = 0; i < old_size; i++) {
+		if (!old[i])
+			continue;
+		u32 h = (u32)(old[i] >> 32) & in->mask;
+		while (in->slots[h])
+			h = (h + 1) & in->mask;
+		in->slots[h] = old[i];
 	}
+	free(old);
+}
+
+static inline u64 load64(const char *p)
+{
+	u64 w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* Compares names 8 bytes at a time; both sides must be readable for 8
+ * bytes past their end (entries are padded, so is the caller's text). */
+static inline bool same_padded(const char *a, const char *b, u32 len)
+{
+	for (; len >= 8; a += 8, b += 8, len -= 8)
+		if (load64(a) != load64(b))
+			return false;
+	return len == 0 || ((load64(a) ^ load64(b)) & (~0ull >> (64 - 8 * len))) == 0;
+}
+
+static u32 intern_add(Interner *in, const char *s, u32 len, u32 hash, u32 h)
+{
+	u32 off = in->chars.n, size = (8 + len + 1 + 7) & ~7u, id = in->names.n;
+	if (off / 8 + 1 >= UINT32_MAX)
+		die("interner exceeds 32 GiB of names");
+	vec_reserve(&in->chars, size + 8);
+	memset(in->chars.v + off, 0, size + 8);
+	memcpy(in->chars.v + off, &len, 4);
+	memcpy(in->chars.v + off + 4, &id, 4);
+	memcpy(in->chars.v + off + 8, s, len);
+	in->chars.n += size;
+	vec_push(&in->names, off);
+	in->slots[h] = (u64)hash << 32 | (off / 8 + 1);
+	if (in->names.n * 2 > in->mask)
+		intern_rehash(in);
+	return id;
+}
+
+/* Looks a name up; *slot gets the empty slot where it would go. */
+static inline bool intern_find(Interner *in, const char *s, u32 len, u32 hash, bool padded,
+			       u32 *found)
+{
+	u32 h = hash & in->mask;
+	for (u64 slot; (slot = in->slots[h]) != 0; h = (h + 1) & in->mask) {
+		if ((u32)(slot >> 32) != hash)
+			continue;
+		const char *e = in->chars.v + ((u32)slot - 1) * 8;
+		u32 elen;
+		memcpy(&elen, e, 4);
+		if (elen == len && (padded ? same_padded(e + 8, s, len) : memcmp(e + 8, s, len) == 0)) {
+			memcpy(found, e + 4, 4);
+			return true;
+		}
+	}
+	*found = h;
+	return false;
 }
 
 u32 intern_h(Interner *in, const char *s, u32 len, u32 hash)
 {
-	for (u32 id = in->table[hash & in->mask]; id != NONE; id = in->names.v[id].next) {
-		Name *nm = &in->names.v[id];
-		if (nm->hash == hash && nm->len == len &&
-		    memcmp(in->chars.v + nm->off, s, len) == 0)
-			return id;
-	}
-	if (in->names.n > in->mask)
-		intern_rehash(in);
-	vec_reserve(&in->chars, len + 1);
-	Name nm = {in->chars.n, len, hash, in->table[hash & in->mask]};
-	memcpy(in->chars.v + in->chars.n, s, len);
-	in->chars.v[in->chars.n + len] = 0;
-	in->chars.n += len + 1;
-	u32 id = in->names.n;
-	vec_push(&in->names, nm);
-	in->table[hash & in->mask] = id;
-	return id;
+	u32 r;
+	return intern_find(in, s, len, hash, false, &r) ? r : intern_add(in, s, len, hash, r);
+}
+
+u32 intern_padded(Interner *in, const char *s, u32 len)
+{
+	u32 hash = hash_padded(s, len), r;
+	return intern_find(in, s, len, hash, true, &r) ? r : intern_add(in, s, len, hash, r);
 }
 
 void intern_free(Interner *in)
 {
 	vec_free(&in->names);
 	vec_free(&in->chars);
-	free(in->table);
-	in->table = NULL;
+	free(in->slots);
+	in->slots = NULL;
 }
 
 /* ---- files ---------------------------------------------------------------- */

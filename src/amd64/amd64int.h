@@ -18,7 +18,9 @@ extern const u32 amd64_nforms;
 typedef enum MatchFail { MF_NOFORM, MF_HIGH_REX } MatchFail;
 
 u32 amd64_forms_of(u32 op, u32 *end);
-u32 amd64_match(u32 op, const Opnd *o, u32 n, MatchFail *why);
+/* Finds the first form of op that takes these operands; an unsized memory
+ * operand gets the size the form gives it. */
+u32 amd64_match(u32 op, Opnd *o, u32 n, MatchFail *why);
 bool imm_fits(i64 v, u32 bytes);
 
 static inline u8 sib_scale(u8 scale)

@@ -74,9 +74,16 @@ bool imm_fits(i64 v, u32 bytes)
 	return v >= lo && v <= hi;
 }
 
+/* An unsized memory operand (size 0) takes the operation size, when a
+ * register operand of the form pins it (see pins_size). */
 static bool rm_size(const Opnd *o, u32 size)
 {
-	return (is_gpr(o) || o->kind == OK_MEM) && o->size == size;
+	return (is_gpr(o) && o->size == size) || (o->kind == OK_MEM && (o->size == size || !o->size));
+}
+
+static bool mem_size(const Opnd *o, u32 size)
+{
+	return o->kind == OK_MEM && (o->size == size || !o->size);
 }
 
 static bool match_class(u8 c, const Opnd *o, u32 osz)
@@ -92,7 +99,7 @@ static bool match_class(u8 c, const Opnd *o, u32 osz)
 	case C_RMq: return rm_size(o, 8);
 	case C_M: return o->kind == OK_MEM;
 	case C_Mq:
-	case C_Mxq: return o->kind == OK_MEM && o->size == 8;
+	case C_Mxq: return mem_size(o, 8);
 	case C_Ib: return o->kind == OK_IMM && imm_fits(o->imm, 1);
 	case C_Is8: return o->kind == OK_IMM && imm_fits(o->imm, osz) && sext(o->imm, osz) == (i8)sext(o->imm, osz);
 	case C_Iz: return o->kind == OK_IMM && (osz == 8 ? o->imm == (i32)o->imm : imm_fits(o->imm, osz));
@@ -104,8 +111,8 @@ static bool match_class(u8 c, const Opnd *o, u32 osz)
 	case C_RAXq: return is_gpr(o) && o->reg == RAX && o->size == 8;
 	case C_RDXq: return is_gpr(o) && o->reg == RDX && o->size == 8;
 	case C_X: return is_xmm(o);
-	case C_XMq: return is_xmm(o) || (o->kind == OK_MEM && o->size == 8);
-	case C_XMo: return is_xmm(o) || (o->kind == OK_MEM && o->size == 16);
+	case C_XMq: return is_xmm(o) || mem_size(o, 8);
+	case C_XMo: return is_xmm(o) || mem_size(o, 16);
 	case C_REL: return o->kind == OK_LABEL || o->kind == OK_GLOBAL;
 	}
 	die("bad operand class %d", c);
@@ -126,7 +133,7 @@ static u32 form_osz(const Form *f, const Opnd *o, u32 n)
 			return 1;
 		if (c == C_Rq || c == C_RMq || c == C_RAXq || c == C_RDXq || c == C_Mq)
 			return 8;
-		if (is_sized_class(c))
+		if (is_sized_class(c) && o[i].size)
 			return o[i].size;
 	}
 	return 0;
@@ -160,7 +167,35 @@ static bool form_needs_rex(const Form *f, const Opnd *o, u32 n, u32 osz)
 	return false;
 }
 
-u32 amd64_match(u32 op, const Opnd *o, u32 n, MatchFail *why)
+/* Classes whose register operand fixes the size of the other operands. */
+static bool is_pinning_class(u8 c)
+{
+	return c == C_Rb || c == C_Rv || c == C_Rq || c == C_RMb || c == C_RMv || c == C_RMq ||
+	       c == C_AL || c == C_AX || c == C_X || c == C_XMq || c == C_XMo;
+}
+
+/* An unsized memory operand is only accepted when a register operand whose
+ * class shares the operation size is present: (mov (mem (rax)) (ecx)) is a
+ * 32-bit store, (shl (mem (rax)) (cl)) and (inc (mem (rax))) are unknown. */
+static bool sizes_known(const Form *fm, const Opnd *o, u32 n)
+{
+	bool unsized = false, pinned = false;
+	for (u32 i = 0; i < n; i++) {
+		if (o[i].kind == OK_MEM && !o[i].size && fm->cls[i] != C_M)
+			unsized = true;
+		if (o[i].kind == OK_REG && is_pinning_class(fm->cls[i]))
+			pinned = true;
+	}
+	return !unsized || pinned;
+}
+
+/* The size an unsized memory operand takes in form fm. */
+static u32 mem_class_size(u8 c, u32 osz)
+{
+	return c == C_XMq || c == C_Mq || c == C_Mxq ? 8 : c == C_XMo ? 16 : c == C_M ? 0 : osz;
+}
+
+u32 amd64_match(u32 op, Opnd *o, u32 n, MatchFail *why)
 {
 	u32 end, f = amd64_forms_of(op, &end);
 	*why = MF_NOFORM;
@@ -170,12 +205,15 @@ u32 amd64_match(u32 op, const Opnd *o, u32 n, MatchFail *why)
 		for (i = 0; i < 3; i++)
 			if (!match_class(fm->cls[i], i < n ? &o[i] : &(Opnd){0}, osz))
 				break;
-		if (i < 3)
+		if (i < 3 || !sizes_known(fm, o, n))
 			continue;
 		if (uses_high_byte(o, n) && form_needs_rex(fm, o, n, osz)) {
 			*why = MF_HIGH_REX;
 			continue;
 		}
+		for (i = 0; i < n; i++)
+			if (o[i].kind == OK_MEM && !o[i].size)
+				o[i].size = (u8)mem_class_size(fm->cls[i], osz);
 		return f;
 	}
 	return NONE;
@@ -358,15 +396,10 @@ void amd64_branch(Encoder *e, Buf *b, const Ins *ins)
 	const Opnd *t = &ins->o[0];
 	u32 size[2];
 	branch_sizes(f, size);
-	if (t->kind == OK_GLOBAL || !f->opc2) { /* calls and references to procs: always rel32 */
-		u32 opc = f->opc2 ? f->opc2 : f->opc;
-		put_opcode(b, opc);
-		if (t->kind == OK_GLOBAL) {
-			encoder_fixup(e, (Fixup){(u32)b->n, t->sym, -4, FIX_REL32});
-			buf_le(b, 0, 4);
-		} else {
-			encoder_jump(e, ins, t->sym, size[1], size[1], (u32)b->n);
-		}
+	if (t->kind == OK_GLOBAL) { /* a proc: always rel32, patched by the linker */
+		put_opcode(b, f->opc2 ? f->opc2 : f->opc);
+		encoder_fixup(e, (Fixup){(u32)b->n, t->sym, -4, FIX_REL32});
+		buf_le(b, 0, 4);
 		return;
 	}
 	encoder_jump(e, ins, t->sym, size[0], size[1], (u32)b->n);

@@ -48,6 +48,7 @@ void encoder_fixup(Encoder *e, Fixup fx)
 
 void encoder_jump(Encoder *e, const Ins *ins, u32 label, u32 short_size, u32 near_size, u32 at)
 {
+	/* a branch without a short form (call) starts near */
 	Jump j = {at, label, ins->form, {(u8)short_size, (u8)near_size}, short_size == 0};
 	vec_push(&e->jumps, j);
 }

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Runs the toolkit's test suite.
+
+Every test is one self-describing file.  Its expectations sit in comment
+lines of the form `key: value` (in a NIF file inside the leading `#...#`
+comment; in assembly files after the comment marker).  A file under
+tests/<tool>/ is run by that tool's handler below.
+
+nifasm keys (tests/nifasm/**/*.nif):
+  args: ...          extra nifasm options (shell words)
+  error: L:C: msg    nifasm must fail with exactly these errors (in order),
+                     exit status 1, and leave no output file
+  nifasm-stdout: x   nifasm's stdout, line by line (e.g. a listing)
+  nifasm-stderr: x   nifasm's stderr, line by line (e.g. a -d dump)
+  norun              assemble only
+  exit: N            the program's exit status (default 0)
+  stdout: x          the program's stdout, line by line (default: empty)
+  shell: cmd         a command run after assembling, with $OUT and $SRC set;
+                     it must exit 0 (readelf, objdump, gdb, valgrind checks)
+
+The last line printed is `N passed, N failed`.
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KEY_RE = re.compile(r'^\s*(?:#|;|//)?\s*([a-z][a-z0-9-]*):(?: (.*))?$')
+FLAG_RE = re.compile(r'^\s*(?:#|;|//)?\s*(norun)\s*$')
+ERROR_RE = re.compile(r'^(?:.*?):(\d+):(\d+): (error|warning): (.*)$')
+TIMEOUT = 20
+
+
+class Spec:
+    def __init__(self, path, keys):
+        self.path = path
+        self.items = []
+        self.flags = set()
+        with open(path, encoding='utf-8', errors='replace') as f:
+            for line in f:
+                line = line.rstrip('\n')
+                m = FLAG_RE.match(line)
+                if m:
+                    self.flags.add(m.group(1))
+                    continue
+                m = KEY_RE.match(line)
+                if m and m.group(1) in keys:
+                    self.items.append((m.group(1), m.group(2) or ''))
+
+    def all(self, key):
+        return [v for k, v in self.items if k == key]
+
+    def one(self, key, default=None):
+        vals = self.all(key)
+        return vals[-1] if vals else default
+
+
+def run(cmd, env=None, stdin=None):
+    try:
+        p = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, env=env, stdin=stdin)
+        return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
+    except subprocess.TimeoutExpired:
+        return None, '', 'timeout after %d s' % TIMEOUT
+
+
+def lines_text(lines):
+    return ''.join(l + '\n' for l in lines)
+
+
+def compare(what, expected, got):
+    if expected == got:
+        return None
+    return '%s differs\n--- expected\n%s--- got\n%s' % (what, expected, got)
+
+
+def diagnostics(stderr, kind):
+    out = []
+    for line in stderr.splitlines():
+        m = ERROR_RE.match(line)
+        if m and m.group(3) == kind:
+            out.append('%s:%s: %s' % (m.group(1), m.group(2), m.group(4)))
+    return out
+
+
+# ---- nifasm ---------------------------------------------------------------
+
+NIFASM_KEYS = {'args', 'error', 'warning', 'nifasm-stdout', 'nifasm-stderr',
+               'exit', 'stdout', 'shell'}
+
+
+def nifasm_test(tools, path, tmp):
+    spec = Spec(path, NIFASM_KEYS)
+    out = os.path.join(tmp, 'a.out')
+    args = shlex.split(spec.one('args', ''))
+    code, so, se = run([tools['nifasm'], path, '-o', out] + args)
+    errors = spec.all('error')
+    if errors:
+        if code != 1:
+            return 'nifasm exit status %s, expected 1\n%s' % (code, se)
+        if os.path.exists(out):
+            return 'nifasm left an output file after an error'
+        return compare('errors', lines_text(errors), lines_text(diagnostics(se, 'error')))
+    if code != 0:
+        return 'nifasm failed with status %s\n%s' % (code, se)
+    for key, got in (('nifasm-stdout', so), ('nifasm-stderr', se)):
+        if spec.all(key):
+            bad = compare(key, lines_text(spec.all(key)), got)
+            if bad:
+                return bad
+    if spec.all('warning'):
+        bad = compare('warnings', lines_text(spec.all('warning')), lines_text(diagnostics(se, 'warning')))
+        if bad:
+            return bad
+    for cmd in spec.all('shell'):
+        env = dict(os.environ, OUT=out, SRC=path, NIFASM=tools['nifasm'], TMP=tmp)
+        code, so2, se2 = run(['sh', '-c', cmd], env=env)
+        if code != 0:
+            return 'shell check failed (%s): %s\n%s%s' % (code, cmd, so2, se2)
+    if 'norun' in spec.flags or '--check' in args or not os.path.exists(out):
+        return None
+    code, so, se = run([out], stdin=subprocess.DEVNULL)
+    want = int(spec.one('exit', '0'))
+    if code != want:
+        return 'program exit status %s, expected %d\n%s' % (code, want, se)
+    return compare('program stdout', lines_text(spec.all('stdout')), so)
+
+
+HANDLERS = {
+    'nifasm': ('.nif', nifasm_test),
+}
+
+
+def discover(filters):
+    tests = []
+    for tool, (ext, _) in sorted(HANDLERS.items()):
+        base = os.path.join(ROOT, 'tests', tool)
+        for dirpath, _, files in os.walk(base):
+            for f in sorted(files):
+                p = os.path.join(dirpath, f)
+                if f.endswith(ext) and (not filters or any(x in p for x in filters)):
+                    tests.append((tool, p))
+    return sorted(tests)
+
+
+def run_one(tools, tool, path):
+    with tempfile.TemporaryDirectory(prefix='nifasm-test-') as tmp:
+        try:
+            return HANDLERS[tool][1](tools, path, tmp)
+        except Exception as e:  # a broken test must fail, not stop the suite
+            return 'test crashed: %r' % e
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    for tool in HANDLERS:
+        ap.add_argument('--' + tool, help='path of the %s binary' % tool)
+    ap.add_argument('-j', type=int, default=os.cpu_count() or 2)
+    ap.add_argument('filters', nargs='*', help='run only tests whose path contains one of these')
+    a = ap.parse_args()
+    tools = {t: os.path.abspath(getattr(a, t)) for t in HANDLERS if getattr(a, t)}
+    tests = [(t, p) for t, p in discover(a.filters) if t in tools]
+    passed = failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=a.j) as ex:
+        futures = [(t, p, ex.submit(run_one, tools, t, p)) for t, p in tests]
+        for tool, path, fut in futures:
+            bad = fut.result()
+            if bad:
+                failed += 1
+                print('FAIL %s\n  %s' % (os.path.relpath(path, ROOT), bad.replace('\n', '\n  ')))
+            else:
+                passed += 1
+    print('%d passed, %d failed' % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
