@@ -90,6 +90,8 @@ static inline u8 *buf_room(Buf *b, size_t n)
 }
 static inline void buf_put(Buf *b, const void *p, size_t n)
 {
+	if (n == 0) /* p may be NULL */
+		return;
 	memcpy(buf_room(b, n), p, n);
 	b->n += n;
 }

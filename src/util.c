@@ -118,6 +118,8 @@ void buf_le(Buf *b, u64 v, int nbytes)
 
 void buf_zero(Buf *b, size_t n)
 {
+	if (n == 0)
+		return;
 	memset(buf_room(b, n), 0, n);
 	b->n += n;
 }

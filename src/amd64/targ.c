@@ -24,7 +24,8 @@ static const char *amd64_reg_name(u32 family, u32 bytes, bool hi)
 static void add_ins(InsVec *code, u16 op, u32 n, const Opnd *o)
 {
 	Ins ins = {.op = op, .nopnd = (u8)n};
-	memcpy(ins.o, o, n * sizeof *o);
+	for (u32 i = 0; i < n; i++)
+		ins.o[i] = o[i];
 	MatchFail why;
 	u32 f = amd64_match(op, ins.o, n, &why);
 	if (f == NONE)
