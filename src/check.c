@@ -1,497 +1,294 @@
-/* check.c - from NIF trees to checked MIR.
+/* check.c - the checker's driver, statements and instructions.
  *
- * A file is read twice.  The declaration pass registers every global (types,
- * data, proc signatures) and skips code, so code may refer to anything in
- * any order.  The code pass reads one top-level node at a time, checks it
- * and emits MIR; a proc is lowered and encoded as soon as it is checked,
- * so memory stays proportional to the largest proc, not to the file.
+ * The code pass reads one top-level node at a time.  A proc is checked,
+ * lowered and encoded as soon as it has been read, so memory grows with
+ * the largest proc, not with the file; top-level instructions accumulate
+ * in their own unit and are encoded at the end of the first file.
  */
-#include "nifasm.h"
-#include "amd64/amd64int.h"
+#include "check.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
-typedef struct Label {
-	u32 name;
-	u32 use_pos; /* first use, for "undefined label" */
-	bool defined;
-} Label;
+/* ---- diagnostics and small helpers --------------------------------------------- */
 
-/* Labels are local to a proc; the top-level code is a scope of its own
- * that stays open while the procs between its instructions are checked. */
-typedef struct LabelScope {
-	VEC(Label) labels;
-	VEC(u32) of_name; /* name id -> label id, NONE */
-} LabelScope;
-
-typedef struct Checker {
-	Program *p;
-	const Target *t;
-	u32 file;
-	SrcFile *src;
-	Reader rd;
-	Tree tree;
-	InsVec *out;   /* where checked instructions go */
-	InsVec entry;  /* top-level instructions */
-	InsVec body;   /* the proc being checked */
-	InsVec lowered;
-	LabelScope entry_labels, proc_labels;
-	LabelScope *labels; /* the open scope */
-} Checker;
-
-/* What an operand turned out to be. */
-typedef enum What { W_NONE, W_REG, W_IMM, W_MEM, W_LABEL, W_PROC, W_DATA } What;
-
-typedef struct Operand {
-	Opnd o;
-	u8 what;
-	u32 node;
-} Operand;
-
-/* ---- diagnostics ---------------------------------------------------------------- */
-
-static void err(Checker *c, u32 n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void err(Checker *c, u32 n, const char *fmt, ...)
+void err(Checker *c, u32 n, const char *fmt, ...)
 {
 	Origin org = node_origin(&c->tree, &c->p->names, n);
 	va_list ap;
 	va_start(ap, fmt);
-	vdiag_at(DIAG_ERROR, c->src, c->tree.nodes.v[n].pos, &org, fmt, ap);
+	vdiag_at(DIAG_ERROR, c->src, nd(c, n)->pos, &org, fmt, ap);
 	va_end(ap);
 }
 
-static const Node *nd(const Checker *c, u32 n) { return &c->tree.nodes.v[n]; }
+void err_at(Checker *c, u32 pos, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vdiag_at(DIAG_ERROR, c->src, pos, NULL, fmt, ap);
+	va_end(ap);
+}
 
-static const char *name_of(const Checker *c, u32 name) { return name_str(&c->p->names, name); }
+void note_at_pos(Checker *c, u32 pos, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vdiag_at(DIAG_NOTE, c->src, pos, NULL, fmt, ap);
+	va_end(ap);
+}
 
-static const char *tag_name(const Checker *c, u32 n) { return name_of(c, nd(c, n)->val); }
+const char *name_of(const Checker *c, u32 name) { return name_str(&c->p->names, name); }
+const char *tag_name(const Checker *c, u32 n) { return name_of(c, nd(c, n)->val); }
+const char *reg_str(u32 family, u32 size) { return T_amd64.reg_name(family, size, false); }
 
-static bool is_tree(const Checker *c, u32 n, Tag tag)
+/* A type's spelling for messages; valid until the next call. */
+const char *type_name(Checker *c, u32 ty)
+{
+	static Buf b; /* one message at a time */
+	b.n = 0;
+	if (ty == NONE)
+		return "an untyped value";
+	return type_str(&c->p->types, &c->p->names, ty, &b);
+}
+
+bool is_tree(const Checker *c, u32 n, Tag tag)
 {
 	return n != NONE && nd(c, n)->kind == N_TREE && nd(c, n)->tag == tag;
 }
 
-static bool is_name(const Checker *c, u32 n)
+bool is_name(const Checker *c, u32 n)
 {
 	return n != NONE && (nd(c, n)->kind == N_SYM || nd(c, n)->kind == N_IDENT);
 }
 
-/* ---- globals ---------------------------------------------------------------------- */
-
-u32 global_lookup(Program *p, u32 name)
+Ins *emit(Checker *c, u16 op, u32 n)
 {
-	return name < p->global_of_name.n ? p->global_of_name.v[name] : NONE;
+	vec_reserve(&c->u.code, 1);
+	Ins *ins = &c->u.code.v[c->u.code.n++];
+	memset(ins, 0, sizeof *ins);
+	ins->op = op;
+	ins->pos = nd(c, n)->pos;
+	return ins;
 }
 
-u32 global_get(Program *p, u32 name, u32 file, u32 pos)
+/* ---- type rules ------------------------------------------------------------------ */
+
+typedef enum Rule {
+	R_NONE,  /* no type rule (push, pop, nop, fences, ...) */
+	R_MOVE,  /* operands have the same type */
+	R_ARITH, /* integers; an aptr may be moved by bytes; never a ptr */
+	R_INT,   /* integers only (bool for and/or/xor) */
+	R_CMP,   /* comparison of two values of the same type */
+	R_SETCC, /* an 8-bit integer or bool destination */
+	R_FLOAT, /* (f +64) in xmm registers or memory */
+	R_LEA,   /* destination receives a pointer to the address */
+} Rule;
+
+static u8 rule_of[TAG__COUNT];
+
+/* Type rules by mnemonic name; names a target lacks are skipped. */
+static void init_rules(Interner *in)
 {
-	u32 g = global_lookup(p, name);
-	if (g != NONE)
-		return g;
-	while (p->global_of_name.n <= name)
-		vec_push(&p->global_of_name, NONE);
-	g = p->globals.n;
-	Global gl = {.kind = G_NONE, .name = name, .file = file, .pos = pos, .type = NONE,
-		     .chunk = NONE};
-	vec_push(&p->globals, gl);
-	p->global_of_name.v[name] = g;
-	return g;
-}
-
-static u32 define_global(Checker *c, u32 n, GlobalKind kind)
-{
-	u32 name = nd(c, n)->val;
-	u32 g = global_get(c->p, name, c->file, nd(c, n)->pos);
-	Global *gl = &c->p->globals.v[g];
-	if (gl->defined) {
-		err(c, n, "%s is defined twice", name_of(c, name));
-		LineCol lc = src_linecol(&c->p->files.v[gl->file], gl->pos);
-		fprintf(stderr, "%s:%u:%u: note: first definition is here\n",
-			c->p->files.v[gl->file].path, lc.line, lc.col);
-		return NONE;
-	}
-	gl->kind = (u8)kind;
-	gl->defined = true;
-	gl->file = c->file;
-	gl->pos = nd(c, n)->pos;
-	return g;
-}
-
-/* ---- declarations ------------------------------------------------------------------- */
-
-typedef struct RegInfo {
-	u8 family, bytes, hi;
-} RegInfo;
-
-static const RegInfo reg_info[] = {
-#define REG(name, fam, bytes, hi) {fam, bytes, hi},
-	AMD64_REGS(REG)
-#undef REG
-};
-
-static void decl_rodata(Checker *c, u32 n)
-{
-	u32 name = node_kid(&c->tree, n, 0), val = node_kid(&c->tree, n, 1);
-	if (name == NONE || nd(c, name)->kind != N_SYMDEF) {
-		err(c, n, "rodata needs a name: (rodata :name.0 \"bytes\")");
-		return;
-	}
-	if (val == NONE || nd(c, val)->kind != N_STR || node_kid(&c->tree, n, 2) != NONE) {
-		err(c, val == NONE ? n : val, "rodata takes one string: (rodata :name.0 \"bytes\")");
-		return;
-	}
-	u32 g = define_global(c, name, G_RODATA);
-	if (g == NONE)
-		return;
-	Global *gl = &c->p->globals.v[g];
-	gl->chunk = (u32)c->p->rodata.n;
-	node_string(&c->tree, c->src->text, val, &c->p->rodata);
-	gl->size = (u32)c->p->rodata.n - gl->chunk;
-	gl->align = 1;
-	gl->type = NONE;
-}
-
-static void decl_proc_header(Checker *c, u32 n)
-{
-	u32 name = node_kid(&c->tree, n, 0);
-	if (name == NONE || nd(c, name)->kind != N_SYMDEF) {
-		err(c, n, "proc needs a name: (proc :name.0 ... (body ...))");
-		return;
-	}
-	u32 g = define_global(c, name, G_PROC);
-	if (g == NONE)
-		return;
-	c->p->globals.v[g].result0 = NOREG;
-	for (u32 k = node_next(&c->tree, name); k < node_end(&c->tree, n); k = node_next(&c->tree, k)) {
-		if (!is_tree(c, k, TAG_result) && !is_tree(c, k, TAG_ret))
-			continue;
-		u32 loc = node_kid(&c->tree, k, 1);
-		if (loc != NONE && nd(c, loc)->kind == N_TREE && IS_REG_TAG(nd(c, loc)->tag))
-			c->p->globals.v[g].result0 = reg_info[nd(c, loc)->tag - TAG_FIRST_REG].family;
-		break;
-	}
-}
-
-int proc_result_family(const Program *p, u32 global)
-{
-	u8 r = p->globals.v[global].result0;
-	return r == NOREG ? -1 : r;
-}
-
-/* ---- labels ------------------------------------------------------------------------- */
-
-static u32 label_id(Checker *c, u32 name, u32 pos)
-{
-	LabelScope *s = c->labels;
-	while (s->of_name.n <= name)
-		vec_push(&s->of_name, NONE);
-	u32 id = s->of_name.v[name];
-	if (id == NONE) {
-		id = s->labels.n;
-		vec_push(&s->labels, ((Label){name, pos, false}));
-		s->of_name.v[name] = id;
-	}
-	return id;
-}
-
-/* Ends a label scope: every used label must be defined. */
-static void end_label_scope(Checker *c, LabelScope *s)
-{
-	for (u32 i = 0; i < s->labels.n; i++) {
-		Label *l = &s->labels.v[i];
-		if (!l->defined)
-			diag_at(DIAG_ERROR, c->src, l->use_pos, NULL, "undefined label %s",
-				name_of(c, l->name));
-		s->of_name.v[l->name] = NONE;
-	}
-	s->labels.n = 0;
-}
-
-static void free_label_scope(LabelScope *s)
-{
-	vec_free(&s->labels);
-	vec_free(&s->of_name);
-}
-
-/* ---- operands ------------------------------------------------------------------------ */
-
-static bool operand_reg(Checker *c, u32 n, Operand *op)
-{
-	if (node_nkids(&c->tree, n) != 0) {
-		err(c, n, "register (%s) takes no arguments", tag_name(c, n));
-		return false;
-	}
-	const RegInfo *ri = &reg_info[nd(c, n)->tag - TAG_FIRST_REG];
-	op->what = W_REG;
-	op->o = (Opnd){.kind = OK_REG, .size = ri->bytes, .reg = ri->family, .hi = ri->hi};
-	return true;
-}
-
-static bool operand_int(Checker *c, u32 n, Operand *op)
-{
-	op->what = W_IMM;
-	op->o = (Opnd){.kind = OK_IMM, .imm = node_int(&c->tree, n)};
-	return true;
-}
-
-static bool mem_base(Checker *c, u32 n, Opnd *m)
-{
-	if (n != NONE && nd(c, n)->kind == N_TREE && IS_REG_TAG(nd(c, n)->tag)) {
-		Operand r;
-		if (!operand_reg(c, n, &r))
-			return false;
-		if (r.o.size != 8 || r.o.reg >= XMM0) {
-			err(c, n, "a memory base must be a 64-bit general register, not %s", tag_name(c, n));
-			return false;
+	static const struct {
+		const char *names;
+		Rule rule;
+	} groups[] = {
+		{"mov xchg", R_MOVE},
+		{"add sub", R_ARITH},
+		{"imul mul div idiv and or xor shl shr sal sar inc dec neg not xadd", R_INT},
+		{"cmp test cmpxchg", R_CMP},
+		{"addsd subsd mulsd divsd movsd movapd", R_FLOAT},
+		{"lea", R_LEA},
+	};
+	for (u32 g = 0; g < COUNTOF(groups); g++) {
+		for (const char *s = groups[g].names; *s;) {
+			const char *e = strchr(s, ' ');
+			u32 len = e ? (u32)(e - s) : (u32)strlen(s);
+			u32 id = intern(in, s, len);
+			if (id < TAG__COUNT)
+				rule_of[id] = (u8)groups[g].rule;
+			s += len + (e != NULL);
 		}
-		m->base = r.o.reg;
+	}
+	for (u32 t = TAG_FIRST_OP; t < TAG__COUNT; t++) {
+		const char *n = name_str(in, t);
+		if (!strncmp(n, "set", 3))
+			rule_of[t] = R_SETCC;
+		else if (!strncmp(n, "cmov", 4))
+			rule_of[t] = R_MOVE;
+	}
+}
+
+static const Types *tys(const Checker *c) { return &c->p->types; }
+static u8 kind_of(const Checker *c, u32 t) { return t == NONE ? TY_RAW : type_get(tys(c), t)->kind; }
+static bool untyped(const Checker *c, const Operand *o) { return o->type == NONE || kind_of(c, o->type) == TY_RAW; }
+
+bool value_fits(Checker *c, i64 v, bool unsig, u32 t)
+{
+	const Type *ty = type_get(tys(c), t);
+	u32 bits = ty->size * 8;
+	if (ty->kind == TY_BOOL)
+		return v == 0 || v == 1;
+	if (ty->kind == TY_UINT)
+		return (unsig || v >= 0) && (bits == 64 || (u64)v < (1ull << bits));
+	if (ty->kind == TY_INT)
+		return bits == 64 ? !unsig || v >= 0 : v >= -(1ll << (bits - 1)) && v < (1ll << (bits - 1));
+	return bits == 64 || (v >= -(1ll << (bits - 1)) && v < (i64)(1ull << bits));
+}
+
+/* Does a register view of `size` bytes hold a value of type t? */
+bool reg_fits_type(Checker *c, u32 n, u32 family, u32 size, u32 t)
+{
+	const Type *ty = type_get(tys(c), t);
+	bool xmm = family >= XMM0;
+	if (xmm && ty->kind == TY_FLOAT)
 		return true;
-	}
-	if (is_name(c, n)) {
-		u32 g = global_lookup(c->p, nd(c, n)->val);
-		u8 kind = g == NONE ? G_NONE : c->p->globals.v[g].kind;
-		if (kind == G_RODATA || kind == G_GVAR) {
-			m->base = RIPREG;
-			m->sym = g;
-			return true;
-		}
-		err(c, n, "%s is not a register or a global variable", name_of(c, nd(c, n)->val));
-		return false;
-	}
-	err(c, n == NONE ? NONE : n, "expected a base register or a global");
+	if (!xmm && type_is_scalar(tys(c), t) && ty->kind != TY_FLOAT && ty->size == size)
+		return true;
+	if (!type_is_scalar(tys(c), t))
+		err(c, n, "%s cannot live in a register; use (s)", type_name(c, t));
+	else if (xmm || ty->kind == TY_FLOAT)
+		err(c, n, "%s needs %s register", type_name(c, t), xmm ? "a general" : "an xmm");
+	else
+		err(c, n, "%s is %u bits wide but %s is %u; use the %u-bit register", type_name(c, t),
+		    ty->size * 8, reg_str(family, size), size * 8, ty->size * 8);
 	return false;
 }
 
-static bool int_kid(Checker *c, u32 n, i64 *v)
+static bool imm_fits_type(Checker *c, u32 n, const Operand *imm, const Operand *dst)
 {
-	if (n == NONE || (nd(c, n)->kind != N_INT && nd(c, n)->kind != N_UINT)) {
-		if (n != NONE)
-			err(c, n, "expected a number such as +8");
+	if (untyped(c, dst))
+		return true; /* the form decides, as for any raw register */
+	const Type *ty = type_get(tys(c), dst->type);
+	if (ty->kind == TY_FLOAT) {
+		err(c, imm->node, "an immediate cannot be a float; load it from memory");
 		return false;
 	}
-	*v = node_int(&c->tree, n);
+	bool unsig = nd(c, imm->node)->kind == N_UINT;
+	if ((ty->kind == TY_PTR || ty->kind == TY_APTR) && imm->o.imm != 0 && !(imm->o.flags & OF_SSIZE)) {
+		err(c, imm->node, "an immediate pointer must be +0; use (cast ...) for an address");
+		return false;
+	}
+	if (!(imm->o.flags & OF_SSIZE) && !value_fits(c, imm->o.imm, unsig, dst->type)) {
+		err(c, imm->node, "%lld does not fit in %s", (long long)imm->o.imm, type_name(c, dst->type));
+		return false;
+	}
+	(void)n;
 	return true;
 }
 
-static bool mem_index(Checker *c, u32 idx, u32 scale, Opnd *m)
+/* Two operands that must hold the same type: equal types, or an untyped
+ * register or memory of the same width, or an immediate that fits. */
+bool types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, const char *what)
 {
-	Operand r;
-	if (!is_tree(c, idx, nd(c, idx)->tag) || !IS_REG_TAG(nd(c, idx)->tag)) {
-		err(c, idx, "expected an index register");
-		return false;
-	}
-	if (!operand_reg(c, idx, &r))
-		return false;
-	if (r.o.size != 8 || r.o.reg >= XMM0 || r.o.reg == RSP) {
-		err(c, idx, "an index must be a 64-bit general register other than rsp");
-		return false;
-	}
-	i64 s;
-	if (!int_kid(c, scale, &s))
-		return false;
-	if (s != 1 && s != 2 && s != 4 && s != 8) {
-		err(c, scale, "scale must be 1, 2, 4 or 8, not %lld", (long long)s);
-		return false;
-	}
-	if (m->base == RIPREG) {
-		err(c, idx, "a global cannot be indexed with (mem ...); use (at ...)");
-		return false;
-	}
-	m->index = r.o.reg;
-	m->scale = (u8)s;
-	return true;
-}
-
-/* (mem base) (mem base off) (mem base index scale) (mem base index scale off) */
-static bool operand_mem(Checker *c, u32 n, Operand *op)
-{
-	u32 k[5], nk = 0;
-	for (u32 ch = n + 1; ch < node_end(&c->tree, n) && nk < 5; ch = node_next(&c->tree, ch))
-		k[nk++] = ch;
-	if (nk < 1 || nk > 4) {
-		err(c, n, "mem takes 1 to 4 operands: (mem base [index scale] [offset])");
-		return false;
-	}
-	op->what = W_MEM;
-	op->o = (Opnd){.kind = OK_MEM, .base = NOREG, .index = NOREG, .scale = 1};
-	if (!mem_base(c, k[0], &op->o))
-		return false;
-	if (nk == 3 || nk == 4)
-		if (!mem_index(c, k[1], k[2], &op->o))
-			return false;
-	if (nk == 2 || nk == 4) {
-		i64 off;
-		if (!int_kid(c, k[nk - 1], &off))
-			return false;
-		if (off != (i32)off) {
-			err(c, k[nk - 1], "offset %lld does not fit in 32 bits", (long long)off);
-			return false;
-		}
-		op->o.imm = off;
-	}
-	return true;
-}
-
-static bool operand_name(Checker *c, u32 n, Operand *op, bool branch)
-{
-	u32 name = nd(c, n)->val;
-	u32 g = global_lookup(c->p, name);
-	u8 kind = g == NONE ? G_NONE : c->p->globals.v[g].kind;
-	if (kind == G_PROC) {
-		op->what = W_PROC;
-		op->o = (Opnd){.kind = OK_GLOBAL, .sym = g};
+	if (src->what == W_IMM)
+		return imm_fits_type(c, n, src, dst);
+	if (untyped(c, dst) || untyped(c, src) || dst->type == src->type)
 		return true;
-	}
-	if (kind == G_RODATA || kind == G_GVAR) {
-		op->what = W_DATA;
-		op->o = (Opnd){.kind = OK_MEM, .base = RIPREG, .index = NOREG, .scale = 1, .sym = g};
-		return true;
-	}
-	if (branch) {
-		op->what = W_LABEL;
-		op->o = (Opnd){.kind = OK_LABEL, .sym = label_id(c, name, nd(c, n)->pos)};
-		return true;
-	}
-	err(c, n, "undeclared name %s", name_of(c, name));
+	char a[128];
+	snprintf(a, sizeof a, "%s", type_name(c, dst->type));
+	err(c, n, "%s: types differ: %s and %s", what, a, type_name(c, src->type));
 	return false;
 }
 
-/* ---- types ------------------------------------------------------------------------------ */
-
-static u32 parse_type(Checker *c, u32 n);
-
-static bool int_kid(Checker *c, u32 n, i64 *v);
-
-/* (i +N) (u +N) (f +N) */
-static u32 parse_scalar(Checker *c, u32 n, TypeKind k)
+static bool int_like(const Checker *c, const Operand *o, bool bool_ok)
 {
-	i64 bits;
-	u32 kid = node_kid(&c->tree, n, 0);
-	if (kid == NONE || !int_kid(c, kid, &bits) || node_kid(&c->tree, n, 1) != NONE) {
-		if (kid == NONE)
-			err(c, n, "(%s ...) needs a bit size such as +32", tag_name(c, n));
-		return NONE;
+	u8 k = kind_of(c, o->type);
+	return o->what == W_IMM || k == TY_RAW || k == TY_INT || k == TY_UINT || (bool_ok && k == TY_BOOL);
+}
+
+static bool rule_arith(Checker *c, u32 n, const char *mn, Operand *ops, u32 nops)
+{
+	u8 k = kind_of(c, ops[0].type);
+	if (k == TY_PTR) {
+		err(c, ops[0].node, "%s: no arithmetic on %s; only an aptr may be moved", mn,
+		    type_name(c, ops[0].type));
+		return false;
 	}
-	bool ok = k == TY_FLOAT ? bits == 32 || bits == 64
-				: bits == 8 || bits == 16 || bits == 32 || bits == 64;
+	if (k == TY_APTR && nops == 2 && int_like(c, &ops[1], false))
+		return true; /* an aptr moves by bytes over its array */
+	for (u32 i = 0; i < nops; i++)
+		if (!int_like(c, &ops[i], false)) {
+			err(c, ops[i].node, "%s needs integers, not %s", mn, type_name(c, ops[i].type));
+			return false;
+		}
+	return nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn);
+}
+
+static bool rule_int(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
+{
+	const char *mn = name_of(c, op);
+	bool bool_ok = op == TAG_and || op == TAG_or || op == TAG_xor;
+	bool shift = !strncmp(mn, "sh", 2) || !strncmp(mn, "sa", 2);
+	for (u32 i = 0; i < nops; i++)
+		if (!int_like(c, &ops[i], bool_ok)) {
+			err(c, ops[i].node, "%s needs integers, not %s", mn, type_name(c, ops[i].type));
+			return false;
+		}
+	if (shift || nops < 2 || ops[nops - 1].what == W_IMM)
+		return nops < 2 || ops[1].what != W_IMM || imm_fits_type(c, n, &ops[1], &ops[0]);
+	return types_agree(c, n, &ops[0], &ops[1], mn);
+}
+
+static bool rule_float(Checker *c, const char *mn, Operand *ops, u32 nops)
+{
+	for (u32 i = 0; i < nops; i++) {
+		u8 k = kind_of(c, ops[i].type);
+		if (k != TY_FLOAT && k != TY_RAW) {
+			err(c, ops[i].node, "%s needs (f +64) operands, not %s", mn, type_name(c, ops[i].type));
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool rule_setcc(Checker *c, const char *mn, Operand *dst)
+{
+	u8 k = kind_of(c, dst->type);
+	u32 size = dst->type == NONE ? 1 : type_get(tys(c), dst->type)->size;
+	if ((k == TY_BOOL || k == TY_INT || k == TY_UINT || k == TY_RAW) && size == 1)
+		return true;
+	err(c, dst->node, "%s writes a bool or an 8-bit integer, not %s", mn, type_name(c, dst->type));
+	return false;
+}
+
+static bool rule_lea(Checker *c, u32 n, Operand *ops)
+{
+	const Type *d = type_get(tys(c), ops[0].type == NONE ? T_RAW8 : ops[0].type);
+	u32 pointee = ops[1].type;
+	if (d->kind == TY_RAW || pointee == NONE)
+		return true;
+	const Type *pt = type_get(tys(c), pointee);
+	bool ok = (d->kind == TY_PTR || d->kind == TY_APTR) &&
+		  (d->elem == pointee || (d->kind == TY_APTR && pt->kind == TY_ARRAY && pt->elem == d->elem));
 	if (!ok) {
-		err(c, kid, "(%s +%lld) is not a type; sizes are %s", tag_name(c, n), (long long)bits,
-		    k == TY_FLOAT ? "32 and 64" : "8, 16, 32 and 64");
-		return NONE;
+		char a[128];
+		snprintf(a, sizeof a, "%s", type_name(c, ops[0].type));
+		err(c, n, "lea: %s cannot hold the address of %s", a, type_name(c, pointee));
 	}
-	return type_scalar(&c->p->types, k, (u32)bits);
+	return ok;
 }
 
-static u32 parse_ptr(Checker *c, u32 n, TypeKind k)
+static bool check_types(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
 {
-	u32 kid = node_kid(&c->tree, n, 0);
-	if (kid == NONE || node_kid(&c->tree, n, 1) != NONE) {
-		err(c, n, "(%s T) takes one element type", tag_name(c, n));
-		return NONE;
-	}
-	u32 elem = parse_type(c, kid);
-	return elem == NONE ? NONE : type_ptr(&c->p->types, k, elem);
-}
-
-static u32 parse_array(Checker *c, u32 n)
-{
-	u32 el = node_kid(&c->tree, n, 0), cnt = node_kid(&c->tree, n, 1);
-	i64 count;
-	if (el == NONE || cnt == NONE || node_kid(&c->tree, n, 2) != NONE) {
-		err(c, n, "(array T +N) takes an element type and a count");
-		return NONE;
-	}
-	u32 elem = parse_type(c, el);
-	if (elem == NONE || !int_kid(c, cnt, &count))
-		return NONE;
-	if (count < 0 || (u64)count * c->p->types.v.v[elem].size > UINT32_MAX) {
-		err(c, cnt, "array count %lld is out of range", (long long)count);
-		return NONE;
-	}
-	return type_array(&c->p->types, elem, (u64)count);
-}
-
-static u32 parse_type(Checker *c, u32 n)
-{
-	const Node *x = nd(c, n);
-	if (x->kind == N_TREE) {
-		switch (x->tag) {
-		case TAG_bool:
-			return T_BOOL;
-		case TAG_i: return parse_scalar(c, n, TY_INT);
-		case TAG_u: return parse_scalar(c, n, TY_UINT);
-		case TAG_f: return parse_scalar(c, n, TY_FLOAT);
-		case TAG_ptr: return parse_ptr(c, n, TY_PTR);
-		case TAG_aptr: return parse_ptr(c, n, TY_APTR);
-		case TAG_array: return parse_array(c, n);
-		default: break;
-		}
-	}
-	err(c, n, "expected a type");
-	return NONE;
-}
-
-static bool operand(Checker *c, u32 n, Operand *op, bool branch);
-
-/* (cast T operand): the operand seen as type T; memory takes T's size. */
-static bool operand_cast(Checker *c, u32 n, Operand *op, bool branch)
-{
-	u32 tn = node_kid(&c->tree, n, 0), on = node_kid(&c->tree, n, 1);
-	if (tn == NONE || on == NONE || node_kid(&c->tree, n, 2) != NONE) {
-		err(c, n, "cast takes a type and an operand: (cast (i +32) (mem (rax)))");
-		return false;
-	}
-	u32 ty = parse_type(c, tn);
-	if (ty == NONE || !operand(c, on, op, branch))
-		return false;
-	u32 size = c->p->types.v.v[ty].size;
-	if (op->what == W_MEM || op->what == W_DATA) {
-		if (size != 1 && size != 2 && size != 4 && size != 8 && size != 16) {
-			err(c, tn, "a memory operand cannot be %u bytes wide", size);
-			return false;
-		}
-		op->o.size = (u8)size;
-	} else if (op->what == W_REG && op->o.size != size) {
-		err(c, n, "cannot cast a %u-bit register to a %u-bit type", op->o.size * 8, size * 8);
-		return false;
-	}
-	op->node = n;
-	return true;
-}
-
-static bool operand(Checker *c, u32 n, Operand *op, bool branch)
-{
-	op->node = n;
-	switch (nd(c, n)->kind) {
-	case N_INT:
-	case N_UINT:
-	case N_CHAR:
-		return operand_int(c, n, op);
-	case N_SYM:
-	case N_IDENT:
-		return operand_name(c, n, op, branch);
-	case N_TREE:
-		if (IS_REG_TAG(nd(c, n)->tag))
-			return operand_reg(c, n, op);
-		if (nd(c, n)->tag == TAG_mem)
-			return operand_mem(c, n, op);
-		if (nd(c, n)->tag == TAG_cast)
-			return operand_cast(c, n, op, branch);
-		err(c, n, "(%s ...) cannot be an operand", tag_name(c, n));
-		return false;
-	default:
-		err(c, n, "unexpected operand");
-		return false;
+	const char *mn = name_of(c, op);
+	switch (rule_of[op]) {
+	case R_MOVE:
+		return nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn);
+	case R_ARITH: return rule_arith(c, n, mn, ops, nops);
+	case R_INT: return rule_int(c, n, op, ops, nops);
+	case R_CMP:
+		return nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn);
+	case R_SETCC: return nops < 1 || rule_setcc(c, mn, &ops[0]);
+	case R_FLOAT: return rule_float(c, mn, ops, nops);
+	case R_LEA: return nops < 2 || rule_lea(c, n, ops);
+	default: return true;
 	}
 }
 
-/* ---- instructions ------------------------------------------------------------------------ */
+/* ---- forms ------------------------------------------------------------------------------ */
 
-static const char *opnd_desc(const Checker *c, const Operand *op, char *buf, size_t size)
+static const char *opnd_desc(const Operand *op, char *buf, size_t size)
 {
-	(void)c;
 	switch (op->what) {
 	case W_REG:
 		if (op->o.reg >= XMM0)
@@ -514,8 +311,43 @@ static const char *opnd_desc(const Checker *c, const Operand *op, char *buf, siz
 static bool is_gpr_op(const Operand *op) { return op->what == W_REG && op->o.reg < XMM0; }
 static bool is_mem_op(const Operand *op) { return op->what == W_MEM || op->what == W_DATA; }
 
+static bool explain_sizes(Checker *c, u32 n, const char *mn, const Operand *ops, u32 nops)
+{
+	for (u32 i = 0; i + 1 < nops; i++) {
+		const Operand *a = &ops[i], *b = &ops[i + 1];
+		bool sa = is_gpr_op(a) || (is_mem_op(a) && a->o.size);
+		bool sb = is_gpr_op(b) || (is_mem_op(b) && b->o.size);
+		if (sa && sb && a->o.size != b->o.size) {
+			err(c, n, "%s: operand sizes differ (%u-bit and %u-bit)", mn, a->o.size * 8, b->o.size * 8);
+			return true;
+		}
+	}
+	for (u32 i = 0; i < nops; i++)
+		if (is_mem_op(&ops[i]) && !ops[i].o.size) {
+			err(c, ops[i].node, "%s: the size of this memory operand is unknown; give it a "
+					    "type, e.g. (mem (cast (i +64) ...))", mn);
+			return true;
+		}
+	return false;
+}
+
+static bool explain_imm(Checker *c, const char *mn, const Operand *ops, u32 nops)
+{
+	for (u32 i = 1; i < nops; i++) {
+		if (ops[i].what != W_IMM || !(is_gpr_op(&ops[0]) || is_mem_op(&ops[0])))
+			continue;
+		u32 bits = ops[0].o.size * 8;
+		if (!imm_fits(ops[i].o.imm, ops[0].o.size) || bits == 64) {
+			err(c, ops[i].node, "%s: immediate %lld does not fit in %s%u bits", mn,
+			    (long long)ops[i].o.imm, bits == 64 ? "a sign-extended " : "", bits == 64 ? 32 : bits);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Says why no form of `op` takes these operands, as precisely as it can. */
-static void explain_mismatch(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, MatchFail why)
+static void explain_mismatch(Checker *c, u32 n, u32 op, const Operand *ops, u32 nops, MatchFail why)
 {
 	const char *mn = name_of(c, op);
 	u32 end, f = amd64_forms_of(op, &end);
@@ -532,54 +364,30 @@ static void explain_mismatch(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, 
 		err(c, n, "%s cannot take two memory operands", mn);
 		return;
 	}
-	for (u32 i = 0; i + 1 < nops; i++) {
-		const Operand *a = &ops[i], *b = &ops[i + 1];
-		if ((is_gpr_op(a) || (is_mem_op(a) && a->o.size)) && (is_gpr_op(b) || (is_mem_op(b) && b->o.size)) &&
-		    a->o.size != b->o.size) {
-			err(c, n, "%s: operand sizes differ (%u-bit and %u-bit)", mn, a->o.size * 8, b->o.size * 8);
-			return;
-		}
-	}
-	for (u32 i = 0; i < nops; i++) {
-		if (is_mem_op(&ops[i]) && !ops[i].o.size) {
-			err(c, ops[i].node, "%s: the size of this memory operand is unknown; give it a "
-					    "type, e.g. (mem (cast (i +64) ...))", mn);
-			return;
-		}
-	}
-	for (u32 i = 0; i < nops; i++) {
-		if (ops[i].what == W_IMM && i > 0 && (is_gpr_op(&ops[0]) || is_mem_op(&ops[0]))) {
-			u32 bits = ops[0].o.size * 8;
-			if (!imm_fits(ops[i].o.imm, ops[0].o.size) || bits == 64) {
-				err(c, ops[i].node, "%s: immediate %lld does not fit in %s%u bits", mn,
-				    (long long)ops[i].o.imm, bits == 64 ? "a sign-extended " : "",
-				    bits == 64 ? 32 : bits);
-				return;
-			}
-		}
-	}
+	if (explain_sizes(c, n, mn, ops, nops) || explain_imm(c, mn, ops, nops))
+		return;
 	char b[3][32];
 	const char *d[3] = {"", "", ""};
 	for (u32 i = 0; i < nops; i++)
-		d[i] = opnd_desc(c, &ops[i], b[i], sizeof b[i]);
+		d[i] = opnd_desc(&ops[i], b[i], sizeof b[i]);
 	err(c, n, "no form of %s takes (%s%s%s%s%s)", mn, d[0], nops > 1 ? ", " : "", d[1],
 	    nops > 2 ? ", " : "", d[2]);
 }
 
-static bool is_branch_op(u32 op)
+static u32 match_form(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
 {
-	u32 end, f = amd64_forms_of(op, &end);
-	return amd64_forms[f].cls[0] == C_REL;
-}
-
-static Ins *emit(Checker *c, u16 op, u32 n)
-{
-	vec_reserve(c->out, 1);
-	Ins *ins = &c->out->v[c->out->n++];
-	memset(ins, 0, sizeof *ins);
-	ins->op = op;
-	ins->pos = nd(c, n)->pos;
-	return ins;
+	Opnd o[3];
+	for (u32 i = 0; i < nops; i++)
+		o[i] = ops[i].o;
+	MatchFail why;
+	u32 form = amd64_match(op, o, nops, &why);
+	if (form == NONE) {
+		explain_mismatch(c, n, op, ops, nops, why);
+		return NONE;
+	}
+	for (u32 i = 0; i < nops; i++)
+		ops[i].o = o[i];
+	return form;
 }
 
 /* lock is only valid on the forms that modify a memory destination. */
@@ -593,163 +401,417 @@ static bool check_lock(Checker *c, u32 n, u32 op, const Operand *ops, u32 nops, 
 	return true;
 }
 
-static void check_ins(Checker *c, u32 n, u8 flags)
+/* ---- effects --------------------------------------------------------------------------- */
+
+static bool reads_operand(const Form *f, u32 i)
+{
+	return i == 0 ? (f->flags & F_R0) != 0 : f->cls[i] != C_NO;
+}
+
+static bool writes_operand(const Form *f, u32 i)
+{
+	return (i == 0 && (f->flags & F_W0)) || (i == 1 && (f->flags & F_W1));
+}
+
+static void apply_reads(Checker *c, const Form *f, const Operand *ops, u32 nops)
+{
+	for (u32 i = 0; i < nops; i++)
+		if (ops[i].var != NONE && ops[i].what == W_REG && reads_operand(f, i))
+			use_var(c, ops[i].node, ops[i].var);
+	for (u32 r = 0; r < NFAMILY; r++)
+		if (f->uses & (1u << r))
+			read_family(c, ops[0].node, r);
+}
+
+static void apply_writes(Checker *c, u32 n, const Form *f, const Operand *ops, u32 nops)
+{
+	u32 explicit_regs = 0;
+	for (u32 i = 0; i < nops; i++) {
+		if (!writes_operand(f, i) || ops[i].what != W_REG)
+			continue;
+		if (ops[i].var != NONE)
+			write_var(c, ops[i].var);
+		if (ops[i].o.reg != RSP)
+			write_family(c, ops[i].node, ops[i].o.reg, NONE, true);
+		explicit_regs |= 1u << ops[i].o.reg;
+	}
+	for (u32 r = 0; r < NFAMILY; r++)
+		if ((f->defs & (1u << r)) && !(explicit_regs & (1u << r)) && r != RSP)
+			write_family(c, n, r, NONE, false);
+}
+
+/* The checked instruction, with resolved operands: type rules, the form,
+ * liveness and contract effects, then the MIR. */
+static bool finish_ins(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, u8 flags, bool elide)
+{
+	if (!check_types(c, n, op, ops, nops))
+		return false;
+	u32 form = match_form(c, n, op, ops, nops);
+	if (form == NONE || ((flags & IF_LOCK) && !check_lock(c, n, op, ops, nops, form)))
+		return false;
+	const Form *f = &amd64_forms[form];
+	apply_reads(c, f, ops, nops);
+	Ins ins = {.op = (u16)op, .form = (u16)form, .nopnd = (u8)nops, .flags = flags,
+		   .pos = nd(c, n)->pos};
+	for (u32 i = 0; i < nops; i++)
+		ins.o[i] = ops[i].o;
+	if (c->u.flow.reachable)
+		rsp_effect(c, n, &ins, ops);
+	apply_writes(c, n, f, ops, nops);
+	c->u.seq++;
+	if (!elide) {
+		vec_push(&c->u.code, ins);
+	}
+	return true;
+}
+
+void emit_ins(Checker *c, u32 n, u16 op, const Opnd *o, u32 nops, u8 flags)
+{
+	Operand ops[3];
+	for (u32 i = 0; i < nops; i++)
+		ops[i] = (Operand){.o = o[i], .what = o[i].kind == OK_REG ? W_REG : o[i].kind == OK_IMM ? W_IMM
+							       : o[i].kind == OK_MEM ? W_MEM : W_PROC,
+				   .node = n, .type = NONE, .var = NONE};
+	finish_ins(c, n, op, ops, nops, flags, false);
+}
+
+bool check_move(Checker *c, u32 n, Operand *dst, Operand *src)
+{
+	Operand ops[2] = {*dst, *src};
+	bool same = dst->what == W_REG && src->what == W_REG && dst->o.reg == src->o.reg &&
+		    dst->o.size == src->o.size;
+	if (src->var != NONE && src->what == W_REG)
+		use_var(c, src->node, src->var);
+	return finish_ins(c, n, TAG_mov, ops, 2, 0, same);
+}
+
+/* ---- instructions ------------------------------------------------------------------------ */
+
+static bool is_branch_op(u32 op)
+{
+	u32 end, f = amd64_forms_of(op, &end);
+	return amd64_forms[f].cls[0] == C_REL;
+}
+
+static bool gather_operands(Checker *c, u32 n, u32 op, Operand *ops, u32 *nops)
+{
+	bool ok = true, branch = is_branch_op(op);
+	*nops = 0;
+	for (u32 k = n + 1; k < node_end(&c->tree, n); k = node_next(&c->tree, k)) {
+		if (*nops == 3) {
+			err(c, k, "%s takes at most 3 operands", name_of(c, op));
+			return false;
+		}
+		Operand *o = &ops[(*nops)++];
+		if (op == TAG_lea && *nops == 2)
+			ok &= address(c, k, o);
+		else
+			ok &= operand(c, k, o, branch);
+	}
+	for (u32 i = 0; ok && i < *nops; i++) {
+		if (ops[i].what == W_DATA && op != TAG_lea) {
+			const char *g = name_of(c, nd(c, ops[i].node)->val);
+			err(c, ops[i].node, "%s is an address: take it with (lea ...) or load with (mem %s)", g, g);
+			return false;
+		}
+	}
+	return ok;
+}
+
+/* Jumps and calls change where control goes; the flow follows. */
+static void control_effect(Checker *c, u32 n, u32 op, const Operand *ops, u32 nops)
+{
+	const Form *f = &amd64_forms[amd64_forms_of(op, &(u32){0})];
+	if (nops >= 1 && ops[0].what == W_LABEL && (f->flags & (F_JUMP | F_CALL)))
+		jump_edge(c, n, ops[0].o.sym, !(f->flags & F_END) || (f->flags & F_CALL));
+	if (op == TAG_ret)
+		check_ret(c, n);
+	if ((f->flags & F_CALL) && nops >= 1 && ops[0].what != W_LABEL) {
+		for (u32 r = 0; r < NFAMILY; r++) /* an unchecked call may change anything */
+			if (r != RSP)
+				clobber_family(c, r, nd(c, n)->pos, NONE);
+	}
+	if ((f->flags & F_END) && nops <= 1)
+		unreachable(c);
+}
+
+void check_ins(Checker *c, u32 n, u8 flags)
 {
 	u32 op = nd(c, n)->tag;
 	Operand ops[3];
-	u32 nops = 0;
-	bool ok = true, branch = is_branch_op(op);
-	for (u32 k = n + 1; k < node_end(&c->tree, n); k = node_next(&c->tree, k)) {
-		if (nops == 3) {
-			err(c, k, "%s takes at most 3 operands", name_of(c, op));
-			return;
-		}
-		ok &= operand(c, k, &ops[nops++], branch);
-	}
-	if (!ok)
+	u32 nops;
+	if (!gather_operands(c, n, op, ops, &nops))
 		return;
-	if (op == TAG_lea && nops == 2 && ops[1].what == W_DATA)
-		ops[1].what = W_MEM;
-	for (u32 i = 0; i < nops; i++) {
-		if (ops[i].what == W_DATA && op != TAG_lea) {
-			err(c, ops[i].node, "%s is an address: take it with (lea ...) or load with (mem %s)",
-			    name_of(c, nd(c, ops[i].node)->val), name_of(c, nd(c, ops[i].node)->val));
-			return;
-		}
-	}
-	Opnd o[3];
-	for (u32 i = 0; i < nops; i++)
-		o[i] = ops[i].o;
-	MatchFail why;
-	u32 form = amd64_match(op, o, nops, &why);
-	if (form == NONE) {
-		explain_mismatch(c, n, op, ops, nops, why);
+	if (!finish_ins(c, n, op, ops, nops, flags, false))
 		return;
-	}
-	if ((flags & IF_LOCK) && !check_lock(c, n, op, ops, nops, form))
-		return;
-	Ins *ins = emit(c, (u16)op, n);
-	ins->form = (u16)form;
-	ins->nopnd = (u8)nops;
-	ins->flags = flags;
-	memcpy(ins->o, o, nops * sizeof *o);
+	control_effect(c, n, op, ops, nops);
 }
 
-/* ---- statements -------------------------------------------------------------------------- */
+/* ---- variables --------------------------------------------------------------------------- */
+
+static u32 align_up(u32 v, u32 a) { return a ? (v + a - 1) / a * a : v; }
+
+static bool var_location(Checker *c, u32 loc, u32 t, Var *v)
+{
+	if (is_tree(c, loc, TAG_s)) {
+		const Type *ty = type_get(tys(c), t);
+		v->loc = LOC_STACK;
+		v->offset = align_up(c->u.frame_used, MAX(ty->align, 1));
+		c->u.frame_used = v->offset + ty->size;
+		c->u.frame_max = MAX(c->u.frame_max, c->u.frame_used);
+		return true;
+	}
+	u8 size;
+	u32 family = reg_of_node(c, loc, &size);
+	if (family == NONE) {
+		err(c, loc, "expected a register or (s)");
+		return false;
+	}
+	if (family == RSP) {
+		err(c, loc, "rsp cannot hold a variable");
+		return false;
+	}
+	if (!reg_fits_type(c, loc, family, size, t))
+		return false;
+	u32 owner = c->u.flow.owner[family];
+	if (owner != NONE && c->u.flow.reachable) {
+		err(c, loc, "%s already holds %s", reg_str(family, 8), name_of(c, c->u.vars.v[owner].name));
+		return false;
+	}
+	v->loc = LOC_REG;
+	v->reg = (u8)family;
+	v->size = family >= XMM0 ? 16 : size;
+	return true;
+}
+
+/* (var :x.0 LOCATION TYPE [INIT]) */
+static void stmt_var(Checker *c, u32 n)
+{
+	u32 name = kid(c, n, 0), loc = kid(c, n, 1), tn = kid(c, n, 2), init = kid(c, n, 3);
+	if (name == NONE || loc == NONE || tn == NONE || nd(c, name)->kind != N_SYMDEF ||
+	    (init != NONE && kid(c, n, 4) != NONE)) {
+		err(c, n, "expected (var :name.0 LOCATION TYPE [INIT])");
+		return;
+	}
+	u32 t = parse_type(c, tn);
+	if (t == NONE)
+		return;
+	Var v = {.name = nd(c, name)->val, .kind = V_VAR, .type = t, .pos = nd(c, n)->pos,
+		 .label = NONE, .tested = NONE, .scope = NONE};
+	if (!var_location(c, loc, t, &v))
+		return;
+	u32 id = var_new(c, v, v.loc == LOC_REG ? VS_UNINIT : VS_LIVE);
+	if (init == NONE)
+		return;
+	Operand dst = {.what = W_REG, .node = name, .type = t, .var = id}, src;
+	if (v.loc == LOC_REG)
+		dst.o = var_opnd(c, id);
+	else if (!slot_opnd(c, name, id, &dst.o) || (dst.what = W_MEM, false))
+		return;
+	else
+		dst.o.size = (u8)type_size(c, t);
+	if (operand(c, init, &src, false))
+		check_move(c, init, &dst, &src);
+}
+
+/* (kill x.0 ...) */
+static void stmt_kill(Checker *c, u32 n)
+{
+	for (u32 k = n + 1; k < node_end(&c->tree, n); k = node_next(&c->tree, k)) {
+		u32 v = is_name(c, k) ? var_lookup(c, nd(c, k)->val) : NONE;
+		if (v == NONE || c->u.vars.v[v].kind == V_CFVAR) {
+			err(c, k, "kill takes variables");
+			continue;
+		}
+		if (c->u.flow.vs.v[v].st == VS_KILLED && c->u.flow.reachable) {
+			err(c, k, "%s is already dead", name_of(c, c->u.vars.v[v].name));
+			continue;
+		}
+		var_end(c, v, nd(c, k)->pos);
+	}
+}
+
+/* ---- statements ---------------------------------------------------------------------------- */
 
 typedef void (*StmtFn)(Checker *c, u32 n);
 
-static void stmt(Checker *c, u32 n);
-
-static void stmt_lab(Checker *c, u32 n)
+void block(Checker *c, u32 n)
 {
-	u32 name = node_kid(&c->tree, n, 0);
-	if (name == NONE || nd(c, name)->kind != N_SYMDEF || node_kid(&c->tree, n, 1) != NONE) {
-		err(c, n, "lab takes one label definition: (lab :name.0)");
-		return;
-	}
-	u32 id = label_id(c, nd(c, name)->val, nd(c, name)->pos);
-	Label *l = &c->labels->labels.v[id];
-	if (l->defined) {
-		err(c, name, "label %s is defined twice", name_of(c, nd(c, name)->val));
-		return;
-	}
-	if (global_lookup(c->p, nd(c, name)->val) != NONE) {
-		err(c, name, "label %s has the name of a global", name_of(c, nd(c, name)->val));
-		return;
-	}
-	l->defined = true;
-	Ins *ins = emit(c, P_LABEL, n);
-	ins->o[0] = (Opnd){.kind = OK_LABEL, .sym = id};
-	ins->nopnd = 1;
-}
-
-static void stmt_stmts(Checker *c, u32 n)
-{
+	u32 mark;
+	block_open(c, &mark);
 	for (u32 k = n + 1; k < node_end(&c->tree, n); k = node_next(&c->tree, k))
 		stmt(c, k);
+	block_close(c, mark, nd(c, n)->pos);
 }
 
 static void stmt_lock(Checker *c, u32 n)
 {
-	u32 k = node_kid(&c->tree, n, 0);
-	if (k == NONE || node_kid(&c->tree, n, 1) != NONE || nd(c, k)->kind != N_TREE ||
-	    !IS_OP_TAG(nd(c, k)->tag)) {
+	u32 k = kid(c, n, 0);
+	if (k == NONE || kid(c, n, 1) != NONE || nd(c, k)->kind != N_TREE || !IS_OP_TAG(nd(c, k)->tag)) {
 		err(c, n, "lock takes one instruction: (lock (add (mem ...) (rax)))");
 		return;
 	}
 	check_ins(c, k, IF_LOCK);
 }
 
+static void stmt_decl(Checker *c, u32 n)
+{
+	err(c, n, "(%s ...) is a declaration; declarations belong at the top level", tag_name(c, n));
+}
+
 static const StmtFn stmt_fns[TAG__COUNT] = {
-	[TAG_lab] = stmt_lab,
-	[TAG_stmts] = stmt_stmts,
-	[TAG_lock] = stmt_lock,
+	[TAG_lab] = stmt_lab,     [TAG_stmts] = block,      [TAG_lock] = stmt_lock,
+	[TAG_var] = stmt_var,     [TAG_kill] = stmt_kill,   [TAG_ite] = stmt_ite,
+	[TAG_loop] = stmt_loop,   [TAG_cfvar] = stmt_cfvar, [TAG_jtrue] = stmt_jtrue,
+	[TAG_call] = check_call,  [TAG_proc] = stmt_decl,   [TAG_type] = stmt_decl,
+	[TAG_rodata] = stmt_decl, [TAG_gvar] = stmt_decl,   [TAG_tvar] = stmt_decl,
 };
 
-static void stmt(Checker *c, u32 n)
+void stmt(Checker *c, u32 n)
 {
 	const Node *x = nd(c, n);
 	if (x->kind != N_TREE) {
-		err(c, n, "expected an instruction or declaration");
+		err(c, n, "expected an instruction or a declaration");
 		return;
 	}
 	if (x->tag == TAG_UNKNOWN) {
 		err(c, n, "unknown tag '%s'", tag_name(c, n));
 		return;
 	}
-	if (stmt_fns[x->tag]) {
+	if (stmt_fns[x->tag])
 		stmt_fns[x->tag](c, n);
-		return;
-	}
-	if (IS_OP_TAG(x->tag)) {
+	else if (IS_OP_TAG(x->tag))
 		check_ins(c, n, 0);
-		return;
-	}
-	err(c, n, "(%s ...) is not a statement", tag_name(c, n));
+	else
+		err(c, n, "(%s ...) is not a statement", tag_name(c, n));
 }
 
-/* ---- procs ----------------------------------------------------------------------------- */
+/* ---- units ------------------------------------------------------------------------------- */
 
-static void finish_code(Checker *c, InsVec *code, u32 global)
+static void unit_init(Unit *u, u32 proc)
 {
-	end_label_scope(c, c->labels);
+	InsVec code = u->code;
+	LabelScope labels = u->labels;
+	VarVec vars = u->vars;
+	U32Vec of_name = u->var_of_name;
+	Flow flow = u->flow;
+	memset(u, 0, sizeof *u);
+	u->code = code, u->code.n = 0;
+	u->labels = labels;
+	u->vars = vars, u->vars.n = 0;
+	u->var_of_name = of_name;
+	flow_free(&flow);
+	flow_init(&u->flow);
+	u->proc = proc;
+	u->allowed = ~0u;
+}
+
+static void unit_free(Unit *u)
+{
+	vec_free(&u->code);
+	free_label_scope(&u->labels);
+	vec_free(&u->vars);
+	vec_free(&u->var_of_name);
+	vec_free(&u->block_vars);
+	flow_free(&u->flow);
+	for (u32 i = 0; i < u->loops.n; i++)
+		vec_free(&u->loops.v[i].exposed);
+	vec_free(&u->loops);
+	for (u32 i = 0; i < u->edges.n; i++)
+		flow_free(&u->edges.v[i].flow);
+	vec_free(&u->edges);
+	vec_free(&u->edge_vars);
+}
+
+/* The frame size is known once the whole unit is checked. */
+static void patch_ssize(Checker *c)
+{
+	u32 ssize = align_up(c->u.frame_max, 16);
+	for (u32 i = 0; i < c->u.code.n; i++) {
+		Ins *ins = &c->u.code.v[i];
+		for (u32 k = 0; k < ins->nopnd; k++) {
+			Opnd *o = &ins->o[k];
+			if (!(o->flags & OF_SSIZE))
+				continue;
+			o->imm += ssize;
+			if (o->kind == OK_IMM) {
+				MatchFail why;
+				u32 f = amd64_match(ins->op, ins->o, ins->nopnd, &why);
+				ASSERT(f != NONE);
+				ins->form = (u16)f;
+			}
+		}
+	}
+}
+
+static void finish_unit(Checker *c, u32 global)
+{
+	cflow_end_proc(c);
+	end_label_scope(c, &c->u.labels);
 	if (diag_error_count)
 		return;
+	patch_ssize(c);
 	if (c->p->dump & DUMP_CHECK)
-		dump_mir(c->p, "after check", code);
+		dump_mir(c->p, "after check", &c->u.code);
 	c->lowered.n = 0;
-	lower(code, &c->lowered);
+	lower(&c->u.code, &c->lowered, c->t);
 	if (c->p->dump & DUMP_LOWER)
 		dump_mir(c->p, "after lowering", &c->lowered);
-	u32 chunk = c->t->encode(c->p, &c->lowered, global, c->file);
-	c->p->globals.v[global].chunk = chunk;
+	c->p->globals.v[global].chunk = c->t->encode(c->p, &c->lowered, global, c->file);
+}
+
+static void bind_params(Checker *c, const Sig *s)
+{
+	for (u32 i = 0; i < s->nparams; i++) {
+		const Param *pr = sig_param(c->p, s, i);
+		Var v = {.name = pr->name, .kind = V_PARAM, .type = pr->type, .pos = pr->pos,
+			 .label = NONE, .tested = NONE, .scope = NONE};
+		v.loc = pr->reg == NOREG ? LOC_ARG : LOC_REG;
+		v.reg = pr->reg;
+		v.size = pr->reg >= XMM0 && pr->reg != NOREG ? 16 : pr->size;
+		v.offset = pr->offset;
+		var_new(c, v, VS_LIVE);
+		if (pr->reg != NOREG)
+			c->u.flow.set |= 1u << pr->reg;
+	}
+	c->u.allowed = s->clobbers;
+	for (u32 i = 0; i < s->nresults; i++)
+		c->u.allowed |= 1u << sig_param(c->p, s, s->nparams + i)->reg;
+}
+
+static u32 proc_body(Checker *c, u32 n)
+{
+	u32 body = NONE;
+	for (u32 k = node_next(&c->tree, kid(c, n, 0)); k < node_end(&c->tree, n); k = node_next(&c->tree, k))
+		if (is_tree(c, k, TAG_body) || is_tree(c, k, TAG_stmts))
+			body = body == NONE ? k : body;
+	if (body == NONE)
+		err(c, n, "proc %s has no (body ...)", tag_name(c, kid(c, n, 0)));
+	return body;
 }
 
 static void code_proc(Checker *c, u32 n)
 {
-	u32 name = node_kid(&c->tree, n, 0);
+	u32 name = kid(c, n, 0);
 	if (name == NONE || nd(c, name)->kind != N_SYMDEF)
 		return; /* reported by the declaration pass */
-	u32 g = global_lookup(c->p, nd(c, name)->val);
-	u32 body = NONE;
-	for (u32 k = node_next(&c->tree, name); k < node_end(&c->tree, n); k = node_next(&c->tree, k))
-		if (is_tree(c, k, TAG_body) || is_tree(c, k, TAG_stmts))
-			body = k;
-	if (body == NONE) {
-		err(c, n, "proc %s has no (body ...)", name_of(c, nd(c, name)->val));
+	u32 g = global_lookup(c->p, nd(c, name)->val), body = proc_body(c, n);
+	if (body == NONE || c->p->globals.v[g].decl == NONE)
 		return;
-	}
-	c->body.n = 0;
-	c->out = &c->body;
-	c->labels = &c->proc_labels;
-	stmt_stmts(c, body);
-	finish_code(c, &c->body, g);
-	c->out = &c->entry;
-	c->labels = &c->entry_labels;
+	Unit top = c->u;
+	c->u = c->other;
+	unit_init(&c->u, g);
+	bind_params(c, proc_sig(c->p, g));
+	block(c, body);
+	if (c->u.flow.reachable)
+		err(c, n, "%s can reach the end of its body; end every path with (ret) or a jump",
+		    name_of(c, nd(c, name)->val));
+	finish_unit(c, g);
+	c->other = c->u;
+	c->u = top;
 }
 
-/* ---- the two passes ---------------------------------------------------------------------- */
+/* ---- the code pass -------------------------------------------------------------------------- */
 
 static bool is_decl_tag(u16 tag)
 {
@@ -757,29 +819,15 @@ static bool is_decl_tag(u16 tag)
 	       tag == TAG_tvar;
 }
 
-static void open_file(Checker *c, Program *p, u32 file, const Target *t)
+static void code_node(Checker *c, u32 n)
 {
-	memset(c, 0, sizeof *c);
-	c->p = p;
-	c->t = t;
-	c->file = file;
-	c->src = &p->files.v[file];
-	c->out = &c->entry;
-	c->labels = &c->entry_labels;
+	u16 tag = nd(c, n)->kind == N_TREE ? nd(c, n)->tag : TAG_UNKNOWN;
+	if (tag == TAG_proc)
+		code_proc(c, n);
+	else if (!is_decl_tag(tag))
+		stmt(c, n);
 }
 
-static void close_file(Checker *c)
-{
-	reader_free(&c->rd);
-	tree_free(&c->tree);
-	vec_free(&c->entry);
-	vec_free(&c->body);
-	vec_free(&c->lowered);
-	free_label_scope(&c->entry_labels);
-	free_label_scope(&c->proc_labels);
-}
-
-/* Opens the module's (stmts ...); false after an error. */
 static bool open_module(Checker *c)
 {
 	reader_init(&c->rd, c->src, &c->p->names, &c->tree, module_name(&c->p->names, c->src->path));
@@ -813,68 +861,55 @@ static bool close_module(Checker *c)
 	return true;
 }
 
-static void decl_node(Checker *c, u32 n)
+static void dump_node(Checker *c, u32 n)
 {
-	switch (nd(c, n)->tag) {
-	case TAG_rodata: decl_rodata(c, n); break;
-	case TAG_proc: decl_proc_header(c, n); break;
-	default: break;
-	}
+	Buf b = {0};
+	dump_tree(&c->tree, &c->p->names, c->src->text, n, &b);
+	fwrite(b.p, 1, b.n, stderr);
+	buf_free(&b);
 }
 
-bool check_declarations(Program *p, u32 file, const Target *t)
+static void finish_entry(Checker *c)
 {
-	Checker c;
-	open_file(&c, p, file, t);
-	bool ok = open_module(&c);
-	while (ok) {
-		tree_clear(&c.tree);
-		u32 n = read_node(&c.rd);
-		if (n == NONE)
-			break;
-		if (nd(&c, n)->kind == N_TREE && is_decl_tag(nd(&c, n)->tag))
-			decl_node(&c, n);
-	}
-	ok = ok && !c.rd.failed && close_module(&c);
-	close_file(&c);
-	return ok;
-}
-
-static void code_node(Checker *c, u32 n)
-{
-	u16 tag = nd(c, n)->kind == N_TREE ? nd(c, n)->tag : TAG_UNKNOWN;
-	if (tag == TAG_proc)
-		code_proc(c, n);
-	else if (!is_decl_tag(tag))
-		stmt(c, n);
+	Program *p = c->p;
+	u32 name = intern(&p->names, "_start", 6);
+	p->entry = global_get(p, name, c->file, 0);
+	p->globals.v[p->entry].kind = G_ENTRY;
+	p->globals.v[p->entry].defined = true;
+	finish_unit(c, p->entry);
 }
 
 bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file)
 {
 	Checker c;
-	open_file(&c, p, file, t);
+	memset(&c, 0, sizeof c);
+	c.p = p;
+	c.t = t;
+	c.file = file;
+	c.src = &p->files.v[file];
+	if (!rule_of[TAG_mov])
+		init_rules(&p->names);
+	unit_init(&c.u, NONE);
+	unit_init(&c.other, NONE);
 	bool ok = open_module(&c);
 	while (ok) {
 		tree_clear(&c.tree);
 		u32 n = read_node(&c.rd);
 		if (n == NONE)
 			break;
-		if (p->dump & DUMP_TREE) {
-			Buf b = {0};
-			dump_tree(&c.tree, &p->names, c.src->text, n, &b);
-			fwrite(b.p, 1, b.n, stderr);
-			buf_free(&b);
-		}
+		if (p->dump & DUMP_TREE)
+			dump_node(&c, n);
 		code_node(&c, n);
 	}
 	ok = ok && !c.rd.failed && close_module(&c);
-	if (ok && is_entry_file && c.entry.n) {
-		u32 name = intern(&p->names, "_start", 6);
-		p->entry = global_get(p, name, file, 0);
-		p->globals.v[p->entry].kind = G_ENTRY;
-		p->globals.v[p->entry].defined = true;
-		finish_code(&c, &c.entry, p->entry);
-	}
-	close_file(&c);
+	if (ok && is_entry_file && c.u.code.n)
+		finish_entry(&c);
+	else if (c.u.code.n && !is_entry_file)
+		err_at(&c, 0, "only the first file's top-level instructions run; this file has some");
+	reader_free(&c.rd);
+	tree_free(&c.tree);
+	vec_free(&c.lowered);
+	unit_free(&c.u);
+	unit_free(&c.other);
 	return ok;
 }

@@ -124,6 +124,9 @@ static void program_free(Program *p)
 	intern_free(&p->names);
 	types_free(&p->types);
 	vec_free(&p->globals);
+	vec_free(&p->decls);
+	vec_free(&p->params);
+	vec_free(&p->sigs);
 	vec_free(&p->global_of_name);
 	vec_free(&p->chunks);
 	vec_free(&p->fixups);
@@ -200,8 +203,8 @@ static bool assemble(Program *p, const Options *o, const Target *t)
 	if (o->parse_only)
 		return parse_only(p, o);
 	for (u32 i = 0; i < p->files.n; i++)
-		check_declarations(p, i, t);
-	if (diag_error_count)
+		scan_declarations(p, i);
+	if (diag_error_count || !resolve_declarations(p))
 		return false;
 	for (u32 i = 0; i < p->files.n; i++)
 		check_code(p, i, t, i == 0);

@@ -24,7 +24,7 @@
 	_(type) _(object) _(union) _(fld) _(packed) _(array) _(ptr) _(aptr)     \
 	_(bool) _(i) _(u) _(f) _(var) _(kill) _(s) _(ssize) _(ite) _(loop)      \
 	_(cfvar) _(jtrue) _(lab) _(mem) _(dot) _(at) _(cast) _(rodata) _(gvar)  \
-	_(tvar) _(lock) _(pragmas)
+	_(tvar) _(lock) _(pragmas) _(cons)
 
 typedef enum Tag {
 #define KW(x) TAG_##x,
@@ -129,6 +129,11 @@ typedef struct Reader {
 } Reader;
 
 void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module);
+/* Starts reading at byte `pos`, inside a list whose line information is `info`. */
+void reader_init_at(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module, u32 pos,
+		    InfoFrame info);
+/* The line information of the innermost open node. */
+InfoFrame reader_info(const Reader *r);
 void reader_free(Reader *r);
 /* Appends the next complete node to the tree; NONE at the end of the
  * enclosing list or after a syntax error (reported; r->failed is set). */
@@ -140,6 +145,10 @@ u32 read_open(Reader *r);
 bool read_close(Reader *r);
 /* Skips the next node without building it; false at the list's end. */
 bool read_skip(Reader *r);
+/* The tag of the next node without reading it: a Tag, TAG_UNKNOWN,
+ * TAG_NOT_TREE for an atom, or NONE at the end of the list. */
+u32 read_peek_tag(Reader *r);
+enum { TAG_NOT_TREE = 0xfffe };
 /* True when only whitespace, comments and directives remain. */
 bool read_at_eof(Reader *r);
 /* The module a file defines: its file name without directory and ".nif". */
@@ -159,14 +168,18 @@ typedef struct Field {
 	u32 pos;
 } Field;
 
+enum { LAYOUT_NONE, LAYOUT_BUSY, LAYOUT_DONE };
+
 typedef struct Type {
 	u8 kind;
 	u8 packed;
+	u8 layout;         /* LAYOUT_*: sizes of named types are computed lazily */
 	u32 size, align;
-	u32 elem;          /* PTR, APTR, ARRAY: element type; PROC: first param list entry */
+	u32 elem;          /* PTR, APTR, ARRAY: element type */
 	u64 count;         /* ARRAY: element count */
-	u32 first, nfields; /* OBJECT/UNION: range in Types.fields */
+	u32 first, nfields; /* OBJECT/UNION: range in Types.fields; PROC: signature */
 	u32 name;          /* named types: name id, else NONE */
+	u32 pos;           /* named types: where declared (for cycle errors) */
 } Type;
 
 typedef struct Types {
@@ -185,6 +198,16 @@ u32 type_raw(u32 bytes);
 u32 type_scalar(Types *ts, TypeKind k, u32 bits);
 u32 type_ptr(Types *ts, TypeKind k, u32 elem);
 u32 type_array(Types *ts, u32 elem, u64 count);
+/* A named type whose body is filled in later (objects may refer to it). */
+u32 type_named(Types *ts, u32 name, u32 pos);
+/* Computes sizes, alignments and field offsets; false on a type that
+ * contains itself (reported through `cycle`, the type id found twice). */
+bool type_layout(Types *ts, u32 ty, u32 *cycle);
+static inline const Type *type_get(const Types *ts, u32 ty) { return &ts->v.v[ty]; }
+/* The field named `name` of an object or union, or NULL. */
+const Field *type_field(const Types *ts, u32 ty, u32 name);
+bool type_is_int(const Types *ts, u32 ty);   /* (i N), (u N) */
+bool type_is_scalar(const Types *ts, u32 ty); /* fits a register: ints, bool, floats, pointers */
 const char *type_str(const Types *ts, const Interner *in, u32 ty, Buf *b);
 
 /* ---- MIR: machine instructions with resolved operands -------------------------- */
@@ -206,11 +229,24 @@ typedef struct Opnd {
 
 enum { OF_SSIZE = 1 }; /* OK_IMM: the frame size, filled in when known */
 
-/* Pseudo-ops live above the mnemonics. */
+/* Pseudo-ops live above the mnemonics.  The checker leaves structured
+ * control flow as P_ITE..P_JTRUE; lowering turns them into P_LABEL and
+ * jumps.  Labels are numbers local to a unit (o[k].sym).  A condition
+ * (o[0].imm) is a condition code 0-15, or COND_CF_FALSE / COND_CF_TRUE when
+ * a cfvar is tested and its value where control falls in is known. */
 enum {
-	P_LABEL = TAG__COUNT, /* o[0] = label */
+	P_LABEL = TAG__COUNT, /* o[0]: the label */
+	P_ITE,      /* o[0]: condition, o[1]: then label (cfvar) or NONE, o[2]: else label */
+	P_ELSE,     /* o[0]: end label, o[1]: else label, o[2].imm: the then-branch falls through */
+	P_ENDITE,   /* o[0]: end label */
+	P_LOOP,     /* o[0]: head label */
+	P_LOOPTEST, /* o[0]: condition, o[1]: body label, o[2]: exit label */
+	P_LOOPEND,  /* o[0]: head label, o[1]: exit label, o[2].imm: the body falls through */
+	P_JTRUE,    /* o[0]: the then label of the cfvar's ite */
 	P__COUNT
 };
+
+enum { COND_CF_FALSE = -1, COND_CF_TRUE = -2 };
 
 enum { IF_LOCK = 1 };
 
@@ -234,14 +270,40 @@ typedef struct Global {
 	bool defined;
 	bool reachable;
 	u32 name;
-	u32 file, pos; /* where it is defined (or first used) */
-	u32 type;      /* data: TypeId; type decls: TypeId; procs: signature */
-	u32 chunk;     /* procs: code chunk; data: offset in its section */
+	u32 file, pos; /* where its name is defined (or first used) */
+	u32 decl;      /* its declaration in Program.decls, or NONE */
+	u32 type;      /* data and type decls: type id; procs: signature */
+	u32 chunk;     /* procs: code chunk; data: offset in its pool, NONE = bss */
 	u32 size;
 	u32 align;
-	u8 result0;    /* procs: register family of the first result, or NOREG */
 	u64 addr;      /* set by the linker */
 } Global;
+
+/* A top-level declaration, found by the first pass and read again later. */
+typedef struct Decl {
+	u32 file, pos;  /* where its node starts */
+	u16 tag;
+	u32 global;
+	InfoFrame info; /* line information of the enclosing (stmts ...) */
+} Decl;
+
+/* A proc's parameter or result. */
+typedef struct Param {
+	u32 name;
+	u32 type;
+	u8 reg;         /* family, or NOREG for a stack parameter */
+	u8 size;        /* width of the register view */
+	u32 offset;     /* stack parameters: bytes above [rsp+8] at entry */
+	u32 pos;
+} Param;
+
+typedef struct Sig {
+	u32 first;      /* params, then results, in Program.params */
+	u32 nparams, nresults;
+	u32 clobbers;   /* family mask the callee may change besides its results */
+	u32 stack_bytes;
+	u32 pos;
+} Sig;
 
 typedef enum FixKind { FIX_REL32 } FixKind;
 
@@ -283,6 +345,9 @@ typedef struct Program {
 	Interner names;
 	Types types;
 	VEC(SrcFile) files;
+	VEC(Decl) decls;
+	VEC(Param) params;
+	VEC(Sig) sigs;
 	VEC(Global) globals;
 	VEC(u32) global_of_name; /* name id -> global index or NONE */
 	VEC(Chunk) chunks;
@@ -319,6 +384,11 @@ typedef struct Target {
 	u32 (*start_stub)(Program *p, u32 main_global, int result_family);
 	/* Frees the target's scratch memory. */
 	void (*release)(void);
+	/* The form of a jump to a label: cc -1 is jmp, 0-15 a jcc. */
+	u16 (*jump_form)(int cc);
+	/* The mnemonic of the jcc for condition cc, and back (-1: not a jcc). */
+	u32 (*jump_tag)(int cc);
+	int (*jump_cc)(u32 op);
 } Target;
 
 extern const Target T_amd64;
@@ -327,11 +397,14 @@ extern const Target T_amd64;
 
 /* The register family of a proc's first result, or -1. */
 int proc_result_family(const Program *p, u32 global);
-/* Pass 1 over a file: registers its types, data and proc signatures. */
-bool check_declarations(Program *p, u32 file, const Target *t);
+/* Pass 1 over a file: finds its declarations and registers their names. */
+bool scan_declarations(Program *p, u32 file);
+/* Reads every declaration found: types and their layouts, data, proc
+ * signatures.  After this, code may refer to any global. */
+bool resolve_declarations(Program *p);
 /* Pass 2: checks, lowers and encodes its procs and top-level code. */
 bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file);
-void lower(InsVec *in, InsVec *out);
+void lower(const InsVec *in, InsVec *out, const Target *t);
 bool link_program(Program *p, const Target *t);
 bool write_elf(Program *p, const Target *t, const char *path);
 

@@ -162,6 +162,16 @@ void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module)
 	vec_push(&r->info, root);
 }
 
+void reader_init_at(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module, u32 pos,
+		    InfoFrame info)
+{
+	reader_init(r, f, in, t, module);
+	r->cur = f->text + pos;
+	r->info.v[0] = info;
+}
+
+InfoFrame reader_info(const Reader *r) { return vec_last(&r->info); }
+
 void reader_free(Reader *r)
 {
 	vec_free(&r->info);
@@ -742,4 +752,24 @@ u32 module_name(Interner *in, const char *path)
 	if (len > 4 && strcmp(base + len - 4, ".nif") == 0)
 		len -= 4;
 	return intern(in, base, (u32)len);
+}
+
+u32 read_peek_tag(Reader *r)
+{
+	if (r->failed)
+		return NONE;
+	const char *save = r->cur;
+	Pending pi;
+	pi.set = false;
+	const char *p = skip_space(r, r->cur, &pi);
+	u32 result = NONE;
+	if (p && *p == '(' && p[1] != '.') {
+		u32 name;
+		u16 tag;
+		result = read_tag(r, p + 1, &name, &tag) ? tag : NONE;
+	} else if (p && *p != ')' && !at_end(r, p)) {
+		result = TAG_NOT_TREE;
+	}
+	r->cur = save;
+	return result;
 }

@@ -30,9 +30,10 @@ void types_init(Types *ts)
 	memset(ts->slots, 0xff, (ts->mask + 1) * sizeof(u32));
 	static const u32 raw_sizes[] = {1, 2, 4, 8, 16};
 	for (u32 i = 0; i < COUNTOF(raw_sizes); i++)
-		type_add(ts, (Type){.kind = TY_RAW, .size = raw_sizes[i], .align = raw_sizes[i],
-				    .elem = NONE, .name = NONE});
-	type_add(ts, (Type){.kind = TY_BOOL, .size = 1, .align = 1, .elem = NONE, .name = NONE});
+		type_add(ts, (Type){.kind = TY_RAW, .layout = LAYOUT_DONE, .size = raw_sizes[i],
+				    .align = raw_sizes[i], .elem = NONE, .name = NONE});
+	type_add(ts, (Type){.kind = TY_BOOL, .layout = LAYOUT_DONE, .size = 1, .align = 1,
+			    .elem = NONE, .name = NONE});
 }
 
 void types_free(Types *ts)
@@ -107,22 +108,102 @@ static u32 type_cons(Types *ts, Type proto, u32 a, u64 b)
 
 u32 type_scalar(Types *ts, TypeKind k, u32 bits)
 {
-	Type t = {.kind = (u8)k, .size = bits / 8, .align = bits / 8, .elem = NONE};
+	Type t = {.kind = (u8)k, .layout = LAYOUT_DONE, .size = bits / 8, .align = bits / 8,
+		  .elem = NONE};
 	return type_cons(ts, t, bits, 0);
 }
 
 u32 type_ptr(Types *ts, TypeKind k, u32 elem)
 {
-	Type t = {.kind = (u8)k, .size = 8, .align = 8, .elem = elem};
+	Type t = {.kind = (u8)k, .layout = LAYOUT_DONE, .size = 8, .align = 8, .elem = elem};
 	return type_cons(ts, t, elem, 0);
 }
 
+/* An array's size is known once its element's layout is. */
 u32 type_array(Types *ts, u32 elem, u64 count)
 {
-	const Type *e = &ts->v.v[elem];
-	Type t = {.kind = TY_ARRAY, .size = (u32)(e->size * count), .align = e->align,
-		  .elem = elem, .count = count};
+	Type t = {.kind = TY_ARRAY, .elem = elem, .count = count};
 	return type_cons(ts, t, elem, count);
+}
+
+u32 type_named(Types *ts, u32 name, u32 pos)
+{
+	return type_add(ts, (Type){.kind = TY_OBJECT, .elem = NONE, .name = name, .pos = pos});
+}
+
+static u32 align_up(u32 v, u32 a) { return (v + a - 1) / a * a; }
+
+static bool layout_fields(Types *ts, u32 ty, u32 *cycle)
+{
+	Type *t = &ts->v.v[ty];
+	u32 off = 0, size = 0, align = 1;
+	for (u32 i = 0; i < t->nfields; i++) {
+		u32 fty = ts->fields.v[t->first + i].type;
+		if (!type_layout(ts, fty, cycle))
+			return false;
+		t = &ts->v.v[ty]; /* the vector may have moved */
+		const Type *f = &ts->v.v[fty];
+		u32 falign = t->packed ? 1 : f->align;
+		u32 at = t->kind == TY_UNION ? 0 : align_up(off, falign);
+		ts->fields.v[t->first + i].offset = at;
+		off = at + f->size;
+		size = MAX(size, off);
+		align = MAX(align, falign);
+	}
+	t->align = align;
+	t->size = t->packed && t->kind == TY_OBJECT ? size : align_up(size, align);
+	return true;
+}
+
+bool type_layout(Types *ts, u32 ty, u32 *cycle)
+{
+	Type *t = &ts->v.v[ty];
+	if (t->layout == LAYOUT_DONE)
+		return true;
+	if (t->layout == LAYOUT_BUSY) {
+		*cycle = ty;
+		return false;
+	}
+	t->layout = LAYOUT_BUSY;
+	bool ok = true;
+	if (t->kind == TY_ARRAY) {
+		ok = type_layout(ts, t->elem, cycle);
+		t = &ts->v.v[ty];
+		const Type *e = &ts->v.v[t->elem];
+		u64 size = (u64)e->size * t->count;
+		t->size = size > UINT32_MAX ? UINT32_MAX : (u32)size;
+		t->align = e->align;
+	} else if (t->kind == TY_OBJECT || t->kind == TY_UNION) {
+		ok = layout_fields(ts, ty, cycle);
+	} else if (t->kind == TY_PROC) {
+		t->size = t->align = 8; /* a proc type's value is its code address */
+	}
+	ts->v.v[ty].layout = ok ? LAYOUT_DONE : LAYOUT_NONE;
+	return ok;
+}
+
+const Field *type_field(const Types *ts, u32 ty, u32 name)
+{
+	const Type *t = &ts->v.v[ty];
+	if (t->kind != TY_OBJECT && t->kind != TY_UNION)
+		return NULL;
+	for (u32 i = 0; i < t->nfields; i++)
+		if (ts->fields.v[t->first + i].name == name)
+			return &ts->fields.v[t->first + i];
+	return NULL;
+}
+
+bool type_is_int(const Types *ts, u32 ty)
+{
+	u8 k = ts->v.v[ty].kind;
+	return k == TY_INT || k == TY_UINT;
+}
+
+bool type_is_scalar(const Types *ts, u32 ty)
+{
+	u8 k = ts->v.v[ty].kind;
+	return k == TY_RAW || k == TY_BOOL || k == TY_INT || k == TY_UINT || k == TY_FLOAT ||
+	       k == TY_PTR || k == TY_APTR || k == TY_PROC;
 }
 
 static const char *const scalar_prefix[] = {

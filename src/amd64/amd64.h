@@ -187,6 +187,12 @@ enum {
 	OP(call, REL, NO, NO, 0xE8, 0, E_D, 0, F_CALL, 0, 0)                              \
 	ALT(call, RMq, NO, NO, 0xFF, 0, E_M, 2, F_CALL | F_D64, 0, 0)                      \
 	OP(ret, NO, NO, NO, 0xC3, 0, E_ZO, 0, F_END, 0, 0)                                \
+	OP(push, Rq, NO, NO, 0x50, 0, E_O, 0, F_D64 | F_R0, 0, 0)                         \
+	ALT(push, RMq, NO, NO, 0xFF, 0, E_M, 6, F_D64 | F_R0, 0, 0)                       \
+	ALT(push, Is8, NO, NO, 0x6A, 0, E_I, 0, F_D64, 0, 0)                              \
+	ALT(push, Iz, NO, NO, 0x68, 0, E_I, 0, F_D64, 0, 0)                               \
+	OP(pop, Rq, NO, NO, 0x58, 0, E_O, 0, F_D64 | F_W0, 0, 0)                          \
+	ALT(pop, RMq, NO, NO, 0x8F, 0, E_M, 0, F_D64 | F_W0, 0, 0)                        \
 	OP(syscall, NO, NO, NO, 0x0F05, 0, E_ZO, 0, 0, M_RAX, M_RAX | M_RCX | M_R11)      \
 	OP(nop, NO, NO, NO, 0x90, 0, E_ZO, 0, 0, 0, 0)
 

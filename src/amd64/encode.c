@@ -136,7 +136,7 @@ static u32 form_osz(const Form *f, const Opnd *o, u32 n)
 		if (is_sized_class(c) && o[i].size)
 			return o[i].size;
 	}
-	return 0;
+	return f->flags & F_D64 ? 8 : 0; /* push +5 pushes 8 bytes */
 }
 
 static bool needs_rex_reg(const Opnd *o)

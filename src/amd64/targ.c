@@ -59,6 +59,28 @@ static u32 amd64_start_stub(Program *p, u32 main_global, int result_family)
 	return chunk;
 }
 
+static u16 amd64_jump_form(int cc)
+{
+	for (u32 f = 0; f < amd64_nforms; f++) {
+		const Form *fm = &amd64_forms[f];
+		if (fm->enc == E_D && (fm->flags & F_JUMP) &&
+		    (cc < 0 ? fm->opc == 0xEB : fm->opc == 0x70u + (u32)cc))
+			return (u16)f;
+	}
+	die("no jump form for condition %d", cc);
+}
+
+static u32 amd64_jump_tag(int cc) { return amd64_forms[amd64_jump_form(cc)].op; }
+
+static int amd64_jump_cc(u32 op)
+{
+	if (op < TAG_FIRST_OP || op >= TAG__COUNT)
+		return -1;
+	u32 end;
+	const Form *f = &amd64_forms[amd64_forms_of(op, &end)];
+	return f->enc == E_D && (f->flags & F_JUMP) && f->opc >= 0x70 && f->opc <= 0x7F ? (int)(f->opc - 0x70) : -1;
+}
+
 const Target T_amd64 = {
 	.name = "x86-64 Linux",
 	.elf_machine = 62, /* EM_X86_64 */
@@ -68,6 +90,9 @@ const Target T_amd64 = {
 	.reg_name = amd64_reg_name,
 	.start_stub = amd64_start_stub,
 	.release = amd64_encoder_free,
+	.jump_form = amd64_jump_form,
+	.jump_tag = amd64_jump_tag,
+	.jump_cc = amd64_jump_cc,
 };
 
 void tags_intern(Interner *in)

@@ -1,0 +1,451 @@
+/* cflow.c - structured control flow and labels, checked in one pass.
+ *
+ * (ite COND then else): both branches start from the state before the ite;
+ * the state after is their join.
+ *
+ * (loop pre COND body after): checked once, without iterating to a fixed
+ * point.  One pass is enough because the state at the loop head on a later
+ * iteration is the join of the entry state and the state at the back edge,
+ * and the back edge can only make variables dead (kill, clobber), never
+ * live.  So the only way a later iteration differs is a variable that is
+ * live at the head but dead at the back edge; that matters exactly when the
+ * loop reads it before writing it (it is "exposed"), which is an error, and
+ * otherwise the variable is also dead after the loop unless `pre` writes it.
+ *
+ * A cfvar is never materialised.  (jtrue c ...) records a pending edge with
+ * the cfvars set; the edge lands in the then-branch of the first ite (or
+ * loop) that tests one of its cfvars.  Where control falls into such a
+ * test, the cfvar's value must be known statically, so the test lowers to
+ * a plain jump or to nothing.
+ *
+ * Raw labels: a forward jump records an edge that joins at the label; a
+ * backward jump is checked against the state recorded at the label.
+ */
+#include "check.h"
+
+/* ---- labels -------------------------------------------------------------------- */
+
+u32 new_label(Checker *c) { return c->u.next_label++; }
+
+/* The label named `name` in the current unit, created on first use. */
+u32 label_id(Checker *c, u32 name, u32 pos)
+{
+	LabelScope *s = &c->u.labels;
+	while (s->of_name.n <= name)
+		vec_push(&s->of_name, NONE);
+	u32 i = s->of_name.v[name];
+	if (i == NONE) {
+		i = s->labels.n;
+		Label l = {.name = name, .id = new_label(c), .use_pos = pos};
+		vec_push(&s->labels, l);
+		s->of_name.v[name] = i;
+	}
+	return s->labels.v[i].id;
+}
+
+static Label *label_of_id(Checker *c, u32 id)
+{
+	for (u32 i = 0; i < c->u.labels.labels.n; i++)
+		if (c->u.labels.labels.v[i].id == id)
+			return &c->u.labels.labels.v[i];
+	return NULL;
+}
+
+void end_label_scope(Checker *c, LabelScope *s)
+{
+	for (u32 i = 0; i < s->labels.n; i++) {
+		Label *l = &s->labels.v[i];
+		if (!l->defined)
+			err_at(c, l->use_pos, "undefined label %s", name_of(c, l->name));
+		s->of_name.v[l->name] = NONE;
+		flow_free(&l->state);
+	}
+	s->labels.n = 0;
+}
+
+void free_label_scope(LabelScope *s)
+{
+	for (u32 i = 0; i < s->labels.n; i++)
+		flow_free(&s->labels.v[i].state);
+	vec_free(&s->labels);
+	vec_free(&s->of_name);
+}
+
+static void add_edge(Checker *c, Edge e)
+{
+	e.flow = (Flow){0};
+	flow_copy(&e.flow, &c->u.flow);
+	vec_push(&c->u.edges, e);
+}
+
+/* Joins into c->u.flow every pending edge that `take` accepts, and drops them. */
+static void land_edges(Checker *c, bool (*take)(Checker *, const Edge *, u32), u32 arg, u32 pos)
+{
+	u32 keep = 0;
+	for (u32 i = 0; i < c->u.edges.n; i++) {
+		Edge *e = &c->u.edges.v[i];
+		if (take(c, e, arg)) {
+			flow_join(c, &c->u.flow, &e->flow, pos);
+			flow_free(&e->flow);
+		} else {
+			c->u.edges.v[keep++] = *e;
+		}
+	}
+	c->u.edges.n = keep;
+}
+
+static bool edge_to_label(Checker *c, const Edge *e, u32 label)
+{
+	(void)c;
+	return e->label == label;
+}
+
+/* A variable live at a label must be live at every jump back to it. */
+static void check_backward(Checker *c, u32 n, Label *l)
+{
+	const Flow *at = &l->state, *now = &c->u.flow;
+	if (!now->reachable || !at->reachable)
+		return;
+	for (u32 v = 0; v < at->vs.n && v < now->vs.n; v++) {
+		const Var *var = &c->u.vars.v[v];
+		if (var->kind == V_CFVAR || at->vs.v[v].st != VS_LIVE || now->vs.v[v].st == VS_LIVE)
+			continue;
+		err(c, n, "%s is live at label %s but dead at this jump back to it",
+		    name_of(c, var->name), name_of(c, l->name));
+	}
+}
+
+/* A jump or call to a label. */
+void jump_edge(Checker *c, u32 n, u32 label, bool conditional)
+{
+	(void)conditional;
+	Label *l = label_of_id(c, label);
+	if (!c->u.flow.reachable)
+		return;
+	if (l && l->defined) {
+		check_backward(c, n, l);
+		return;
+	}
+	add_edge(c, (Edge){.label = label, .ins = NONE, .pos = nd(c, n)->pos});
+}
+
+void stmt_lab(Checker *c, u32 n)
+{
+	u32 name = kid(c, n, 0);
+	if (name == NONE || nd(c, name)->kind != N_SYMDEF || kid(c, n, 1) != NONE) {
+		err(c, n, "lab takes one label definition: (lab :name.0)");
+		return;
+	}
+	u32 id = label_id(c, nd(c, name)->val, nd(c, name)->pos);
+	Label *l = label_of_id(c, id);
+	if (l->defined) {
+		err(c, name, "label %s is defined twice", name_of(c, nd(c, name)->val));
+		return;
+	}
+	if (global_lookup(c->p, nd(c, name)->val) != NONE) {
+		err(c, name, "label %s has the name of a global", name_of(c, nd(c, name)->val));
+		return;
+	}
+	land_edges(c, edge_to_label, id, nd(c, n)->pos);
+	l = label_of_id(c, id);
+	l->defined = true;
+	flow_copy(&l->state, &c->u.flow);
+	Ins *ins = emit(c, P_LABEL, n);
+	ins->o[0] = (Opnd){.kind = OK_LABEL, .sym = id};
+	ins->nopnd = 1;
+}
+
+/* ---- conditions ------------------------------------------------------------------- */
+
+static const i8 cond_codes[] = {
+#define COND(name, code) code,
+	AMD64_CONDS(COND)
+#undef COND
+};
+
+/* The condition code a (zf) (e) ... node names, or NONE. */
+u32 cond_code(const Checker *c, u32 n)
+{
+	if (n == NONE || nd(c, n)->kind != N_TREE || !IS_COND_TAG(nd(c, n)->tag) || kid(c, n, 0) != NONE)
+		return NONE;
+	return (u32)cond_codes[nd(c, n)->tag - TAG_FIRST_COND];
+}
+
+static u32 cfvar_of(Checker *c, u32 n)
+{
+	u32 v = is_name(c, n) ? var_lookup(c, nd(c, n)->val) : NONE;
+	return v != NONE && c->u.vars.v[v].kind == V_CFVAR ? v : NONE;
+}
+
+static bool edge_names_cfvar(Checker *c, const Edge *e, u32 v)
+{
+	if (e->label != NONE)
+		return false;
+	for (u32 i = 0; i < e->n; i++)
+		if (c->u.edge_vars.v[e->first + i] == v) {
+			if (e->ins != NONE) /* the jtrue jumps here */
+				c->u.code.v[e->ins].o[0].sym = c->u.vars.v[v].label;
+			return true;
+		}
+	return false;
+}
+
+/* A test of cfvar v: `then` gets the state of the jtrue edges that land
+ * here (and of falling in, if v is true there); returns the condition. */
+static i64 test_cfvar(Checker *c, u32 n, u32 v, Flow *then_flow, Flow *else_flow)
+{
+	Var *var = &c->u.vars.v[v];
+	if (var->tested != NONE) {
+		err(c, n, "cfvar %s is tested twice", name_of(c, var->name));
+		note_at_pos(c, var->tested, "it is first tested here");
+	}
+	var->tested = nd(c, n)->pos;
+	u8 st = c->u.flow.reachable ? c->u.flow.vs.v[v].st : CF_FALSE;
+	if (st == CF_UNKNOWN) {
+		err(c, n, "cfvar %s may or may not be set here, so this test cannot be resolved "
+			  "statically", name_of(c, var->name));
+		st = CF_FALSE;
+	}
+	flow_copy(else_flow, &c->u.flow);
+	flow_copy(then_flow, &c->u.flow);
+	if (st == CF_TRUE)
+		else_flow->reachable = false;
+	else
+		then_flow->reachable = false;
+	Flow fall = c->u.flow;
+	c->u.flow = *then_flow;
+	land_edges(c, edge_names_cfvar, v, nd(c, n)->pos);
+	*then_flow = c->u.flow;
+	c->u.flow = fall;
+	return st == CF_TRUE ? COND_CF_TRUE : COND_CF_FALSE;
+}
+
+/* Reads a condition: a flag, a comparison or a cfvar. */
+static bool condition(Checker *c, u32 n, i64 *cond, u32 *then_label, Flow *then_f, Flow *else_f)
+{
+	u32 cc = cond_code(c, n), v = cfvar_of(c, n);
+	*then_label = NONE;
+	if (v != NONE) {
+		*cond = test_cfvar(c, n, v, then_f, else_f);
+		*then_label = c->u.vars.v[v].label;
+		return true;
+	}
+	if (cc == NONE) {
+		err(c, n, "expected a condition: a flag such as (zf), a comparison such as (l), or a cfvar");
+		return false;
+	}
+	*cond = cc;
+	flow_copy(then_f, &c->u.flow);
+	flow_copy(else_f, &c->u.flow);
+	return true;
+}
+
+static Ins *emit3(Checker *c, u16 op, u32 n, i64 a, u32 b, u32 d)
+{
+	Ins *ins = emit(c, op, n);
+	ins->nopnd = 3;
+	ins->o[0] = (Opnd){.kind = OK_IMM, .imm = a, .sym = (u32)a};
+	ins->o[1] = (Opnd){.kind = OK_LABEL, .sym = b, .imm = b};
+	ins->o[2] = (Opnd){.kind = OK_LABEL, .sym = d, .imm = d};
+	return ins;
+}
+
+static bool is_block(Checker *c, u32 n, const char *what, u32 parent)
+{
+	if (is_tree(c, n, TAG_stmts))
+		return true;
+	err(c, n == NONE ? parent : n, "expected (stmts ...) for the %s", what);
+	return false;
+}
+
+/* ---- ite ------------------------------------------------------------------------------ */
+
+void stmt_ite(Checker *c, u32 n)
+{
+	u32 cn = kid(c, n, 0), tn = kid(c, n, 1), en = kid(c, n, 2);
+	if (cn == NONE || kid(c, n, 3) != NONE) {
+		err(c, n, "expected (ite COND (stmts ...) (stmts ...))");
+		return;
+	}
+	if (!is_block(c, tn, "then-branch", n) || !is_block(c, en, "else-branch", n))
+		return;
+	Flow then_f = {0}, else_f = {0};
+	i64 cond;
+	u32 then_label, else_l = new_label(c), end_l = new_label(c);
+	if (!condition(c, cn, &cond, &then_label, &then_f, &else_f))
+		return;
+	emit3(c, P_ITE, n, cond, then_label, else_l);
+	flow_copy(&c->u.flow, &then_f);
+	block(c, tn);
+	bool then_falls = c->u.flow.reachable;
+	flow_copy(&then_f, &c->u.flow);
+	emit3(c, P_ELSE, n, end_l, else_l, then_falls)->o[2].imm = then_falls;
+	flow_copy(&c->u.flow, &else_f);
+	block(c, en);
+	flow_join(c, &c->u.flow, &then_f, nd(c, n)->pos);
+	emit3(c, P_ENDITE, n, end_l, NONE, NONE);
+	flow_free(&then_f);
+	flow_free(&else_f);
+}
+
+/* ---- loop ------------------------------------------------------------------------------- */
+
+static bool is_dead(u8 st) { return st == VS_UNINIT || st == VS_CLOBBERED || st == VS_KILLED; }
+
+static bool exposed_in(const Loop *l, u32 v)
+{
+	for (u32 i = 0; i < l->exposed.n; i++)
+		if (l->exposed.v[i] == v)
+			return true;
+	return false;
+}
+
+/* The back edge: a variable the loop reads before writing must still be
+ * live when the loop repeats; rsp must be where it was. */
+static void check_back_edge(Checker *c, u32 n, const Flow *head, const Loop *l)
+{
+	const Flow *back = &c->u.flow;
+	if (!back->reachable)
+		return;
+	for (u32 v = 0; v < head->vs.n; v++) {
+		const Var *var = &c->u.vars.v[v];
+		if (var->kind == V_CFVAR || head->vs.v[v].st != VS_LIVE || !is_dead(back->vs.v[v].st) ||
+		    !exposed_in(l, v))
+			continue;
+		err(c, n, "%s is read in this loop before it is written, but is dead when the loop repeats",
+		    name_of(c, var->name));
+		if (back->vs.v[v].why_pos != NONE)
+			note_at_pos(c, back->vs.v[v].why_pos, "it dies here");
+	}
+	if (head->rsp_known && back->rsp_known &&
+	    (head->frame != back->frame || head->below != back->below || head->extra != back->extra))
+		err(c, n, "rsp is not where it was at the start of the loop when the loop repeats");
+}
+
+/* After the loop: a variable that dies in the body is dead after the loop
+ * too (the loop may have run), unless `pre` writes it again. */
+static void correct_exit(Checker *c, Flow *exit_f, const Flow *head, const Loop *l)
+{
+	const Flow *back = &c->u.flow;
+	if (!back->reachable)
+		return;
+	for (u32 v = 0; v < head->vs.n && v < exit_f->vs.n; v++) {
+		if (c->u.vars.v[v].kind == V_CFVAR || !is_dead(back->vs.v[v].st))
+			continue;
+		if (exit_f->vs.v[v].wseq >= l->entry_seq && exit_f->vs.v[v].st == VS_LIVE)
+			continue; /* pre writes it on every path */
+		exit_f->vs.v[v] = back->vs.v[v];
+		const Var *var = &c->u.vars.v[v];
+		if (var->loc == LOC_REG && back->vs.v[v].st == VS_KILLED && exit_f->owner[var->reg] == v)
+			exit_f->owner[var->reg] = NONE;
+	}
+	if (exit_f->rsp_known && (!back->rsp_known || back->below != exit_f->below ||
+				  back->extra != exit_f->extra || back->frame != exit_f->frame)) {
+		exit_f->rsp_known = false;
+		exit_f->rsp_lost = back->rsp_lost;
+	}
+	exit_f->written |= back->written;
+}
+
+typedef struct LoopParts {
+	u32 pre, cond, body, after;
+} LoopParts;
+
+static bool loop_parts(Checker *c, u32 n, LoopParts *lp)
+{
+	lp->pre = kid(c, n, 0), lp->cond = kid(c, n, 1), lp->body = kid(c, n, 2), lp->after = kid(c, n, 3);
+	if (lp->cond == NONE || kid(c, n, 4) != NONE) {
+		err(c, n, "expected (loop (stmts pre) COND (stmts body) (stmts after))");
+		return false;
+	}
+	return is_block(c, lp->pre, "part before the condition", n) &&
+	       is_block(c, lp->body, "loop body", n) && is_block(c, lp->after, "part after the loop", n);
+}
+
+void stmt_loop(Checker *c, u32 n)
+{
+	LoopParts lp;
+	if (!loop_parts(c, n, &lp))
+		return;
+	u32 head_l = new_label(c), exit_l = new_label(c), body_l;
+	Flow head = {0}, body_f = {0}, exit_f = {0};
+	emit3(c, P_LOOP, n, head_l, NONE, NONE)->o[0] = (Opnd){.kind = OK_LABEL, .sym = head_l};
+	Loop l = {.entry_seq = ++c->u.seq, .pos = nd(c, n)->pos};
+	vec_push(&c->u.loops, l);
+	flow_copy(&head, &c->u.flow);
+	block(c, lp.pre);
+	i64 cond;
+	if (!condition(c, lp.cond, &cond, &body_l, &body_f, &exit_f))
+		cond = 0;
+	if (body_l == NONE)
+		body_l = new_label(c);
+	emit3(c, P_LOOPTEST, n, cond, body_l, exit_l);
+	flow_copy(&c->u.flow, &body_f);
+	block(c, lp.body);
+	Loop *lo = &c->u.loops.v[c->u.loops.n - 1];
+	check_back_edge(c, n, &head, lo);
+	correct_exit(c, &exit_f, &head, lo);
+	emit3(c, P_LOOPEND, n, head_l, exit_l, c->u.flow.reachable)->o[2].imm = c->u.flow.reachable;
+	vec_free(&lo->exposed);
+	c->u.loops.n--;
+	flow_copy(&c->u.flow, &exit_f);
+	block(c, lp.after);
+	flow_free(&head);
+	flow_free(&body_f);
+	flow_free(&exit_f);
+}
+
+/* ---- cfvar and jtrue ------------------------------------------------------------------------ */
+
+void stmt_cfvar(Checker *c, u32 n)
+{
+	u32 name = kid(c, n, 0);
+	if (name == NONE || nd(c, name)->kind != N_SYMDEF || kid(c, n, 1) != NONE) {
+		err(c, n, "expected (cfvar :name.0): a cfvar has no type and no value");
+		return;
+	}
+	Var v = {.name = nd(c, name)->val, .kind = V_CFVAR, .loc = LOC_STACK, .type = T_BOOL,
+		 .pos = nd(c, n)->pos, .label = new_label(c), .tested = NONE, .scope = NONE};
+	v.offset = NONE;
+	var_new(c, v, CF_FALSE);
+}
+
+void stmt_jtrue(Checker *c, u32 n)
+{
+	u32 first = c->u.edge_vars.n;
+	bool ok = kid(c, n, 0) != NONE;
+	if (!ok)
+		err(c, n, "jtrue takes one or more cfvars");
+	for (u32 k = n + 1; k < node_end(&c->tree, n); k = node_next(&c->tree, k)) {
+		u32 v = cfvar_of(c, k);
+		if (v == NONE) {
+			err(c, k, "jtrue takes cfvars; %s is not one", is_name(c, k) ? name_of(c, nd(c, k)->val) : "this");
+			ok = false;
+		} else if (c->u.vars.v[v].tested != NONE) {
+			err(c, k, "the ite that tests %s is not ahead of this jtrue", name_of(c, c->u.vars.v[v].name));
+			note_at_pos(c, c->u.vars.v[v].tested, "it is tested here");
+			ok = false;
+		} else {
+			vec_push(&c->u.edge_vars, v);
+		}
+	}
+	Ins *ins = emit(c, P_JTRUE, n);
+	ins->nopnd = 1;
+	ins->o[0] = (Opnd){.kind = OK_LABEL, .sym = NONE};
+	if (ok && c->u.flow.reachable) {
+		for (u32 i = first; i < c->u.edge_vars.n; i++)
+			c->u.flow.vs.v[c->u.edge_vars.v[i]].st = CF_TRUE;
+		add_edge(c, (Edge){.label = NONE, .first = first, .n = c->u.edge_vars.n - first,
+				   .ins = c->u.code.n - 1, .pos = nd(c, n)->pos});
+	}
+	unreachable(c);
+}
+
+/* At the end of a unit: no jump may be left without its target. */
+void cflow_end_proc(Checker *c)
+{
+	for (u32 i = 0; i < c->u.edges.n; i++)
+		flow_free(&c->u.edges.v[i].flow);
+	c->u.edges.n = 0;
+	c->u.edge_vars.n = 0;
+}

@@ -1,0 +1,241 @@
+/* check.h - the checker's internal interface, shared by its files:
+ *
+ *   check.c    driver, statements, instructions and their type rules
+ *   decl.c     declarations: types, data, proc signatures
+ *   operand.c  operands: registers, variables, immediates, addressing
+ *   flow.c     the state that flows through a proc: bindings, liveness,
+ *              rsp, saved registers; snapshots and joins
+ *   call.c     checked calls
+ *   cflow.c    structured control flow: ite, loop, cfvar, jtrue, labels
+ */
+#ifndef CHECK_H
+#define CHECK_H
+
+#include "nifasm.h"
+#include "amd64/amd64int.h"
+
+/* ---- variables -------------------------------------------------------------- */
+
+typedef enum VarKind { V_VAR, V_PARAM, V_CFVAR } VarKind;
+typedef enum VarLoc { LOC_REG, LOC_STACK, LOC_ARG } VarLoc;
+
+typedef struct Var {
+	u32 name;
+	u8 kind;     /* VarKind */
+	u8 loc;      /* VarLoc */
+	u8 reg;      /* LOC_REG: family */
+	u8 size;     /* LOC_REG: width of the register view */
+	u32 type;
+	u32 offset;  /* LOC_STACK: from the frame base; LOC_ARG: above [entry rsp + 8] */
+	u32 pos;     /* declaration */
+	u32 shadow;  /* the binding of the same name this one hides, or NONE */
+	u32 label;   /* V_CFVAR: label of the then-branch of the ite that tests it */
+	u32 tested;  /* V_CFVAR: position of that ite, NONE until seen */
+	u32 scope;   /* the ite or loop (cflow frame) it is tested by, NONE */
+} Var;
+
+typedef VEC(Var) VarVec;
+
+/* A variable's state on one path. */
+enum {
+	VS_LIVE,      /* holds a value */
+	VS_UNINIT,    /* declared without a value */
+	VS_CLOBBERED, /* its register was changed behind its back */
+	VS_KILLED,    /* ended by (kill ...) or by its block */
+	/* cfvars */
+	CF_FALSE, CF_TRUE, CF_UNKNOWN,
+};
+
+typedef struct VarState {
+	u8 st;
+	u8 why_reg;    /* VS_CLOBBERED: the register */
+	u32 why_pos;   /* where it stopped being live */
+	u32 why_callee;/* VS_CLOBBERED by a call: the callee global, else NONE */
+	u32 wseq;      /* sequence number of its last write on this path */
+} VarState;
+
+/* ---- the flow state: merged where paths join -------------------------------- */
+
+typedef VEC(VarState) VarStateVec;
+
+typedef struct Flow {
+	bool reachable;
+	VarStateVec vs;        /* by var id */
+	u32 owner[NFAMILY];    /* variable bound to each register family, or NONE */
+	/* rsp: bytes below the entry value = below + (frame ? ssize : 0) + extra */
+	bool rsp_known;
+	u32 rsp_lost;          /* where it became unknown */
+	bool frame;            /* between (sub (rsp) (ssize)) and (add (rsp) (ssize)) */
+	u32 below, extra;
+	/* the callee side of the contract (procs only) */
+	u32 written;           /* families changed since entry (merged with or) */
+	u32 set;               /* families written on every path (merged with and) */
+	u32 saved[NFAMILY];    /* depth at which the caller's value is pushed, or NONE */
+} Flow;
+
+/* ---- labels, pending jumps, structured frames ------------------------------- */
+
+typedef struct Label {
+	u32 name;
+	u32 id;           /* the unit's label number */
+	u32 use_pos;
+	bool defined;
+	bool has_state;   /* a backward jump may compare against `state` */
+	Flow state;       /* the state at its definition */
+} Label;
+
+typedef struct LabelScope {
+	VEC(Label) labels;
+	VEC(u32) of_name; /* name id -> label id, NONE */
+} LabelScope;
+
+/* A jump not yet at its target: a forward jump to a label, or a jtrue
+ * waiting for the ite of one of its cfvars. */
+typedef struct Edge {
+	u32 label;    /* target label number, or NONE for jtrue */
+	u32 first, n; /* jtrue: cfvars in Unit.edge_vars */
+	u32 ins;      /* jtrue: its P_JTRUE, patched when the target is known */
+	u32 pos;
+	Flow flow;
+} Edge;
+
+typedef struct Loop {
+	u32 entry_seq; /* writes after this happened inside the loop */
+	u32 pos;
+	VEC(u32) exposed;  /* variables read before written in the loop */
+} Loop;
+
+/* ---- the checker ------------------------------------------------------------ */
+
+/* One unit of code: the top-level code of a file, or one proc.  The
+ * top-level unit stays open while the procs between its instructions are
+ * checked, so a Checker holds two and swaps them. */
+typedef struct Unit {
+	u32 proc;            /* the proc's global, NONE for top-level code */
+	u32 allowed;         /* families the proc may change: clobbers and results */
+	InsVec code;
+	LabelScope labels;
+	u32 next_label;      /* label ids, shared with the structured forms */
+	VarVec vars;
+	U32Vec var_of_name;    /* name id -> innermost var, NONE */
+	VEC(u32) block_vars;   /* vars of the open blocks, innermost last */
+	u32 frame_used, frame_max;
+	Flow flow;
+	u32 seq;               /* counts writes, for loop exposure */
+	VEC(Loop) loops;
+	VEC(Edge) edges;       /* pending forward jumps and jtrues */
+	VEC(u32) edge_vars;
+} Unit;
+
+typedef struct Checker {
+	Program *p;
+	const Target *t;
+	u32 file;
+	SrcFile *src;
+	Reader rd;
+	Tree tree;
+	InsVec lowered;
+	Unit u;      /* the unit being checked */
+	Unit other;  /* the top-level unit while a proc is checked */
+} Checker;
+
+/* What an operand turned out to be. */
+typedef enum What { W_NONE, W_REG, W_IMM, W_MEM, W_LABEL, W_PROC, W_DATA } What;
+
+typedef struct Operand {
+	Opnd o;
+	u8 what;
+	u32 node;
+	u32 type;  /* its type; raw registers and raw memory are T_RAWn, immediates NONE */
+	u32 var;   /* the variable it names, or NONE */
+	u32 reads; /* families read to compute it (memory base and index) */
+} Operand;
+
+/* ---- check.c ---------------------------------------------------------------- */
+
+void err(Checker *c, u32 n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void err_at(Checker *c, u32 pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void note_at_pos(Checker *c, u32 pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static inline const Node *nd(const Checker *c, u32 n) { return &c->tree.nodes.v[n]; }
+const char *name_of(const Checker *c, u32 name);
+const char *tag_name(const Checker *c, u32 n);
+const char *reg_str(u32 family, u32 size);
+const char *type_name(Checker *c, u32 ty);
+bool is_tree(const Checker *c, u32 n, Tag tag);
+bool is_name(const Checker *c, u32 n);
+u32 kid(const Checker *c, u32 n, u32 k);
+Ins *emit(Checker *c, u16 op, u32 n);
+void emit_ins(Checker *c, u32 n, u16 op, const Opnd *o, u32 nops, u8 flags);
+void stmt(Checker *c, u32 n);
+void block(Checker *c, u32 n);
+void check_ins(Checker *c, u32 n, u8 flags);
+/* Checks and emits (op dst src) for moves the assembler writes itself
+ * (var initialisers, call arguments and results). */
+bool check_move(Checker *c, u32 n, Operand *dst, Operand *src);
+bool types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, const char *what);
+bool value_fits(Checker *c, i64 v, bool unsig, u32 t);
+bool reg_fits_type(Checker *c, u32 n, u32 family, u32 size, u32 t);
+
+/* ---- decl.c ----------------------------------------------------------------- */
+
+u32 parse_type(Checker *c, u32 n);
+u32 type_size(Checker *c, u32 ty);
+bool int_kid(Checker *c, u32 n, i64 *v);
+const Sig *proc_sig(const Program *p, u32 global);
+const Param *sig_param(const Program *p, const Sig *s, u32 i);
+u32 find_param(const Program *p, const Sig *s, u32 name, bool results);
+void parse_signature(Checker *c, u32 n, u32 from, Sig *sig);
+u32 reg_of_node(const Checker *c, u32 n, u8 *size);
+
+/* ---- operand.c --------------------------------------------------------------- */
+
+bool operand(Checker *c, u32 n, Operand *op, bool branch);
+/* An address expression (dot, at, mem, a stack variable, a global) as a
+ * memory operand whose type is the pointed-to type. */
+bool address(Checker *c, u32 n, Operand *op);
+u32 var_lookup(const Checker *c, u32 name);
+Opnd var_opnd(Checker *c, u32 v);
+bool slot_opnd(Checker *c, u32 n, u32 v, Opnd *o);
+
+/* ---- flow.c ------------------------------------------------------------------ */
+
+void flow_init(Flow *f);
+void flow_free(Flow *f);
+void flow_copy(Flow *dst, const Flow *src);
+/* dst = the join of dst and src: dead on any path is dead after. */
+void flow_join(Checker *c, Flow *dst, const Flow *src, u32 pos);
+u32 var_new(Checker *c, Var v, u8 state);
+void var_end(Checker *c, u32 v, u32 pos);
+bool use_var(Checker *c, u32 n, u32 v);
+void write_var(Checker *c, u32 v);
+bool raw_reg_ok(Checker *c, u32 n, u32 family);
+void read_family(Checker *c, u32 n, u32 family);
+void write_family(Checker *c, u32 n, u32 family, u32 callee, bool explicit_write);
+void clobber_family(Checker *c, u32 family, u32 pos, u32 callee);
+bool rsp_depth(Checker *c, u32 n, u32 *depth, bool *plus_ssize);
+void rsp_effect(Checker *c, u32 n, const Ins *ins, const Operand *ops);
+void check_ret(Checker *c, u32 n);
+void block_open(Checker *c, u32 *mark);
+void block_close(Checker *c, u32 mark, u32 pos);
+void unreachable(Checker *c);
+
+/* ---- call.c ------------------------------------------------------------------ */
+
+void check_call(Checker *c, u32 n);
+
+/* ---- cflow.c ----------------------------------------------------------------- */
+
+u32 new_label(Checker *c);
+u32 label_id(Checker *c, u32 name, u32 pos);
+void end_label_scope(Checker *c, LabelScope *s);
+void free_label_scope(LabelScope *s);
+void stmt_lab(Checker *c, u32 n);
+void jump_edge(Checker *c, u32 n, u32 label, bool conditional);
+void stmt_ite(Checker *c, u32 n);
+void stmt_loop(Checker *c, u32 n);
+void stmt_cfvar(Checker *c, u32 n);
+void stmt_jtrue(Checker *c, u32 n);
+void cflow_end_proc(Checker *c);
+u32 cond_code(const Checker *c, u32 n);
+
+#endif

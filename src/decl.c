@@ -1,0 +1,683 @@
+/* decl.c - declarations: types, proc signatures, data.
+ *
+ * scan_declarations reads a file once, recording where each top-level
+ * declaration starts and registering its name, so that anything may be
+ * used before it is declared.  resolve_declarations then reads each
+ * declaration again: types first (a type used inside another is resolved
+ * on the spot), then their layouts, proc signatures and data.
+ */
+#include "check.h"
+
+#include <stdio.h>
+
+static const Types *tys(const Checker *c) { return &c->p->types; }
+
+/* ---- reading one declaration --------------------------------------------------- */
+
+static void checker_init(Checker *c, Program *p, u32 file)
+{
+	memset(c, 0, sizeof *c);
+	c->p = p;
+	c->t = &T_amd64;
+	c->file = file;
+	c->src = &p->files.v[file];
+	c->u.proc = NONE;
+	
+	flow_init(&c->u.flow);
+}
+
+static void checker_release(Checker *c)
+{
+	reader_free(&c->rd);
+	tree_free(&c->tree);
+	flow_free(&c->u.flow);
+}
+
+/* Reads the declaration's whole node into c->tree; returns its node. */
+static u32 read_decl(Checker *c, Program *p, u32 decl)
+{
+	const Decl *d = &p->decls.v[decl];
+	checker_init(c, p, d->file);
+	reader_init_at(&c->rd, c->src, &c->p->names, &c->tree,
+		       module_name(&c->p->names, c->src->path), d->pos, d->info);
+	return read_node(&c->rd);
+}
+
+
+u32 kid(const Checker *c, u32 n, u32 k) { return node_kid(&c->tree, n, k); }
+
+bool int_kid(Checker *c, u32 n, i64 *v)
+{
+	if (n == NONE || (nd(c, n)->kind != N_INT && nd(c, n)->kind != N_UINT)) {
+		if (n != NONE)
+			err(c, n, "expected a number such as +8");
+		return false;
+	}
+	*v = node_int(&c->tree, n);
+	return true;
+}
+
+/* ---- globals ------------------------------------------------------------------------ */
+
+u32 global_lookup(Program *p, u32 name)
+{
+	return name < p->global_of_name.n ? p->global_of_name.v[name] : NONE;
+}
+
+u32 global_get(Program *p, u32 name, u32 file, u32 pos)
+{
+	u32 g = global_lookup(p, name);
+	if (g != NONE)
+		return g;
+	while (p->global_of_name.n <= name)
+		vec_push(&p->global_of_name, NONE);
+	g = p->globals.n;
+	Global gl = {.kind = G_NONE, .name = name, .file = file, .pos = pos, .decl = NONE,
+		     .type = NONE, .chunk = NONE};
+	vec_push(&p->globals, gl);
+	p->global_of_name.v[name] = g;
+	return g;
+}
+
+/* ---- the first pass -------------------------------------------------------------- */
+
+static bool is_decl_tag(u16 tag)
+{
+	return tag == TAG_proc || tag == TAG_rodata || tag == TAG_type || tag == TAG_gvar ||
+	       tag == TAG_tvar;
+}
+
+static const GlobalKind decl_kind[TAG__COUNT] = {
+	[TAG_proc] = G_PROC, [TAG_rodata] = G_RODATA, [TAG_type] = G_TYPE,
+	[TAG_gvar] = G_GVAR, [TAG_tvar] = G_TVAR,
+};
+
+static u32 define_global(Checker *c, u32 n, GlobalKind kind)
+{
+	u32 name = nd(c, n)->val;
+	u32 g = global_get(c->p, name, c->file, nd(c, n)->pos);
+	Global *gl = &c->p->globals.v[g];
+	if (gl->defined) {
+		err(c, n, "%s is defined twice", name_of(c, name));
+		LineCol lc = src_linecol(&c->p->files.v[gl->file], gl->pos);
+		fprintf(stderr, "%s:%u:%u: note: the first definition is here\n",
+			c->p->files.v[gl->file].path, lc.line, lc.col);
+		return NONE;
+	}
+	gl->kind = (u8)kind;
+	gl->defined = true;
+	gl->file = c->file;
+	gl->pos = nd(c, n)->pos;
+	return g;
+}
+
+/* Registers the declaration whose head was just opened. */
+static void scan_decl(Checker *c, u32 head, InfoFrame info)
+{
+	u16 tag = nd(c, head)->tag;
+	u32 name = read_node(&c->rd);
+	if (name == NONE || nd(c, name)->kind != N_SYMDEF) {
+		if (!c->rd.failed)
+			err(c, name == NONE ? head : name, "%s needs a name: (%s :name.0 ...)",
+			    tag_name(c, head), tag_name(c, head));
+		return;
+	}
+	u32 g = define_global(c, name, decl_kind[tag]);
+	if (g == NONE)
+		return;
+	Decl d = {c->file, nd(c, head)->pos, tag, g, info};
+	c->p->globals.v[g].decl = c->p->decls.n;
+	vec_push(&c->p->decls, d);
+}
+
+static void scan_top_node(Checker *c)
+{
+	InfoFrame info = reader_info(&c->rd);
+	if (read_peek_tag(&c->rd) == TAG_NOT_TREE) {
+		read_node(&c->rd); /* an atom: the code pass reports it */
+		return;
+	}
+	u32 head = read_open(&c->rd);
+	if (head == NONE)
+		return;
+	if (nd(c, head)->tag != TAG_UNKNOWN && is_decl_tag(nd(c, head)->tag))
+		scan_decl(c, head, info);
+	while (read_skip(&c->rd))
+		;
+	read_close(&c->rd);
+}
+
+bool scan_declarations(Program *p, u32 file)
+{
+	Checker c;
+	checker_init(&c, p, file);
+	reader_init(&c.rd, c.src, &p->names, &c.tree, module_name(&p->names, c.src->path));
+	u32 root = read_open(&c.rd);
+	bool ok = root != NONE && nd(&c, root)->tag == TAG_stmts;
+	while (ok && !c.rd.failed && read_peek_tag(&c.rd) != NONE) {
+		tree_clear(&c.tree);
+		scan_top_node(&c);
+	}
+	checker_release(&c);
+	return true; /* syntax errors are reported by the code pass */
+}
+
+/* ---- types -------------------------------------------------------------------------- */
+
+u32 type_size(Checker *c, u32 ty)
+{
+	u32 cycle;
+	if (ty == NONE)
+		return 0;
+	if (!type_layout(&c->p->types, ty, &cycle))
+		return 0; /* reported when declarations are resolved */
+	return type_get(tys(c), ty)->size;
+}
+
+static u32 parse_scalar(Checker *c, u32 n, TypeKind k)
+{
+	i64 bits;
+	u32 b = kid(c, n, 0);
+	if (b == NONE || kid(c, n, 1) != NONE) {
+		err(c, n, "(%s ...) needs a bit size, as in (%s +32)", tag_name(c, n), tag_name(c, n));
+		return NONE;
+	}
+	if (!int_kid(c, b, &bits))
+		return NONE;
+	bool ok = k == TY_FLOAT ? bits == 32 || bits == 64
+				: bits == 8 || bits == 16 || bits == 32 || bits == 64;
+	if (!ok) {
+		err(c, b, "(%s +%lld) is not a type; sizes are %s", tag_name(c, n), (long long)bits,
+		    k == TY_FLOAT ? "32 and 64" : "8, 16, 32 and 64");
+		return NONE;
+	}
+	return type_scalar(&c->p->types, k, (u32)bits);
+}
+
+static u32 parse_ptr(Checker *c, u32 n, TypeKind k)
+{
+	u32 e = kid(c, n, 0);
+	if (e == NONE || kid(c, n, 1) != NONE) {
+		err(c, n, "(%s T) takes one element type", tag_name(c, n));
+		return NONE;
+	}
+	u32 elem = parse_type(c, e);
+	return elem == NONE ? NONE : type_ptr(&c->p->types, k, elem);
+}
+
+static u32 parse_array(Checker *c, u32 n)
+{
+	u32 e = kid(c, n, 0), cn = kid(c, n, 1);
+	i64 count;
+	if (e == NONE || cn == NONE || kid(c, n, 2) != NONE) {
+		err(c, n, "(array T +N) takes an element type and a count");
+		return NONE;
+	}
+	u32 elem = parse_type(c, e);
+	if (elem == NONE || !int_kid(c, cn, &count))
+		return NONE;
+	if (count < 0 || count > UINT32_MAX) {
+		err(c, cn, "array count %lld is out of range", (long long)count);
+		return NONE;
+	}
+	return type_array(&c->p->types, elem, (u64)count);
+}
+
+static u32 resolve_type_decl(Program *p, u32 g);
+
+static u32 parse_named_type(Checker *c, u32 n)
+{
+	u32 name = nd(c, n)->val;
+	u32 g = global_lookup(c->p, name);
+	if (g == NONE || c->p->globals.v[g].kind != G_TYPE) {
+		err(c, n, g == NONE ? "unknown type %s" : "%s is not a type", name_of(c, name));
+		return NONE;
+	}
+	u32 t = resolve_type_decl(c->p, g);
+	if (t == NONE)
+		err(c, n, "type %s refers to itself", name_of(c, name));
+	return t;
+}
+
+u32 parse_type(Checker *c, u32 n)
+{
+	const Node *x = nd(c, n);
+	if (x->kind == N_SYM || x->kind == N_IDENT)
+		return parse_named_type(c, n);
+	if (x->kind == N_TREE) {
+		switch (x->tag) {
+		case TAG_bool: return T_BOOL;
+		case TAG_i: return parse_scalar(c, n, TY_INT);
+		case TAG_u: return parse_scalar(c, n, TY_UINT);
+		case TAG_f: return parse_scalar(c, n, TY_FLOAT);
+		case TAG_ptr: return parse_ptr(c, n, TY_PTR);
+		case TAG_aptr: return parse_ptr(c, n, TY_APTR);
+		case TAG_array: return parse_array(c, n);
+		default: break;
+		}
+	}
+	err(c, n, "expected a type");
+	return NONE;
+}
+
+/* (fld :x T) ... */
+static void parse_fields(Checker *c, u32 body, u32 t)
+{
+	Types *types = &c->p->types;
+	u32 first = types->fields.n;
+	for (u32 f = body + 1; f < node_end(&c->tree, body); f = node_next(&c->tree, f)) {
+		u32 fname = kid(c, f, 0), fty = kid(c, f, 1);
+		if (!is_tree(c, f, TAG_fld) || fname == NONE || fty == NONE || kid(c, f, 2) != NONE ||
+		    (nd(c, fname)->kind != N_SYMDEF && nd(c, fname)->kind != N_IDENT)) {
+			err(c, f, "expected a field: (fld :name T)");
+			continue;
+		}
+		for (u32 i = first; i < types->fields.n; i++)
+			if (types->fields.v[i].name == nd(c, fname)->val)
+				err(c, fname, "field %s is declared twice", name_of(c, nd(c, fname)->val));
+		u32 ft = parse_type(c, fty);
+		Field fl = {nd(c, fname)->val, ft == NONE ? T_RAW8 : ft, 0, nd(c, f)->pos};
+		vec_push(&types->fields, fl);
+	}
+	Type *ty = &types->v.v[t];
+	ty->first = first;
+	ty->nfields = types->fields.n - first;
+}
+
+static bool is_packed(const Checker *c, u32 n)
+{
+	if (n == NONE)
+		return false;
+	if (is_tree(c, n, TAG_packed))
+		return true;
+	if (is_tree(c, n, TAG_pragmas))
+		for (u32 k = n + 1; k < node_end(&c->tree, n); k = node_next(&c->tree, k))
+			if (is_tree(c, k, TAG_packed))
+				return true;
+	return false;
+}
+
+static void parse_proc_type(Checker *c, u32 body, u32 t)
+{
+	Type *ty = &c->p->types.v.v[t];
+	ty->kind = TY_PROC;
+	ty->first = NONE;
+	u32 k0 = kid(c, body, 0);
+	if (k0 != NONE && (is_tree(c, k0, TAG_params) || is_tree(c, k0, TAG_result) ||
+			   is_tree(c, k0, TAG_ret) || is_tree(c, k0, TAG_clobber))) {
+		Sig s;
+		parse_signature(c, body, k0, &s);
+		c->p->types.v.v[t].first = c->p->sigs.n;
+		vec_push(&c->p->sigs, s);
+		return;
+	}
+	for (u32 k = body + 1; k < node_end(&c->tree, body); k = node_next(&c->tree, k))
+		if (nd(c, k)->kind != N_EMPTY)
+			parse_type(c, k); /* the seed's (proc Ret T1 T2): types only */
+}
+
+/* Reads (type :Name BODY [pragmas]) and returns the type it names. */
+static u32 read_type_decl(Checker *c, u32 n, u32 g)
+{
+	u32 body = kid(c, n, 1);
+	Global *gl = &c->p->globals.v[g];
+	if (body == NONE) {
+		err(c, n, "type needs a body: (type :Name (object ...))");
+		return T_RAW8;
+	}
+	u16 tag = nd(c, body)->kind == N_TREE ? nd(c, body)->tag : TAG_UNKNOWN;
+	if (tag != TAG_object && tag != TAG_union && tag != TAG_proc)
+		return parse_type(c, body); /* an alias */
+	u32 t = type_named(&c->p->types, gl->name, nd(c, n)->pos);
+	c->p->globals.v[g].type = t; /* before the body, which may point to itself */
+	c->p->types.v.v[t].kind = tag == TAG_union ? TY_UNION : TY_OBJECT;
+	c->p->types.v.v[t].packed = is_packed(c, kid(c, n, 2));
+	if (tag == TAG_proc)
+		parse_proc_type(c, body, t);
+	else
+		parse_fields(c, body, t);
+	return t;
+}
+
+enum { TYPE_RESOLVING = 0xfffffffe };
+
+/* The type a type declaration names; NONE for an alias that refers to itself. */
+static u32 resolve_type_decl(Program *p, u32 g)
+{
+	Global *gl = &p->globals.v[g];
+	if (gl->type == TYPE_RESOLVING)
+		return NONE;
+	if (gl->type != NONE)
+		return gl->type;
+	gl->type = TYPE_RESOLVING;
+	Checker c;
+	u32 n = read_decl(&c, p, gl->decl);
+	u32 t = n == NONE ? T_RAW8 : read_type_decl(&c, n, g);
+	p->globals.v[g].type = t == NONE ? T_RAW8 : t;
+	checker_release(&c);
+	return p->globals.v[g].type;
+}
+
+static void layout_named_types(Program *p)
+{
+	for (u32 t = T__PREDEF; t < p->types.v.n; t++) {
+		u32 cycle;
+		const Type *ty = &p->types.v.v[t];
+		if (ty->name == NONE || type_layout(&p->types, t, &cycle))
+			continue;
+		const Type *cy = &p->types.v.v[cycle];
+		SrcFile *f = &p->files.v[p->globals.v[global_lookup(p, cy->name)].file];
+		error_at(f, cy->pos, "type %s contains itself; use a pointer to it",
+			 name_str(&p->names, cy->name));
+	}
+}
+
+/* ---- proc signatures -------------------------------------------------------------------- */
+
+const Sig *proc_sig(const Program *p, u32 global)
+{
+	return &p->sigs.v[p->globals.v[global].type];
+}
+
+const Param *sig_param(const Program *p, const Sig *s, u32 i)
+{
+	return &p->params.v[s->first + i];
+}
+
+u32 find_param(const Program *p, const Sig *s, u32 name, bool results)
+{
+	u32 from = results ? s->nparams : 0, to = results ? s->nparams + s->nresults : s->nparams;
+	for (u32 i = from; i < to; i++)
+		if (sig_param(p, s, i)->name == name)
+			return i;
+	return NONE;
+}
+
+int proc_result_family(const Program *p, u32 global)
+{
+	const Sig *s = proc_sig(p, global);
+	return s->nresults ? (int)sig_param(p, s, s->nparams)->reg : -1;
+}
+
+/* The register a location node names and the width it needs for type t. */
+static bool param_loc(Checker *c, u32 loc, u32 t, Param *pr, bool result)
+{
+	u8 size;
+	if (is_tree(c, loc, TAG_s)) {
+		if (result) {
+			err(c, loc, "a result must be in a register");
+			return false;
+		}
+		if (t != NONE && type_size(c, t) > 8) {
+			err(c, loc, "a stack parameter takes one 8-byte slot; pass a pointer to %s",
+			    type_name(c, t));
+			return false;
+		}
+		pr->reg = NOREG;
+		return true;
+	}
+	u32 family = reg_of_node(c, loc, &size);
+	if (family == NONE) {
+		err(c, loc, "expected a register or (s)");
+		return false;
+	}
+	pr->reg = (u8)family;
+	pr->size = size;
+	return true;
+}
+
+static void parse_param(Checker *c, u32 n, bool result, Sig *s)
+{
+	u32 name = kid(c, n, 0), loc = kid(c, n, 1), tn = kid(c, n, 2);
+	if (name == NONE || loc == NONE || tn == NONE || nd(c, name)->kind != N_SYMDEF) {
+		err(c, n, "expected (%s :name.0 LOCATION TYPE)", tag_name(c, n));
+		return;
+	}
+	u32 t = parse_type(c, tn);
+	Param pr = {nd(c, name)->val, t == NONE ? T_RAW8 : t, NOREG, 8, 0, nd(c, n)->pos};
+	if (!param_loc(c, loc, t, &pr, result))
+		return;
+	if (pr.reg != NOREG && t != NONE && !reg_fits_type(c, loc, pr.reg, pr.size, t))
+		return;
+	if (pr.reg == NOREG) {
+		pr.offset = s->stack_bytes;
+		s->stack_bytes += 8;
+	}
+	for (u32 i = s->first; i < c->p->params.n; i++) {
+		const Param *q = &c->p->params.v[i];
+		bool q_result = i - s->first >= s->nparams;
+		if (q->name == pr.name)
+			err(c, name, "%s is declared twice", name_of(c, pr.name));
+		else if (pr.reg != NOREG && q->reg == pr.reg && q_result == result)
+			err(c, loc, "%s and %s share register %s", name_of(c, q->name),
+			    name_of(c, pr.name), reg_str(pr.reg, 8));
+	}
+	vec_push(&c->p->params, pr);
+	if (result)
+		s->nresults++;
+	else
+		s->nparams++;
+}
+
+static void parse_clobbers(Checker *c, u32 n, Sig *s)
+{
+	for (u32 k = n + 1; k < node_end(&c->tree, n); k = node_next(&c->tree, k)) {
+		u32 family = reg_of_node(c, k, NULL);
+		if (family == NONE)
+			err(c, k, "expected a register in (clobber ...)");
+		else if (family == RSP)
+			err(c, k, "rsp cannot be clobbered; nifasm follows it instead");
+		else
+			s->clobbers |= 1u << family;
+	}
+}
+
+/* Reads the header children of a proc (or proc type) starting at `from`. */
+void parse_signature(Checker *c, u32 n, u32 from, Sig *s)
+{
+	*s = (Sig){.first = c->p->params.n, .pos = nd(c, n)->pos};
+	for (u32 k = from; k != NONE && k < node_end(&c->tree, n); k = node_next(&c->tree, k)) {
+		u16 tag = nd(c, k)->kind == N_TREE ? nd(c, k)->tag : TAG_UNKNOWN;
+		if (tag == TAG_params) {
+			if (s->nresults)
+				err(c, k, "(params ...) must come before the results");
+			for (u32 q = k + 1; q < node_end(&c->tree, k); q = node_next(&c->tree, q))
+				if (is_tree(c, q, TAG_param))
+					parse_param(c, q, false, s);
+				else
+					err(c, q, "expected (param :name.0 LOCATION TYPE)");
+		} else if (tag == TAG_result || tag == TAG_ret) {
+			parse_param(c, k, true, s);
+		} else if (tag == TAG_clobber) {
+			parse_clobbers(c, k, s);
+		} else if (tag == TAG_body || tag == TAG_stmts) {
+			break;
+		} else if (tag != TAG_pragmas && nd(c, k)->kind != N_EMPTY) {
+			err(c, k, "unexpected %s in a proc header", nd(c, k)->kind == N_TREE ? tag_name(c, k) : "atom");
+		}
+	}
+}
+
+/* A proc's header only: the body is not read here. */
+static void resolve_proc(Program *p, u32 decl)
+{
+	Checker c;
+	const Decl *d = &p->decls.v[decl];
+	checker_init(&c, p, d->file);
+	reader_init_at(&c.rd, c.src, &p->names, &c.tree, module_name(&p->names, c.src->path),
+		       d->pos, d->info);
+	u32 n = read_open(&c.rd);
+	while (n != NONE) {
+		u32 tag = read_peek_tag(&c.rd);
+		if (tag == NONE || tag == TAG_body || tag == TAG_stmts || read_node(&c.rd) == NONE)
+			break;
+	}
+	if (n == NONE) {
+		checker_release(&c);
+		return;
+	}
+	c.tree.nodes.v[n].span = c.tree.nodes.n - n;
+	Sig s;
+	parse_signature(&c, n, kid(&c, n, 1), &s);
+	p->globals.v[d->global].type = p->sigs.n;
+	vec_push(&p->sigs, s);
+	checker_release(&c);
+}
+
+/* ---- data ---------------------------------------------------------------------------------- */
+
+static void read_rodata(Checker *c, u32 n, u32 g)
+{
+	u32 val = kid(c, n, 1);
+	if (val == NONE || nd(c, val)->kind != N_STR || kid(c, n, 2) != NONE) {
+		err(c, val == NONE ? n : val, "rodata takes one string: (rodata :name.0 \"bytes\")");
+		return;
+	}
+	Global *gl = &c->p->globals.v[g];
+	gl->chunk = (u32)c->p->rodata.n;
+	node_string(&c->tree, c->src->text, val, &c->p->rodata);
+	gl->size = (u32)c->p->rodata.n - gl->chunk;
+	gl->align = 1;
+	gl->type = type_array(&c->p->types, type_scalar(&c->p->types, TY_UINT, 8), gl->size);
+}
+
+static bool init_value(Checker *c, u32 n, u32 t, Buf *out);
+
+static bool init_scalar(Checker *c, u32 n, u32 t, Buf *out)
+{
+	const Type *ty = type_get(tys(c), t);
+	const Node *x = nd(c, n);
+	if (ty->kind == TY_FLOAT) {
+		double d = x->kind == N_FLOAT ? node_float(&c->tree, n) : (double)node_int(&c->tree, n);
+		if (x->kind != N_FLOAT && x->kind != N_INT && x->kind != N_UINT)
+			return err(c, n, "expected a number for %s", type_name(c, t)), false;
+		if (ty->size == 4) {
+			float f = (float)d;
+			buf_put(out, &f, 4);
+		} else {
+			buf_put(out, &d, 8);
+		}
+		return true;
+	}
+	if (x->kind != N_INT && x->kind != N_UINT && x->kind != N_CHAR)
+		return err(c, n, "expected an integer for %s", type_name(c, t)), false;
+	i64 v = node_int(&c->tree, n);
+	if (!value_fits(c, v, x->kind == N_UINT, t)) {
+		err(c, n, "%lld does not fit in %s", (long long)v, type_name(c, t));
+		return false;
+	}
+	buf_le(out, (u64)v, (int)ty->size);
+	return true;
+}
+
+/* A string initialises an array of bytes; the rest is zero. */
+static bool init_string(Checker *c, u32 n, u32 t, Buf *out)
+{
+	const Type *ty = type_get(tys(c), t);
+	if (ty->kind != TY_ARRAY || type_get(tys(c), ty->elem)->size != 1 || !type_is_int(tys(c), ty->elem))
+		return err(c, n, "a string can only initialise an array of bytes, not %s", type_name(c, t)), false;
+	size_t start = out->n;
+	node_string(&c->tree, c->src->text, n, out);
+	if (out->n - start > ty->count) {
+		err(c, n, "the string has %zu bytes; %s holds %llu", out->n - start, type_name(c, t),
+		    (unsigned long long)ty->count);
+		return false;
+	}
+	buf_zero(out, ty->count - (out->n - start));
+	return true;
+}
+
+/* (cons v1 v2 ...): the elements of an array or the fields of an object, in order. */
+static bool init_cons(Checker *c, u32 n, u32 t, Buf *out)
+{
+	const Type *ty = type_get(tys(c), t);
+	size_t start = out->n;
+	u32 count = ty->kind == TY_ARRAY ? (u32)ty->count : ty->kind == TY_OBJECT ? ty->nfields : 0;
+	u32 i = 0;
+	bool ok = true;
+	if (ty->kind != TY_ARRAY && ty->kind != TY_OBJECT)
+		return err(c, n, "(cons ...) initialises an array or an object, not %s", type_name(c, t)), false;
+	for (u32 k = n + 1; k < node_end(&c->tree, n); k = node_next(&c->tree, k), i++) {
+		if (i == count)
+			return err(c, k, "too many values for %s", type_name(c, t)), false;
+		u32 et = ty->kind == TY_ARRAY ? ty->elem : tys(c)->fields.v[ty->first + i].type;
+		u32 at = ty->kind == TY_ARRAY ? i * type_size(c, et) : tys(c)->fields.v[ty->first + i].offset;
+		buf_zero(out, start + at - out->n);
+		ok &= init_value(c, k, et, out);
+		ty = type_get(tys(c), t);
+	}
+	buf_zero(out, start + ty->size - out->n);
+	return ok;
+}
+
+static bool init_value(Checker *c, u32 n, u32 t, Buf *out)
+{
+	if (nd(c, n)->kind == N_STR)
+		return init_string(c, n, t, out);
+	if (is_tree(c, n, TAG_cons))
+		return init_cons(c, n, t, out);
+	if (!type_is_scalar(tys(c), t))
+		return err(c, n, "%s needs (cons ...) or a string", type_name(c, t)), false;
+	if (type_get(tys(c), t)->kind == TY_PTR || type_get(tys(c), t)->kind == TY_APTR) {
+		if (nd(c, n)->kind != N_INT || node_int(&c->tree, n) != 0)
+			return err(c, n, "a pointer can only be initialised with +0"), false;
+	}
+	return init_scalar(c, n, t, out);
+}
+
+/* (gvar :g.0 TYPE [INIT]) or (gvar :g.0 . TYPE [INIT]) */
+static void read_gvar(Checker *c, u32 n, u32 g)
+{
+	u32 k = kid(c, n, 1);
+	if (k != NONE && nd(c, k)->kind == N_EMPTY)
+		k = node_next(&c->tree, k) < node_end(&c->tree, n) ? node_next(&c->tree, k) : NONE;
+	u32 init = k == NONE || node_next(&c->tree, k) >= node_end(&c->tree, n) ? NONE : node_next(&c->tree, k);
+	if (k == NONE) {
+		err(c, n, "gvar needs a type: (gvar :name.0 TYPE [INIT])");
+		return;
+	}
+	u32 t = parse_type(c, k);
+	Global *gl = &c->p->globals.v[g];
+	gl->type = t == NONE ? T_RAW8 : t;
+	gl->size = type_size(c, gl->type);
+	gl->align = MAX(type_get(tys(c), gl->type)->align, 1);
+	if (init == NONE) {
+		gl->chunk = NONE; /* .bss */
+		return;
+	}
+	buf_align(&c->p->data, gl->align);
+	gl->chunk = (u32)c->p->data.n;
+	if (!init_value(c, init, gl->type, &c->p->data))
+		c->p->data.n = gl->chunk;
+	if (node_next(&c->tree, init) < node_end(&c->tree, n))
+		err(c, node_next(&c->tree, init), "gvar takes one initial value");
+}
+
+static void resolve_data(Program *p, u32 decl)
+{
+	Checker c;
+	u32 n = read_decl(&c, p, decl);
+	u32 g = p->decls.v[decl].global;
+	if (n != NONE && p->decls.v[decl].tag == TAG_rodata)
+		read_rodata(&c, n, g);
+	else if (n != NONE && p->decls.v[decl].tag == TAG_gvar)
+		read_gvar(&c, n, g);
+	else if (n != NONE)
+		err(&c, n, "thread-local variables (tvar) are not supported yet");
+	checker_release(&c);
+}
+
+bool resolve_declarations(Program *p)
+{
+	for (u32 d = 0; d < p->decls.n; d++)
+		if (p->decls.v[d].tag == TAG_type)
+			resolve_type_decl(p, p->decls.v[d].global);
+	layout_named_types(p);
+	for (u32 d = 0; d < p->decls.n; d++)
+		if (p->decls.v[d].tag == TAG_proc)
+			resolve_proc(p, d);
+	for (u32 d = 0; d < p->decls.n; d++)
+		if (p->decls.v[d].tag != TAG_type && p->decls.v[d].tag != TAG_proc)
+			resolve_data(p, d);
+	return diag_error_count == 0;
+}

@@ -1,0 +1,388 @@
+/* flow.c - the state that flows through a proc, instruction by instruction:
+ * which variable each register holds, which variables are live, where rsp
+ * is, and which of the caller's registers the proc has changed or saved.
+ * Where paths join, states are merged: a variable dead on any path is dead
+ * after the join.
+ */
+#include "check.h"
+
+#include <stdio.h>
+
+/* ---- snapshots --------------------------------------------------------------- */
+
+void flow_init(Flow *f)
+{
+	memset(f, 0, sizeof *f);
+	f->reachable = true;
+	f->rsp_known = true;
+	f->rsp_lost = NONE;
+	for (u32 i = 0; i < NFAMILY; i++)
+		f->owner[i] = f->saved[i] = NONE;
+}
+
+void flow_free(Flow *f) { vec_free(&f->vs); }
+
+void flow_copy(Flow *dst, const Flow *src)
+{
+	VarStateVec vs = dst->vs;
+	*dst = *src;
+	dst->vs = vs;
+	dst->vs.n = 0;
+	vec_reserve(&dst->vs, src->vs.n);
+	memcpy(dst->vs.v, src->vs.v, src->vs.n * sizeof *src->vs.v);
+	dst->vs.n = src->vs.n;
+}
+
+static bool is_dead(u8 st) { return st == VS_UNINIT || st == VS_CLOBBERED || st == VS_KILLED; }
+
+static u8 join_cf(u8 a, u8 b) { return a == b ? a : CF_UNKNOWN; }
+
+/* The state of a variable on a path that never declared it. */
+static VarState undeclared(const Checker *c, u32 v)
+{
+	return (VarState){c->u.vars.v[v].kind == V_CFVAR ? CF_FALSE : VS_KILLED, 0, NONE, NONE, 0};
+}
+
+static VarState join_var(const Checker *c, u32 v, VarState a, VarState b)
+{
+	if (c->u.vars.v[v].kind == V_CFVAR)
+		return (VarState){join_cf(a.st, b.st), 0, NONE, NONE, 0};
+	u32 wseq = MIN(a.wseq, b.wseq);
+	if (!is_dead(a.st) && is_dead(b.st))
+		a = b;
+	a.wseq = wseq;
+	return a;
+}
+
+static void join_rsp(Flow *dst, const Flow *src, u32 pos)
+{
+	if (!src->rsp_known || !dst->rsp_known) {
+		if (dst->rsp_known)
+			dst->rsp_lost = src->rsp_lost;
+		dst->rsp_known = false;
+		return;
+	}
+	if (dst->frame != src->frame || dst->below != src->below || dst->extra != src->extra) {
+		dst->rsp_known = false;
+		dst->rsp_lost = pos;
+	}
+}
+
+void flow_join(Checker *c, Flow *dst, const Flow *src, u32 pos)
+{
+	if (!src->reachable)
+		return;
+	if (!dst->reachable) {
+		flow_copy(dst, src);
+		return;
+	}
+	u32 n = MAX(dst->vs.n, src->vs.n);
+	for (u32 v = dst->vs.n; v < n; v++) {
+		VarState s = undeclared(c, v);
+		vec_push(&dst->vs, s);
+	}
+	for (u32 v = 0; v < n; v++)
+		dst->vs.v[v] = join_var(c, v, dst->vs.v[v], v < src->vs.n ? src->vs.v[v] : undeclared(c, v));
+	for (u32 f = 0; f < NFAMILY; f++) {
+		u32 o = dst->owner[f];
+		if (o != src->owner[f] || (o != NONE && dst->vs.v[o].st == VS_KILLED))
+			dst->owner[f] = NONE;
+		if (dst->saved[f] != src->saved[f])
+			dst->saved[f] = NONE;
+	}
+	join_rsp(dst, src, pos);
+	dst->written |= src->written;
+	dst->set &= src->set;
+}
+
+void unreachable(Checker *c) { c->u.flow.reachable = false; }
+
+/* ---- variables ---------------------------------------------------------------- */
+
+u32 var_new(Checker *c, Var v, u8 state)
+{
+	u32 id = c->u.vars.n;
+	while (c->u.var_of_name.n <= v.name)
+		vec_push(&c->u.var_of_name, NONE);
+	v.shadow = c->u.var_of_name.v[v.name];
+	c->u.var_of_name.v[v.name] = id;
+	vec_push(&c->u.vars, v);
+	vec_push(&c->u.block_vars, id);
+	while (c->u.flow.vs.n < id) {
+		VarState s = undeclared(c, c->u.flow.vs.n);
+		vec_push(&c->u.flow.vs, s);
+	}
+	VarState s = {state, 0, v.pos, NONE, c->u.seq};
+	vec_push(&c->u.flow.vs, s);
+	if (v.loc == LOC_REG)
+		c->u.flow.owner[v.reg] = id;
+	return id;
+}
+
+/* Ends a variable: kill, or the end of its block. */
+void var_end(Checker *c, u32 v, u32 pos)
+{
+	const Var *var = &c->u.vars.v[v];
+	VarState *s = &c->u.flow.vs.v[v];
+	s->st = VS_KILLED;
+	s->why_pos = pos;
+	s->why_callee = NONE;
+	if (var->loc == LOC_REG && c->u.flow.owner[var->reg] == v)
+		c->u.flow.owner[var->reg] = NONE;
+}
+
+void block_open(Checker *c, u32 *mark) { *mark = c->u.block_vars.n; }
+
+/* Variables declared in a block end with it; their names come back. */
+void block_close(Checker *c, u32 mark, u32 pos)
+{
+	while (c->u.block_vars.n > mark) {
+		u32 v = c->u.block_vars.v[--c->u.block_vars.n];
+		const Var *var = &c->u.vars.v[v];
+		if (var->kind == V_CFVAR && var->tested == NONE)
+			err_at(c, var->pos, "cfvar %s is never tested by an ite", name_of(c, var->name));
+		if (v < c->u.flow.vs.n)
+			var_end(c, v, pos);
+		c->u.var_of_name.v[var->name] = var->shadow;
+		if (var->loc == LOC_STACK && var->offset < c->u.frame_used)
+			c->u.frame_used = var->offset;
+	}
+}
+
+static void explain_dead(Checker *c, u32 v)
+{
+	const VarState *s = &c->u.flow.vs.v[v];
+	const Var *var = &c->u.vars.v[v];
+	if (s->why_pos == NONE)
+		return;
+	if (s->st == VS_CLOBBERED && s->why_callee != NONE)
+		note_at_pos(c, s->why_pos, "%s changes %s, which held %s",
+			    name_of(c, c->p->globals.v[s->why_callee].name), reg_str(s->why_reg, 8),
+			    name_of(c, var->name));
+	else if (s->st == VS_CLOBBERED)
+		note_at_pos(c, s->why_pos, "%s was overwritten here", reg_str(s->why_reg, 8));
+	else if (s->st == VS_KILLED)
+		note_at_pos(c, s->why_pos, "%s ended here", name_of(c, var->name));
+}
+
+/* A read of v at node n: v must hold a value. */
+bool use_var(Checker *c, u32 n, u32 v)
+{
+	const Var *var = &c->u.vars.v[v];
+	VarState *s = &c->u.flow.vs.v[v];
+	for (u32 i = c->u.loops.n; i-- > 0 && s->wseq < c->u.loops.v[i].entry_seq;)
+		vec_push(&c->u.loops.v[i].exposed, v);
+	if (!c->u.flow.reachable || s->st == VS_LIVE)
+		return true;
+	const char *name = name_of(c, var->name);
+	if (s->st == VS_UNINIT)
+		err(c, n, "%s is used before it has a value", name);
+	else if (s->st == VS_KILLED)
+		err(c, n, "%s is used after it ended", name);
+	else if (s->why_callee != NONE)
+		err(c, n, "%s is dead: the call to %s changes %s", name,
+		    name_of(c, c->p->globals.v[s->why_callee].name), reg_str(s->why_reg, 8));
+	else
+		err(c, n, "%s is dead: %s was overwritten", name, reg_str(s->why_reg, 8));
+	explain_dead(c, v);
+	s->st = VS_LIVE; /* report each death once */
+	return false;
+}
+
+void write_var(Checker *c, u32 v)
+{
+	VarState *s = &c->u.flow.vs.v[v];
+	s->st = VS_LIVE;
+	s->wseq = c->u.seq;
+}
+
+/* ---- registers ------------------------------------------------------------------ */
+
+/* A raw register may not be used while a variable is bound to it. */
+bool raw_reg_ok(Checker *c, u32 n, u32 family)
+{
+	u32 v = c->u.flow.owner[family];
+	if (v == NONE || !c->u.flow.reachable)
+		return true;
+	const Var *var = &c->u.vars.v[v];
+	err(c, n, "%s holds %s; use the variable, not the register", reg_str(family, 8),
+	    name_of(c, var->name));
+	return false;
+}
+
+/* An implicit read of a register (mul reads rax): the variable there is read. */
+void read_family(Checker *c, u32 n, u32 family)
+{
+	u32 v = c->u.flow.owner[family];
+	if (v != NONE)
+		use_var(c, n, v);
+}
+
+/* The variable in `family` loses its value; it may be written again. */
+void clobber_family(Checker *c, u32 family, u32 pos, u32 callee)
+{
+	u32 v = c->u.flow.owner[family];
+	if (v == NONE)
+		return;
+	VarState *s = &c->u.flow.vs.v[v];
+	if (s->st == VS_KILLED)
+		return;
+	*s = (VarState){VS_CLOBBERED, (u8)family, pos, callee, s->wseq};
+}
+
+/* The callee side of the contract: a proc may change its clobbers and
+ * results; any other register must be saved on the stack first. */
+static void contract_write(Checker *c, u32 n, u32 family)
+{
+	Flow *f = &c->u.flow;
+	u32 bit = 1u << family;
+	if (c->u.proc == NONE || family == RSP || (c->u.allowed & bit) || (f->written & bit) || !f->reachable) {
+		f->written |= bit;
+		return;
+	}
+	f->written |= bit;
+	if (f->saved[family] != NONE)
+		return;
+	c->u.allowed |= bit; /* report it once */
+	const char *r = reg_str(family, 8);
+	err(c, n, "%s changes %s, which is neither in its clobber list nor a result; "
+		  "save it first with (push (%s)), or add it to (clobber ...)",
+	    name_of(c, c->p->globals.v[c->u.proc].name), r, r);
+}
+
+/* A write of a register by an instruction: the variable bound there, if
+ * it is not the one written explicitly, loses its value. */
+void write_family(Checker *c, u32 n, u32 family, u32 callee, bool explicit_write)
+{
+	if (!explicit_write)
+		clobber_family(c, family, nd(c, n)->pos, callee);
+	contract_write(c, n, family);
+	c->u.flow.set |= 1u << family;
+}
+
+/* ---- rsp ----------------------------------------------------------------------- */
+
+/* A key for the current stack depth, to recognise the slot of a saved
+ * register when it is popped. */
+static u32 depth_key(const Flow *f) { return f->frame ? 0x80000000u | f->extra : f->below; }
+
+static void rsp_lost(Checker *c, u32 n)
+{
+	if (c->u.flow.rsp_known)
+		c->u.flow.rsp_lost = nd(c, n)->pos;
+	c->u.flow.rsp_known = false;
+}
+
+/* rsp moves down by d bytes (d < 0: up). */
+static void rsp_move(Checker *c, u32 n, i64 d)
+{
+	Flow *f = &c->u.flow;
+	u32 *part = f->frame ? &f->extra : &f->below;
+	if (!f->rsp_known)
+		return;
+	if ((i64)*part + d < 0 || (i64)*part + d > INT32_MAX) {
+		rsp_lost(c, n);
+		return;
+	}
+	*part = (u32)((i64)*part + d);
+}
+
+static void frame_alloc(Checker *c, u32 n, bool alloc)
+{
+	Flow *f = &c->u.flow;
+	if (!f->rsp_known)
+		return;
+	if (alloc == f->frame || (!alloc && f->extra != 0)) {
+		err(c, n, alloc ? "the frame is already allocated"
+				: "(add (rsp) (ssize)) must come where (sub (rsp) (ssize)) left rsp");
+		rsp_lost(c, n);
+		return;
+	}
+	f->frame = alloc;
+}
+
+static void push_pop(Checker *c, u32 n, const Ins *ins, bool push)
+{
+	Flow *f = &c->u.flow;
+	const Opnd *o = &ins->o[0];
+	u32 size = o->kind == OK_REG || o->kind == OK_MEM ? o->size : 8;
+	if (push) {
+		rsp_move(c, n, size);
+		if (o->kind == OK_REG && size == 8 && !(f->written & (1u << o->reg)) && f->rsp_known)
+			f->saved[o->reg] = depth_key(f);
+		return;
+	}
+	if (o->kind == OK_REG && f->rsp_known && f->saved[o->reg] == depth_key(f)) {
+		f->written &= ~(1u << o->reg); /* the caller's value is back */
+		f->saved[o->reg] = NONE;
+	}
+	rsp_move(c, n, -(i64)size);
+}
+
+static bool is_rsp(const Opnd *o) { return o->kind == OK_REG && o->reg == RSP && o->size == 8; }
+
+/* How an instruction moves rsp.  Anything that writes rsp in a way this
+ * does not follow makes it unknown; stack slots cannot be used then. */
+void rsp_effect(Checker *c, u32 n, const Ins *ins, const Operand *ops)
+{
+	(void)ops;
+	const Opnd *o = ins->o;
+	if (ins->op == TAG_push || ins->op == TAG_pop) {
+		push_pop(c, n, ins, ins->op == TAG_push);
+		return;
+	}
+	if (ins->nopnd == 0 || !(o[0].kind == OK_REG && o[0].reg == RSP))
+		return;
+	if (!(amd64_forms[ins->form].flags & F_W0))
+		return;
+	bool imm = ins->nopnd == 2 && o[1].kind == OK_IMM && is_rsp(&o[0]);
+	if (imm && (o[1].flags & OF_SSIZE) && (ins->op == TAG_sub || ins->op == TAG_add))
+		frame_alloc(c, n, ins->op == TAG_sub);
+	else if (imm && ins->op == TAG_sub)
+		rsp_move(c, n, o[1].imm);
+	else if (imm && ins->op == TAG_add)
+		rsp_move(c, n, -o[1].imm);
+	else if (ins->op == TAG_lea && o[1].base == RSP && o[1].index == NOREG && !o[1].sym)
+		rsp_move(c, n, -o[1].imm);
+	else
+		rsp_lost(c, n);
+}
+
+/* Bytes from rsp up to the frame base (the address of the first slot):
+ * false when the frame is not allocated or rsp is unknown. */
+bool rsp_depth(Checker *c, u32 n, u32 *depth, bool *plus_ssize)
+{
+	const Flow *f = &c->u.flow;
+	if (!f->rsp_known) {
+		err(c, n, "rsp cannot be followed here, so stack slots cannot be addressed");
+		if (f->rsp_lost != NONE)
+			note_at_pos(c, f->rsp_lost, "rsp changed here in a way nifasm cannot follow");
+		return false;
+	}
+	*depth = f->extra;
+	*plus_ssize = false;
+	return true;
+}
+
+/* At ret: rsp back at its entry value, saved registers restored, results set. */
+void check_ret(Checker *c, u32 n)
+{
+	Flow *f = &c->u.flow;
+	if (c->u.proc == NONE || !f->reachable)
+		return;
+	const char *proc = name_of(c, c->p->globals.v[c->u.proc].name);
+	if (!f->rsp_known || f->frame || f->below || f->extra)
+		err(c, n, "%s returns with rsp %s its entry value", proc,
+		    !f->rsp_known ? "not provably at" : "below");
+	u32 lost = f->written & ~c->u.allowed & ~(1u << RSP);
+	for (u32 r = 0; r < NFAMILY; r++)
+		if (lost & (1u << r))
+			err(c, n, "%s returns without restoring %s (pop it before ret)", proc, reg_str(r, 8));
+	const Sig *s = proc_sig(c->p, c->u.proc);
+	for (u32 i = 0; i < s->nresults; i++) {
+		const Param *r = sig_param(c->p, s, s->nparams + i);
+		if (r->reg != NOREG && !(f->set & (1u << r->reg)))
+			err(c, n, "%s returns without setting its result %s (%s)", proc,
+			    name_of(c, r->name), reg_str(r->reg, r->size));
+	}
+}

@@ -1,0 +1,561 @@
+/* operand.c - from operand nodes to typed machine operands.
+ *
+ * Registers and variables become register operands; immediates keep their
+ * value and are typed by their destination; address expressions - a stack
+ * variable, a global, (dot base field), (at base index), (mem ...) - become
+ * memory operands whose type is the type of the memory, with field offsets,
+ * element scales and stack offsets computed here.
+ */
+#include "check.h"
+
+typedef struct RegInfo {
+	u8 family, bytes, hi;
+} RegInfo;
+
+static const RegInfo reg_info[] = {
+#define REG(name, fam, bytes, hi) {fam, bytes, hi},
+	AMD64_REGS(REG)
+#undef REG
+};
+
+u32 reg_of_node(const Checker *c, u32 n, u8 *size)
+{
+	if (n == NONE || nd(c, n)->kind != N_TREE || !IS_REG_TAG(nd(c, n)->tag))
+		return NONE;
+	const RegInfo *ri = &reg_info[nd(c, n)->tag - TAG_FIRST_REG];
+	if (size)
+		*size = ri->bytes;
+	return ri->hi ? NONE : ri->family;
+}
+
+static const Types *ts(const Checker *c) { return &c->p->types; }
+static const Type *ty(const Checker *c, u32 t) { return type_get(ts(c), t); }
+
+static Opnd mem_opnd(u8 base, i64 disp)
+{
+	return (Opnd){.kind = OK_MEM, .base = base, .index = NOREG, .scale = 1, .imm = disp};
+}
+
+/* The operand size of memory holding a value of type t, or 0. */
+static u8 mem_size_of(const Checker *c, u32 t)
+{
+	u32 s = ty(c, t)->size;
+	return t != NONE && type_is_scalar(ts(c), t) && (s == 1 || s == 2 || s == 4 || s == 8) ? (u8)s : 0;
+}
+
+/* ---- variables -------------------------------------------------------------------- */
+
+u32 var_lookup(const Checker *c, u32 name)
+{
+	return name < c->u.var_of_name.n ? c->u.var_of_name.v[name] : NONE;
+}
+
+Opnd var_opnd(Checker *c, u32 v)
+{
+	const Var *var = &c->u.vars.v[v];
+	return (Opnd){.kind = OK_REG, .size = var->size, .reg = var->reg};
+}
+
+/* The memory of a stack variable or stack parameter, relative to rsp. */
+bool slot_opnd(Checker *c, u32 n, u32 v, Opnd *o)
+{
+	const Var *var = &c->u.vars.v[v];
+	const Flow *f = &c->u.flow;
+	if (!f->reachable) {
+		*o = mem_opnd(RSP, 0);
+		return true;
+	}
+	if (!f->rsp_known) {
+		err(c, n, "%s cannot be addressed: rsp cannot be followed here", name_of(c, var->name));
+		if (f->rsp_lost != NONE)
+			note_at_pos(c, f->rsp_lost, "rsp changed here in a way nifasm cannot follow");
+		return false;
+	}
+	if (var->loc == LOC_STACK && !f->frame) {
+		err(c, n, "%s is a stack slot, but the frame is not allocated here; "
+			  "allocate it with (sub (rsp) (ssize))", name_of(c, var->name));
+		return false;
+	}
+	if (var->loc == LOC_STACK) {
+		*o = mem_opnd(RSP, (i64)f->extra + var->offset);
+		return true;
+	}
+	*o = mem_opnd(RSP, (i64)f->below + f->extra + 8 + var->offset);
+	if (f->frame)
+		o->flags |= OF_SSIZE; /* the frame size is added when it is known */
+	return true;
+}
+
+static bool var_operand(Checker *c, u32 n, u32 v, Operand *op)
+{
+	const Var *var = &c->u.vars.v[v];
+	op->var = v;
+	op->type = var->type;
+	if (var->kind == V_CFVAR) {
+		err(c, n, "%s is a cfvar: only ite and loop test it and only jtrue sets it",
+		    name_of(c, var->name));
+		return false;
+	}
+	if (var->loc == LOC_REG) {
+		op->what = W_REG;
+		op->o = var_opnd(c, v);
+		return true;
+	}
+	op->what = W_MEM;
+	if (!slot_opnd(c, n, v, &op->o))
+		return false;
+	op->o.size = mem_size_of(c, var->type);
+	op->reads = 1u << RSP;
+	return true;
+}
+
+/* ---- names ---------------------------------------------------------------------------- */
+
+static bool global_operand(Checker *c, u32 n, u32 g, Operand *op, bool branch)
+{
+	const Global *gl = &c->p->globals.v[g];
+	if (gl->kind == G_PROC) {
+		op->what = W_PROC;
+		op->o = (Opnd){.kind = OK_GLOBAL, .sym = g};
+		return true;
+	}
+	if (gl->kind == G_RODATA || gl->kind == G_GVAR) {
+		op->what = W_DATA;
+		op->o = mem_opnd(RIPREG, 0);
+		op->o.sym = g;
+		op->type = gl->type;
+		op->o.size = mem_size_of(c, gl->type);
+		return true;
+	}
+	if (branch)
+		return false;
+	err(c, n, "%s is a type, not a value", name_of(c, gl->name));
+	return false;
+}
+
+static bool name_operand(Checker *c, u32 n, Operand *op, bool branch)
+{
+	u32 name = nd(c, n)->val;
+	u32 v = var_lookup(c, name);
+	if (v != NONE)
+		return var_operand(c, n, v, op);
+	u32 g = global_lookup(c->p, name);
+	if (g != NONE && global_operand(c, n, g, op, branch))
+		return true;
+	if (branch) {
+		op->what = W_LABEL;
+		op->o = (Opnd){.kind = OK_LABEL, .sym = label_id(c, name, nd(c, n)->pos)};
+		return true;
+	}
+	if (g == NONE)
+		err(c, n, "undeclared name %s", name_of(c, name));
+	return false;
+}
+
+/* ---- registers and immediates --------------------------------------------------------- */
+
+static bool reg_operand(Checker *c, u32 n, Operand *op)
+{
+	if (kid(c, n, 0) != NONE) {
+		err(c, n, "register (%s) takes no arguments", tag_name(c, n));
+		return false;
+	}
+	const RegInfo *ri = &reg_info[nd(c, n)->tag - TAG_FIRST_REG];
+	op->what = W_REG;
+	op->o = (Opnd){.kind = OK_REG, .size = ri->bytes, .reg = ri->family, .hi = ri->hi};
+	op->type = type_raw(ri->bytes);
+	return raw_reg_ok(c, n, ri->family);
+}
+
+static bool imm_operand(Checker *c, u32 n, Operand *op)
+{
+	op->what = W_IMM;
+	op->o = (Opnd){.kind = OK_IMM, .imm = node_int(&c->tree, n)};
+	op->type = NONE;
+	return true;
+}
+
+static bool ssize_operand(Checker *c, u32 n, Operand *op)
+{
+	if (kid(c, n, 0) != NONE) {
+		err(c, n, "(ssize) takes no arguments");
+		return false;
+	}
+	op->what = W_IMM;
+	op->o = (Opnd){.kind = OK_IMM, .flags = OF_SSIZE};
+	op->type = NONE;
+	return true;
+}
+
+/* ---- address expressions ---------------------------------------------------------------- */
+
+typedef struct Addr {
+	Operand m;   /* W_MEM, type = the type of the memory */
+	u32 elem;    /* indexable memory: its element type, else NONE */
+	u64 count;   /* number of elements when known, else 0 */
+} Addr;
+
+static bool addr_expr(Checker *c, u32 n, Addr *a);
+
+static void set_array(Checker *c, Addr *a)
+{
+	const Type *t = ty(c, a->m.type);
+	a->elem = t->kind == TY_ARRAY ? t->elem : NONE;
+	a->count = t->kind == TY_ARRAY ? t->count : 0;
+}
+
+/* Memory at a register that holds a typed pointer. */
+static bool deref_reg(Checker *c, u32 n, const Operand *r, Addr *a)
+{
+	const Type *t = ty(c, r->type);
+	if (t->kind != TY_PTR && t->kind != TY_APTR) {
+		if (t->kind == TY_RAW)
+			err(c, n, "%s is an untyped register; give it a pointer type, e.g. "
+				  "(cast (ptr T) ...)", reg_str(r->o.reg, 8));
+		else
+			err(c, n, "%s is not a pointer: its type is %s",
+			    r->var != NONE ? name_of(c, c->u.vars.v[r->var].name) : "the operand",
+			    type_name(c, r->type));
+		return false;
+	}
+	if (r->o.size != 8) {
+		err(c, n, "an address needs a 64-bit register");
+		return false;
+	}
+	a->m = *r;
+	a->m.what = W_MEM;
+	a->m.o = mem_opnd(r->o.reg, 0);
+	a->m.type = t->elem;
+	a->m.reads = 1u << r->o.reg;
+	a->m.var = NONE;
+	set_array(c, a);
+	if (t->kind == TY_APTR && a->elem == NONE) /* an aptr walks an array of its element */
+		a->elem = t->elem;
+	return true;
+}
+
+/* A name or a cast or a register as the base of an address. */
+static bool addr_base(Checker *c, u32 n, Addr *a)
+{
+	Operand r = {.var = NONE};
+	r.node = n;
+	if (!operand(c, n, &r, false))
+		return false;
+	if (r.what == W_REG) {
+		if (r.var != NONE && !use_var(c, n, r.var))
+			return false;
+		return deref_reg(c, n, &r, a);
+	}
+	if (r.what == W_MEM || r.what == W_DATA) {
+		a->m = r;
+		a->m.what = W_MEM;
+		set_array(c, a);
+		return true;
+	}
+	err(c, n, "expected an address: a pointer, a stack variable or a global");
+	return false;
+}
+
+static bool addr_dot(Checker *c, u32 n, Addr *a)
+{
+	u32 b = kid(c, n, 0), f = kid(c, n, 1);
+	if (b == NONE || f == NONE || kid(c, n, 2) != NONE ||
+	    (nd(c, f)->kind != N_IDENT && nd(c, f)->kind != N_SYMDEF && nd(c, f)->kind != N_SYM)) {
+		err(c, n, "dot takes a base and a field name: (dot p x)");
+		return false;
+	}
+	if (!addr_expr(c, b, a))
+		return false;
+	const Field *fld = type_field(ts(c), a->m.type, nd(c, f)->val);
+	if (!fld) {
+		const Type *t = ty(c, a->m.type);
+		if (t->kind != TY_OBJECT && t->kind != TY_UNION)
+			err(c, b, "(dot ...) needs an object or a union, not %s", type_name(c, a->m.type));
+		else
+			err(c, f, "%s has no field %s", type_name(c, a->m.type), name_of(c, nd(c, f)->val));
+		return false;
+	}
+	a->m.o.imm += fld->offset;
+	a->m.type = fld->type;
+	a->m.node = n;
+	set_array(c, a);
+	return true;
+}
+
+/* A register index: a 64-bit integer register or variable. */
+static bool index_reg(Checker *c, u32 n, u32 *family, u32 *reads)
+{
+	Operand r = {.var = NONE};
+	if (!operand(c, n, &r, false))
+		return false;
+	if (r.what != W_REG || r.o.reg >= XMM0) {
+		err(c, n, "an index must be a register or a constant");
+		return false;
+	}
+	if (r.var != NONE && !use_var(c, n, r.var))
+		return false;
+	if (r.o.size != 8 || r.o.reg == RSP || !(type_is_int(ts(c), r.type) || ty(c, r.type)->kind == TY_RAW)) {
+		err(c, n, "an index must be a 64-bit integer register other than rsp");
+		return false;
+	}
+	*family = r.o.reg;
+	*reads = 1u << r.o.reg;
+	return true;
+}
+
+static bool index_const(Checker *c, u32 i, Addr *a, u32 esize)
+{
+	i64 k = node_int(&c->tree, i);
+	if (a->count && (k < 0 || (u64)k >= a->count)) {
+		err(c, i, "index %lld is out of bounds for %s", (long long)k, type_name(c, a->m.type));
+		return false;
+	}
+	a->m.o.imm += k * (i64)esize;
+	return true;
+}
+
+static bool index_register(Checker *c, u32 i, Addr *a, u32 esize)
+{
+	u32 family, reads;
+	if (!index_reg(c, i, &family, &reads))
+		return false;
+	if (esize != 1 && esize != 2 && esize != 4 && esize != 8) {
+		err(c, i, "elements of %u bytes cannot be indexed by a register: the scale must "
+			  "be 1, 2, 4 or 8", esize);
+		return false;
+	}
+	if (a->m.o.base == RIPREG) {
+		err(c, i, "a global cannot be indexed by a register (RIP-relative addresses have "
+			  "no index); load its address with (lea ...) first");
+		return false;
+	}
+	if (a->m.o.index != NOREG) {
+		err(c, i, "an address can hold only one index register");
+		return false;
+	}
+	a->m.o.index = (u8)family;
+	a->m.o.scale = (u8)esize;
+	a->m.reads |= reads;
+	return true;
+}
+
+static bool addr_at(Checker *c, u32 n, Addr *a)
+{
+	u32 b = kid(c, n, 0), i = kid(c, n, 1);
+	if (b == NONE || i == NONE || kid(c, n, 2) != NONE) {
+		err(c, n, "at takes a base and an index: (at arr (rcx))");
+		return false;
+	}
+	if (!addr_expr(c, b, a))
+		return false;
+	if (a->elem == NONE) {
+		err(c, b, "(at ...) needs an aptr or an array, not %s", type_name(c, a->m.type));
+		return false;
+	}
+	u32 esize = type_size(c, a->elem);
+	bool ok = nd(c, i)->kind == N_INT || nd(c, i)->kind == N_UINT ? index_const(c, i, a, esize)
+								       : index_register(c, i, a, esize);
+	a->m.type = a->elem;
+	a->m.node = n;
+	set_array(c, a);
+	return ok;
+}
+
+static bool addr_cast(Checker *c, u32 n, Addr *a)
+{
+	Operand r = {.var = NONE};
+	if (!operand(c, n, &r, false))
+		return false;
+	if (r.what == W_REG)
+		return deref_reg(c, n, &r, a);
+	a->m = r;
+	set_array(c, a);
+	return r.what == W_MEM;
+}
+
+static bool addr_expr(Checker *c, u32 n, Addr *a)
+{
+	const Node *x = nd(c, n);
+	if (x->kind == N_TREE && x->tag == TAG_dot)
+		return addr_dot(c, n, a);
+	if (x->kind == N_TREE && x->tag == TAG_at)
+		return addr_at(c, n, a);
+	if (x->kind == N_TREE && x->tag == TAG_cast)
+		return addr_cast(c, n, a);
+	return addr_base(c, n, a);
+}
+
+/* ---- (mem ...) ---------------------------------------------------------------------------- */
+
+static bool explicit_offset(Checker *c, u32 n, i64 *off)
+{
+	if (!int_kid(c, n, off))
+		return false;
+	if (*off != (i32)*off) {
+		err(c, n, "offset %lld does not fit in 32 bits", (long long)*off);
+		return false;
+	}
+	return true;
+}
+
+/* (mem base index +scale [off]) on raw registers */
+static bool mem_indexed(Checker *c, u32 idx, u32 scale, Operand *op)
+{
+	u32 family, reads;
+	i64 s;
+	if (!index_reg(c, idx, &family, &reads) || !int_kid(c, scale, &s))
+		return false;
+	if (s != 1 && s != 2 && s != 4 && s != 8) {
+		err(c, scale, "scale must be 1, 2, 4 or 8, not %lld", (long long)s);
+		return false;
+	}
+	if (op->o.base == RIPREG || op->o.index != NOREG) {
+		err(c, idx, op->o.base == RIPREG ? "a global cannot be indexed with (mem ...); use (at ...)"
+						 : "an address can hold only one index register");
+		return false;
+	}
+	op->o.index = (u8)family;
+	op->o.scale = (u8)s;
+	op->reads |= reads;
+	return true;
+}
+
+/* A raw register as the base of (mem ...): untyped memory. */
+static bool mem_raw_base(Checker *c, u32 n, Operand *op)
+{
+	u8 size;
+	u32 family = reg_of_node(c, n, &size);
+	if (family == NONE || size != 8 || family >= XMM0) {
+		err(c, n, "a memory base must be a 64-bit general register, not %s", tag_name(c, n));
+		return false;
+	}
+	if (!raw_reg_ok(c, n, family))
+		return false;
+	op->o = mem_opnd((u8)family, 0);
+	op->type = NONE;
+	op->reads = 1u << family;
+	return true;
+}
+
+/* (mem X) is the memory X addresses; with an offset or an index the result
+ * is untyped, as the seed says explicit addressing forfeits type safety. */
+static bool operand_mem(Checker *c, u32 n, Operand *op)
+{
+	u32 k[5], nk = 0;
+	for (u32 ch = n + 1; ch < node_end(&c->tree, n) && nk < 5; ch = node_next(&c->tree, ch))
+		k[nk++] = ch;
+	if (nk < 1 || nk > 4) {
+		err(c, n, "mem takes 1 to 4 operands: (mem base [index scale] [offset])");
+		return false;
+	}
+	op->what = W_MEM;
+	op->var = NONE;
+	if (nd(c, k[0])->kind == N_TREE && IS_REG_TAG(nd(c, k[0])->tag)) {
+		if (!mem_raw_base(c, k[0], op))
+			return false;
+	} else {
+		Addr a;
+		if (!addr_expr(c, k[0], &a))
+			return false;
+		*op = a.m;
+		if (nk > 1)
+			op->type = NONE;
+	}
+	if ((nk == 3 || nk == 4) && !mem_indexed(c, k[1], k[2], op))
+		return false;
+	i64 off = 0;
+	if ((nk == 2 || nk == 4) && !explicit_offset(c, k[nk - 1], &off))
+		return false;
+	op->o.imm += off;
+	op->o.size = op->type == NONE ? 0 : mem_size_of(c, op->type);
+	if (op->type == NONE)
+		op->type = NONE;
+	op->what = W_MEM;
+	op->node = n;
+	return true;
+}
+
+bool address(Checker *c, u32 n, Operand *op)
+{
+	if (is_tree(c, n, TAG_mem))
+		return operand_mem(c, n, op);
+	Addr a;
+	if (!addr_expr(c, n, &a))
+		return false;
+	*op = a.m;
+	op->node = n;
+	return true;
+}
+
+/* ---- cast ------------------------------------------------------------------------------------ */
+
+static bool cast_operand(Checker *c, u32 n, Operand *op, bool branch)
+{
+	u32 tn = kid(c, n, 0), on = kid(c, n, 1);
+	if (tn == NONE || on == NONE || kid(c, n, 2) != NONE) {
+		err(c, n, "cast takes a type and an operand: (cast (i +32) (mem (rax)))");
+		return false;
+	}
+	u32 t = parse_type(c, tn);
+	if (t == NONE || !operand(c, on, op, branch))
+		return false;
+	u32 size = type_size(c, t);
+	if (op->what == W_MEM || op->what == W_DATA) {
+		u8 ms = mem_size_of(c, t);
+		if (!ms && type_is_scalar(ts(c), t)) {
+			err(c, tn, "a memory operand cannot be %u bytes wide", size);
+			return false;
+		}
+		op->o.size = ms;
+	} else if (op->what == W_REG && op->o.size != size && !(op->o.reg >= XMM0 && size <= 16)) {
+		err(c, n, "cannot cast a %u-bit register to %s, a %u-bit type", op->o.size * 8,
+		    type_name(c, t), size * 8);
+		return false;
+	}
+	op->type = t;
+	op->node = n;
+	return true;
+}
+
+/* ---- operands ------------------------------------------------------------------------------------ */
+
+static bool tree_operand(Checker *c, u32 n, Operand *op, bool branch)
+{
+	u16 tag = nd(c, n)->tag;
+	if (IS_REG_TAG(tag))
+		return reg_operand(c, n, op);
+	switch (tag) {
+	case TAG_mem: return operand_mem(c, n, op);
+	case TAG_cast: return cast_operand(c, n, op, branch);
+	case TAG_ssize: return ssize_operand(c, n, op);
+	case TAG_dot:
+	case TAG_at:
+		err(c, n, "(%s ...) is an address: load with (mem (%s ...)) or take it with (lea ...)",
+		    tag_name(c, n), tag_name(c, n));
+		return false;
+	case TAG_UNKNOWN:
+		err(c, n, "unknown tag '%s'", tag_name(c, n));
+		return false;
+	}
+	err(c, n, "(%s ...) cannot be an operand", tag_name(c, n));
+	return false;
+}
+
+bool operand(Checker *c, u32 n, Operand *op, bool branch)
+{
+	*op = (Operand){.node = n, .var = NONE, .type = NONE};
+	switch (nd(c, n)->kind) {
+	case N_INT:
+	case N_UINT:
+	case N_CHAR:
+		return imm_operand(c, n, op);
+	case N_SYM:
+	case N_IDENT:
+		return name_operand(c, n, op, branch);
+	case N_TREE:
+		return tree_operand(c, n, op, branch);
+	default:
+		err(c, n, "unexpected operand");
+		return false;
+	}
+}
