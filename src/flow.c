@@ -29,7 +29,8 @@ void flow_copy(Flow *dst, const Flow *src)
 	dst->vs = vs;
 	dst->vs.n = 0;
 	vec_reserve(&dst->vs, src->vs.n);
-	memcpy(dst->vs.v, src->vs.v, src->vs.n * sizeof *src->vs.v);
+	for (u32 i = 0; i < src->vs.n; i++)
+		dst->vs.v[i] = src->vs.v[i];
 	dst->vs.n = src->vs.n;
 }
 
