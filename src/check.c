@@ -604,14 +604,17 @@ static void stmt_var(Checker *c, u32 n)
 	if (init == NONE)
 		return;
 	Operand dst = {.what = W_REG, .node = name, .type = t, .var = id}, src;
-	if (v.loc == LOC_REG)
+	if (v.loc == LOC_REG) {
 		dst.o = var_opnd(c, id);
-	else if (!slot_opnd(c, name, id, &dst.o) || (dst.what = W_MEM, false))
-		return;
-	else
-		dst.o.size = (u8)type_size(c, t);
+	} else {
+		dst.what = W_MEM;
+		if (!slot_opnd(c, name, id, &dst.o))
+			return;
+		u32 size = type_size(c, t);
+		dst.o.size = size == 1 || size == 2 || size == 4 || size == 8 ? (u8)size : 0;
+	}
 	if (operand(c, init, &src, false))
-		check_move(c, init, &dst, &src);
+		check_move(c, n, &dst, &src);
 }
 
 /* (kill x.0 ...) */

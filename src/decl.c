@@ -365,10 +365,12 @@ static void layout_named_types(Program *p)
 		const Type *ty = &p->types.v.v[t];
 		if (ty->name == NONE || type_layout(&p->types, t, &cycle))
 			continue;
-		const Type *cy = &p->types.v.v[cycle];
+		Type *cy = &p->types.v.v[cycle];
 		SrcFile *f = &p->files.v[p->globals.v[global_lookup(p, cy->name)].file];
 		error_at(f, cy->pos, "type %s contains itself; use a pointer to it",
 			 name_str(&p->names, cy->name));
+		cy->layout = LAYOUT_DONE; /* reported once; its size stays 0 */
+		cy->align = 1;
 	}
 }
 

@@ -234,6 +234,10 @@ static const char *node_text_end(const char *s)
 
 static void list_source(Buf *out, Program *p, const ListEntry *e)
 {
+	if (e->pos == NONE) {
+		buf_printf(out, "(start stub)");
+		return;
+	}
 	SrcFile *f = &p->files.v[e->file];
 	LineCol lc = src_linecol(f, e->pos);
 	const char *s = f->text + e->pos, *end = node_text_end(s);

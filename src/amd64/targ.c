@@ -23,7 +23,7 @@ static const char *amd64_reg_name(u32 family, u32 bytes, bool hi)
 
 static void add_ins(InsVec *code, u16 op, u32 n, const Opnd *o)
 {
-	Ins ins = {.op = op, .nopnd = (u8)n};
+	Ins ins = {.op = op, .nopnd = (u8)n, .pos = NONE};
 	for (u32 i = 0; i < n; i++)
 		ins.o[i] = o[i];
 	MatchFail why;
