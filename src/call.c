@@ -94,7 +94,7 @@ static void register_argument(Checker *c, u32 n, CallState *cs, u32 i, Operand *
 		return;
 	u32 owner = c->u.flow.owner[pr->reg];
 	if (owner != NONE && owner != src->var)
-		clobber_family(c, pr->reg, nd(c, n)->pos, NONE);
+		clobber_family(c, pr->reg, nd(c, n)->pos, NONE, 0);
 	if (lea) {
 		Operand ops[2] = {dst, *src};
 		emit_ins(c, n, TAG_lea, (Opnd[]){ops[0].o, ops[1].o}, 2, 0);

@@ -135,22 +135,27 @@ bool value_fits(Checker *c, i64 v, bool unsig, u32 t)
 	return bits == 64 || (v >= -(1ll << (bits - 1)) && v < (i64)(1ull << bits));
 }
 
-/* Does a register view of `size` bytes hold a value of type t? */
-bool reg_fits_type(Checker *c, u32 n, u32 family, u32 size, u32 t)
+/* Does a register view of *size bytes hold a value of type t?  The 64-bit
+ * name stands for the whole register: a narrower type then uses the view
+ * of its own width ((rcx) with (u +8) is cl), and *size becomes that. */
+bool reg_fits_type(Checker *c, u32 n, u32 family, u8 *size, u32 t)
 {
 	const Type *ty = type_get(tys(c), t);
 	bool xmm = family >= XMM0;
 	if (xmm && ty->kind == TY_FLOAT)
 		return true;
-	if (!xmm && type_is_scalar(tys(c), t) && ty->kind != TY_FLOAT && ty->size == size)
+	bool gpr_ok = !xmm && type_is_scalar(tys(c), t) && ty->kind != TY_FLOAT;
+	if (gpr_ok && (ty->size == *size || *size == 8)) {
+		*size = (u8)ty->size;
 		return true;
+	}
 	if (!type_is_scalar(tys(c), t))
 		err(c, n, "%s cannot live in a register; use (s)", type_name(c, t));
 	else if (xmm || ty->kind == TY_FLOAT)
 		err(c, n, "%s needs %s register", type_name(c, t), xmm ? "a general" : "an xmm");
 	else
-		err(c, n, "%s is %u bits wide but %s is %u; use the %u-bit register", type_name(c, t),
-		    ty->size * 8, reg_str(family, size), size * 8, ty->size * 8);
+		err(c, n, "%s is %u bits wide but %s is %u; use the %u-bit register or the 64-bit name",
+		    type_name(c, t), ty->size * 8, reg_str(family, *size), *size * 8, ty->size * 8);
 	return false;
 }
 
@@ -455,9 +460,9 @@ static bool finish_ins(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, u8 fla
 		   .pos = nd(c, n)->pos};
 	for (u32 i = 0; i < nops; i++)
 		ins.o[i] = ops[i].o;
+	apply_writes(c, n, f, ops, nops); /* before a pop's restore is recorded */
 	if (c->u.flow.reachable)
 		rsp_effect(c, n, &ins, ops);
-	apply_writes(c, n, f, ops, nops);
 	c->u.seq++;
 	if (!elide) {
 		vec_push(&c->u.code, ins);
@@ -529,7 +534,7 @@ static void control_effect(Checker *c, u32 n, u32 op, const Operand *ops, u32 no
 	if ((f->flags & F_CALL) && nops >= 1 && ops[0].what != W_LABEL) {
 		for (u32 r = 0; r < NFAMILY; r++) /* an unchecked call may change anything */
 			if (r != RSP)
-				clobber_family(c, r, nd(c, n)->pos, NONE);
+				clobber_family(c, r, nd(c, n)->pos, NONE, (u16)op);
 	}
 	if ((f->flags & F_END) && nops <= 1)
 		unreachable(c);
@@ -571,7 +576,7 @@ static bool var_location(Checker *c, u32 loc, u32 t, Var *v)
 		err(c, loc, "rsp cannot hold a variable");
 		return false;
 	}
-	if (!reg_fits_type(c, loc, family, size, t))
+	if (!reg_fits_type(c, loc, family, &size, t))
 		return false;
 	u32 owner = c->u.flow.owner[family];
 	if (owner != NONE && c->u.flow.reachable) {

@@ -49,6 +49,7 @@ enum {
 typedef struct VarState {
 	u8 st;
 	u8 why_reg;    /* VS_CLOBBERED: the register */
+	u16 why_op;    /* VS_CLOBBERED by an instruction: its mnemonic, else 0 */
 	u32 why_pos;   /* where it stopped being live */
 	u32 why_callee;/* VS_CLOBBERED by a call: the callee global, else NONE */
 	u32 wseq;      /* sequence number of its last write on this path */
@@ -174,7 +175,7 @@ void check_ins(Checker *c, u32 n, u8 flags);
 bool check_move(Checker *c, u32 n, Operand *dst, Operand *src);
 bool types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, const char *what);
 bool value_fits(Checker *c, i64 v, bool unsig, u32 t);
-bool reg_fits_type(Checker *c, u32 n, u32 family, u32 size, u32 t);
+bool reg_fits_type(Checker *c, u32 n, u32 family, u8 *size, u32 t);
 
 /* ---- decl.c ----------------------------------------------------------------- */
 
@@ -211,7 +212,7 @@ void write_var(Checker *c, u32 v);
 bool raw_reg_ok(Checker *c, u32 n, u32 family);
 void read_family(Checker *c, u32 n, u32 family);
 void write_family(Checker *c, u32 n, u32 family, u32 callee, bool explicit_write);
-void clobber_family(Checker *c, u32 family, u32 pos, u32 callee);
+void clobber_family(Checker *c, u32 family, u32 pos, u32 callee, u16 op);
 bool rsp_depth(Checker *c, u32 n, u32 *depth, bool *plus_ssize);
 void rsp_effect(Checker *c, u32 n, const Ins *ins, const Operand *ops);
 void check_ret(Checker *c, u32 n);

@@ -439,7 +439,7 @@ static void parse_param(Checker *c, u32 n, bool result, Sig *s)
 	Param pr = {nd(c, name)->val, t == NONE ? T_RAW8 : t, NOREG, 8, 0, nd(c, n)->pos};
 	if (!param_loc(c, loc, t, &pr, result))
 		return;
-	if (pr.reg != NOREG && t != NONE && !reg_fits_type(c, loc, pr.reg, pr.size, t))
+	if (pr.reg != NOREG && t != NONE && !reg_fits_type(c, loc, pr.reg, &pr.size, t))
 		return;
 	if (pr.reg == NOREG) {
 		pr.offset = s->stack_bytes;

@@ -41,13 +41,13 @@ static u8 join_cf(u8 a, u8 b) { return a == b ? a : CF_UNKNOWN; }
 /* The state of a variable on a path that never declared it. */
 static VarState undeclared(const Checker *c, u32 v)
 {
-	return (VarState){c->u.vars.v[v].kind == V_CFVAR ? CF_FALSE : VS_KILLED, 0, NONE, NONE, 0};
+	return (VarState){c->u.vars.v[v].kind == V_CFVAR ? CF_FALSE : VS_KILLED, 0, 0, NONE, NONE, 0};
 }
 
 static VarState join_var(const Checker *c, u32 v, VarState a, VarState b)
 {
 	if (c->u.vars.v[v].kind == V_CFVAR)
-		return (VarState){join_cf(a.st, b.st), 0, NONE, NONE, 0};
+		return (VarState){join_cf(a.st, b.st), 0, 0, NONE, NONE, 0};
 	u32 wseq = MIN(a.wseq, b.wseq);
 	if (!is_dead(a.st) && is_dead(b.st))
 		a = b;
@@ -113,7 +113,7 @@ u32 var_new(Checker *c, Var v, u8 state)
 		VarState s = undeclared(c, c->u.flow.vs.n);
 		vec_push(&c->u.flow.vs, s);
 	}
-	VarState s = {state, 0, v.pos, NONE, c->u.seq};
+	VarState s = {state, 0, 0, v.pos, NONE, c->u.seq};
 	vec_push(&c->u.flow.vs, s);
 	if (v.loc == LOC_REG)
 		c->u.flow.owner[v.reg] = id;
@@ -160,6 +160,8 @@ static void explain_dead(Checker *c, u32 v)
 		note_at_pos(c, s->why_pos, "%s changes %s, which held %s",
 			    name_of(c, c->p->globals.v[s->why_callee].name), reg_str(s->why_reg, 8),
 			    name_of(c, var->name));
+	else if (s->st == VS_CLOBBERED && s->why_op)
+		note_at_pos(c, s->why_pos, "%s changes %s here", name_of(c, s->why_op), reg_str(s->why_reg, 8));
 	else if (s->st == VS_CLOBBERED)
 		note_at_pos(c, s->why_pos, "%s was overwritten here", reg_str(s->why_reg, 8));
 	else if (s->st == VS_KILLED)
@@ -183,6 +185,8 @@ bool use_var(Checker *c, u32 n, u32 v)
 	else if (s->why_callee != NONE)
 		err(c, n, "%s is dead: the call to %s changes %s", name,
 		    name_of(c, c->p->globals.v[s->why_callee].name), reg_str(s->why_reg, 8));
+	else if (s->why_op)
+		err(c, n, "%s is dead: %s changes %s", name, name_of(c, s->why_op), reg_str(s->why_reg, 8));
 	else
 		err(c, n, "%s is dead: %s was overwritten", name, reg_str(s->why_reg, 8));
 	explain_dead(c, v);
@@ -220,7 +224,7 @@ void read_family(Checker *c, u32 n, u32 family)
 }
 
 /* The variable in `family` loses its value; it may be written again. */
-void clobber_family(Checker *c, u32 family, u32 pos, u32 callee)
+void clobber_family(Checker *c, u32 family, u32 pos, u32 callee, u16 op)
 {
 	u32 v = c->u.flow.owner[family];
 	if (v == NONE)
@@ -228,7 +232,7 @@ void clobber_family(Checker *c, u32 family, u32 pos, u32 callee)
 	VarState *s = &c->u.flow.vs.v[v];
 	if (s->st == VS_KILLED)
 		return;
-	*s = (VarState){VS_CLOBBERED, (u8)family, pos, callee, s->wseq};
+	*s = (VarState){VS_CLOBBERED, (u8)family, op, pos, callee, s->wseq};
 }
 
 /* The callee side of the contract: a proc may change its clobbers and
@@ -256,7 +260,8 @@ static void contract_write(Checker *c, u32 n, u32 family)
 void write_family(Checker *c, u32 n, u32 family, u32 callee, bool explicit_write)
 {
 	if (!explicit_write)
-		clobber_family(c, family, nd(c, n)->pos, callee);
+		clobber_family(c, family, nd(c, n)->pos, callee,
+			       nd(c, n)->kind == N_TREE && IS_OP_TAG(nd(c, n)->tag) ? nd(c, n)->tag : 0);
 	contract_write(c, n, family);
 	c->u.flow.set |= 1u << family;
 }
