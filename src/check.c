@@ -696,22 +696,22 @@ void stmt(Checker *c, u32 n)
 
 /* ---- units ------------------------------------------------------------------------------- */
 
+/* Makes a unit ready for new code, keeping its buffers. */
 static void unit_init(Unit *u, u32 proc)
 {
-	InsVec code = u->code;
-	LabelScope labels = u->labels;
-	VarVec vars = u->vars;
-	U32Vec of_name = u->var_of_name;
-	Flow flow = u->flow;
-	memset(u, 0, sizeof *u);
-	u->code = code, u->code.n = 0;
-	u->labels = labels;
-	u->vars = vars, u->vars.n = 0;
-	u->var_of_name = of_name;
-	flow_free(&flow);
+	for (u32 i = 0; i < u->edges.n; i++)
+		flow_free(&u->edges.v[i].flow);
+	for (u32 i = 0; i < u->loops.n; i++)
+		vec_free(&u->loops.v[i].exposed);
+	for (u32 i = 0; i < u->var_of_name.n; i++)
+		u->var_of_name.v[i] = NONE;
+	u->code.n = u->vars.n = u->block_vars.n = 0;
+	u->loops.n = u->edges.n = u->edge_vars.n = 0;
+	flow_free(&u->flow);
 	flow_init(&u->flow);
 	u->proc = proc;
 	u->allowed = ~0u;
+	u->next_label = u->frame_used = u->frame_max = u->seq = 0;
 }
 
 static void unit_free(Unit *u)
