@@ -292,12 +292,13 @@ void stmt_ite(Checker *c, u32 n)
 
 static bool is_dead(u8 st) { return st == VS_UNINIT || st == VS_CLOBBERED || st == VS_KILLED; }
 
-static bool exposed_in(const Loop *l, u32 v)
+/* Where the loop reads v before writing it, or NONE. */
+static u32 exposed_at(const Loop *l, u32 v)
 {
 	for (u32 i = 0; i < l->exposed.n; i++)
-		if (l->exposed.v[i] == v)
-			return true;
-	return false;
+		if (l->exposed.v[i].var == v)
+			return l->exposed.v[i].pos;
+	return NONE;
 }
 
 /* The back edge: a variable the loop reads before writing must still be
@@ -307,13 +308,15 @@ static void check_back_edge(Checker *c, u32 n, const Flow *head, const Loop *l)
 	const Flow *back = &c->u.flow;
 	if (!back->reachable)
 		return;
+	(void)n;
 	for (u32 v = 0; v < head->vs.n; v++) {
 		const Var *var = &c->u.vars.v[v];
+		u32 read = exposed_at(l, v);
 		if (var->kind == V_CFVAR || head->vs.v[v].st != VS_LIVE || !is_dead(back->vs.v[v].st) ||
-		    !exposed_in(l, v))
+		    read == NONE)
 			continue;
-		err(c, n, "%s is read in this loop before it is written, but is dead when the loop repeats",
-		    name_of(c, var->name));
+		err_at(c, read, "the loop reads %s here before writing it, but %s is dead when the loop repeats",
+		       name_of(c, var->name), name_of(c, var->name));
 		if (back->vs.v[v].why_pos != NONE)
 			note_at_pos(c, back->vs.v[v].why_pos, "it dies here");
 	}

@@ -910,6 +910,7 @@ bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file)
 		code_node(&c, n);
 	}
 	ok = ok && !c.rd.failed && close_module(&c);
+	block_close(&c, 0, (u32)(c.rd.cur - c.src->text)); /* the module's top-level block */
 	if (ok && is_entry_file && c.u.code.n)
 		finish_entry(&c);
 	else if (c.u.code.n && !is_entry_file)

@@ -100,10 +100,14 @@ typedef struct Edge {
 	Flow flow;
 } Edge;
 
+typedef struct Exposed {
+	u32 var, pos; /* a variable read in a loop before the loop wrote it */
+} Exposed;
+
 typedef struct Loop {
 	u32 entry_seq; /* writes after this happened inside the loop */
 	u32 pos;
-	VEC(u32) exposed;  /* variables read before written in the loop */
+	VEC(Exposed) exposed;
 } Loop;
 
 /* ---- the checker ------------------------------------------------------------ */

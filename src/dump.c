@@ -112,8 +112,31 @@ void dump_tree(const Tree *t, const Interner *in, const char *src, u32 root, Buf
 
 static const char *op_name(const Program *p, u32 op)
 {
-	static const char *const pseudo[] = {[P_LABEL - TAG__COUNT] = "lab"};
-	return op >= TAG__COUNT ? pseudo[op - TAG__COUNT] : name_str(&p->names, op);
+	return name_str(&p->names, op);
+}
+
+/* Structured pseudo-ops print as comments: the lowered dump is the one
+ * that assembles again. */
+static void dump_pseudo(const Ins *ins, Buf *b)
+{
+	static const char *const names[] = {
+		[P_ITE - P_ITE] = "ite", [P_ELSE - P_ITE] = "else", [P_ENDITE - P_ITE] = "end ite",
+		[P_LOOP - P_ITE] = "loop", [P_LOOPTEST - P_ITE] = "loop test",
+		[P_LOOPEND - P_ITE] = "loop end", [P_JTRUE - P_ITE] = "jtrue",
+	};
+	const Opnd *o = ins->o;
+	buf_printf(b, "# %s", names[ins->op - P_ITE]);
+	if (ins->op == P_ITE || ins->op == P_LOOPTEST)
+		buf_printf(b, " cond %s%lld", o[0].imm == COND_CF_TRUE ? "cfvar-true " :
+			   o[0].imm == COND_CF_FALSE ? "cfvar-false " : "cc ", (long long)o[0].imm);
+	bool cond = ins->op == P_ITE || ins->op == P_LOOPTEST;
+	bool flag = ins->op == P_ELSE || ins->op == P_LOOPEND;
+	for (u32 i = cond; i < (flag ? 2u : ins->nopnd); i++)
+		if (o[i].sym != NONE && !(ins->op == P_ENDITE && i > 0) && !(ins->op == P_LOOP && i > 0))
+			buf_printf(b, " L.%u", o[i].sym);
+	if (flag && o[2].imm)
+		buf_printf(b, " falls-through");
+	buf_printf(b, " #");
 }
 
 static void dump_reg(Buf *b, u32 family, u32 size, bool hi)
@@ -164,6 +187,10 @@ void dump_ins(const Program *p, const Ins *ins, Buf *b)
 {
 	if (ins->op == P_LABEL) {
 		buf_printf(b, "(lab :L.%u)", ins->o[0].sym);
+		return;
+	}
+	if (ins->op > P_LABEL) {
+		dump_pseudo(ins, b);
 		return;
 	}
 	bool has_reg = false;

@@ -173,8 +173,10 @@ bool use_var(Checker *c, u32 n, u32 v)
 {
 	const Var *var = &c->u.vars.v[v];
 	VarState *s = &c->u.flow.vs.v[v];
-	for (u32 i = c->u.loops.n; i-- > 0 && s->wseq < c->u.loops.v[i].entry_seq;)
-		vec_push(&c->u.loops.v[i].exposed, v);
+	for (u32 i = c->u.loops.n; i-- > 0 && s->wseq < c->u.loops.v[i].entry_seq;) {
+		Exposed e = {v, nd(c, n)->pos};
+		vec_push(&c->u.loops.v[i].exposed, e);
+	}
 	if (!c->u.flow.reachable || s->st == VS_LIVE)
 		return true;
 	const char *name = name_of(c, var->name);

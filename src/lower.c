@@ -162,8 +162,12 @@ void lower(const InsVec *in, InsVec *out, const Target *t)
 	for (u32 i = 0; i < in->n; i++)
 		lower_one(&l, &in->v[i]);
 	U32Vec at = {0};
-	index_labels(out, &at);
-	thread_jumps(out, &at, t);
+	for (u32 round = 0, before = NONE; round < 4 && before != out->n; round++) {
+		before = out->n;
+		simplify(out, t);
+		index_labels(out, &at);
+		thread_jumps(out, &at, t);
+	}
 	simplify(out, t);
 	vec_free(&at);
 }
