@@ -489,81 +489,17 @@ static bool operand(Checker *c, u32 n, Operand *op, bool branch)
 
 /* ---- instructions ------------------------------------------------------------------------ */
 
-static const char *opnd_desc(const Checker *c, const Operand *op, char *buf, size_t size)
-{
-	(void)c;
-	switch (op->what) {
-	case W_REG:
-		if (op->o.reg >= XMM0)
-			return "xmm register";
-		snprintf(buf, size, "%u-bit register", op->o.size * 8);
-		return buf;
-	case W_IMM: return "immediate";
-	case W_MEM:
-	case W_DATA:
-		if (!op->o.size)
-			return "memory";
-		snprintf(buf, size, "%u-bit memory", op->o.size * 8);
-		return buf;
-	case W_LABEL: return "label";
-	case W_PROC: return "proc";
-	}
-	return "nothing";
-}
-
-static bool is_gpr_op(const Operand *op) { return op->what == W_REG && op->o.reg < XMM0; }
-static bool is_mem_op(const Operand *op) { return op->what == W_MEM || op->what == W_DATA; }
-
-/* Says why no form of `op` takes these operands, as precisely as it can. */
+/* Says why no form of `op` takes these operands, at the operand at fault;
+ * the target knows the forms (amd64_explain). */
 static void explain_mismatch(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, MatchFail why)
 {
-	const char *mn = name_of(c, op);
-	u32 end, f = amd64_forms_of(op, &end);
-	if (why == MF_HIGH_REX) {
-		err(c, n, "%s: ah, bh, ch and dh cannot be used in an instruction that needs a REX "
-			  "prefix (a 64-bit operand, r8-r15, or spl/bpl/sil/dil)", mn);
-		return;
-	}
-	if (nops >= 1 && ops[0].what == W_IMM && (amd64_forms[f].flags & F_W0)) {
-		err(c, ops[0].node, "the destination of %s cannot be an immediate", mn);
-		return;
-	}
-	if (nops >= 2 && is_mem_op(&ops[0]) && is_mem_op(&ops[1])) {
-		err(c, n, "%s cannot take two memory operands", mn);
-		return;
-	}
-	for (u32 i = 0; i + 1 < nops; i++) {
-		const Operand *a = &ops[i], *b = &ops[i + 1];
-		if ((is_gpr_op(a) || (is_mem_op(a) && a->o.size)) && (is_gpr_op(b) || (is_mem_op(b) && b->o.size)) &&
-		    a->o.size != b->o.size) {
-			err(c, n, "%s: operand sizes differ (%u-bit and %u-bit)", mn, a->o.size * 8, b->o.size * 8);
-			return;
-		}
-	}
-	for (u32 i = 0; i < nops; i++) {
-		if (is_mem_op(&ops[i]) && !ops[i].o.size) {
-			err(c, ops[i].node, "%s: the size of this memory operand is unknown; give it a "
-					    "type, e.g. (mem (cast (i +64) ...))", mn);
-			return;
-		}
-	}
-	for (u32 i = 0; i < nops; i++) {
-		if (ops[i].what == W_IMM && i > 0 && (is_gpr_op(&ops[0]) || is_mem_op(&ops[0]))) {
-			u32 bits = ops[0].o.size * 8;
-			if (!imm_fits(ops[i].o.imm, ops[0].o.size) || bits == 64) {
-				err(c, ops[i].node, "%s: immediate %lld does not fit in %s%u bits", mn,
-				    (long long)ops[i].o.imm, bits == 64 ? "a sign-extended " : "",
-				    bits == 64 ? 32 : bits);
-				return;
-			}
-		}
-	}
-	char b[3][32];
-	const char *d[3] = {"", "", ""};
+	Opnd o[3];
 	for (u32 i = 0; i < nops; i++)
-		d[i] = opnd_desc(c, &ops[i], b[i], sizeof b[i]);
-	err(c, n, "no form of %s takes (%s%s%s%s%s)", mn, d[0], nops > 1 ? ", " : "", d[1],
-	    nops > 2 ? ", " : "", d[2]);
+		o[i] = ops[i].o;
+	Buf msg = {0};
+	u32 at = amd64_explain(op, name_of(c, op), o, nops, why, &msg);
+	err(c, at == NONE ? n : ops[at].node, "%.*s", (int)msg.n, (const char *)msg.p);
+	buf_free(&msg);
 }
 
 static bool is_branch_op(u32 op)
@@ -583,9 +519,9 @@ static Ins *emit(Checker *c, u16 op, u32 n)
 }
 
 /* lock is only valid on the forms that modify a memory destination. */
-static bool check_lock(Checker *c, u32 n, u32 op, const Operand *ops, u32 nops, u32 form)
+static bool check_lock(Checker *c, u32 n, u32 op, const Opnd *o, u32 nops, u32 form)
 {
-	if (!(amd64_forms[form].flags & F_LOCK) || nops == 0 || !is_mem_op(&ops[0])) {
+	if (!amd64_lockable(&amd64_forms[form], o, nops)) {
 		err(c, n, "lock needs an instruction that modifies memory; %s with these operands "
 			  "does not", name_of(c, op));
 		return false;
@@ -626,7 +562,7 @@ static void check_ins(Checker *c, u32 n, u8 flags)
 		explain_mismatch(c, n, op, ops, nops, why);
 		return;
 	}
-	if ((flags & IF_LOCK) && !check_lock(c, n, op, ops, nops, form))
+	if ((flags & IF_LOCK) && !check_lock(c, n, op, o, nops, form))
 		return;
 	Ins *ins = emit(c, (u16)op, n);
 	ins->form = (u16)form;
