@@ -90,7 +90,7 @@ enum { CF_IMPLICIT = 1, CF_PIN = 2, CF_OWN = 4 };
 	_(Rvx, WV, CF_PIN, "16/32/64-bit register other than eax")               \
 	_(RMb, 1, CF_PIN, "8-bit register or memory")                            \
 	_(RMw, 2, CF_PIN, "16-bit register or memory")                           \
-	_(RMd, 4, CF_PIN, "32-bit register or memory")                           \
+	_(RMd, 4, CF_PIN | CF_OWN, "32-bit register or memory")                         \
 	_(RMv, WV, CF_PIN, "16/32/64-bit register or memory")                    \
 	_(RMq, 8, CF_PIN | CF_OWN, "64-bit register or memory")                  \
 	_(M, 0, CF_OWN, "memory operand")                                        \
