@@ -64,57 +64,60 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, 
 
 /* ---- operand classes ----------------------------------------------------------
  * A form's operand is matched against one class.  Columns: name, width,
- * flags, description (used in error messages).
+ * reg, flags, description (used in error messages).
  *   width  bytes of the operand (1, 2, 4, 8, 16), WV for "the operation
  *          size" (16, 32 or 64 bits, taken from the operands), or 0 when the
- *          class says nothing about the operation size (immediates, labels,
- *          the shift count cl).
+ *          class says nothing about the operation size (immediates, labels).
+ *   reg    the register family of a fixed-register class, else NOREG.
  *   flags  CF_IMPLICIT  a fixed register or value: checked, not encoded
+ *          CF_HIGH      the fixed register is the high byte (ah)
  *          CF_PIN       a register operand of this class fixes the size of
  *                       an unsized (mem ...) operand of the same width
- *          CF_OWN       the width is the instruction's only one: an unsized
- *                       (mem ...) operand takes it without a register
+ *          CF_OWN       the width is the instruction's only one at this
+ *                       position: an unsized (mem ...) operand takes it
+ *                       without a register (jmp/call/push/pop take 64-bit
+ *                       memory, movsxd 32-bit, cmpxchg8b 64-bit, movsd ...)
  * An unsized memory operand is accepted only through CF_PIN or CF_OWN, so
  * (mov (mem (rax)) (ecx)) is a 32-bit store while (inc (mem (rax))) and
  * (shl (mem (rax)) (cl)) need a (cast T ...).
  */
 #define WV 0xff
-enum { CF_IMPLICIT = 1, CF_PIN = 2, CF_OWN = 4 };
+enum { CF_IMPLICIT = 1, CF_HIGH = 2, CF_PIN = 4, CF_OWN = 8 };
 
-#define AMD64_CLASSES(_)                                                         \
-	_(NO, 0, 0, "nothing")                                                   \
-	_(Rb, 1, CF_PIN, "8-bit register")                                       \
-	_(Rw, 2, CF_PIN, "16-bit register")                                      \
-	_(Rv, WV, CF_PIN, "16/32/64-bit register")                               \
-	_(Rq, 8, CF_PIN, "64-bit register")                                      \
-	_(Rvx, WV, CF_PIN, "16/32/64-bit register other than eax")               \
-	_(RMb, 1, CF_PIN, "8-bit register or memory")                            \
-	_(RMw, 2, CF_PIN, "16-bit register or memory")                           \
-	_(RMd, 4, CF_PIN | CF_OWN, "32-bit register or memory")                         \
-	_(RMv, WV, CF_PIN, "16/32/64-bit register or memory")                    \
-	_(RMq, 8, CF_PIN | CF_OWN, "64-bit register or memory")                  \
-	_(M, 0, CF_OWN, "memory operand")                                        \
-	_(Mq, 8, CF_OWN, "64-bit memory operand")                                \
-	_(Mo, 16, CF_OWN, "128-bit memory operand")                              \
-	_(Ib, 0, 0, "8-bit immediate")                                           \
-	_(Iw, 0, 0, "16-bit immediate")                                          \
-	_(Is8, 0, 0, "immediate that fits in a signed byte")                     \
-	_(Iz, 0, 0, "immediate of the operation size (at most a sign-extended 32 bits)") \
-	_(Iv, 0, 0, "immediate of the operation size")                           \
-	_(I1, 0, CF_IMPLICIT, "the immediate 1")                                 \
-	_(AL, 1, CF_IMPLICIT | CF_PIN, "register al")                            \
-	_(AH, 1, CF_IMPLICIT | CF_PIN, "register ah")                            \
-	_(AX, WV, CF_IMPLICIT | CF_PIN, "register ax, eax or rax")               \
-	_(DX, WV, CF_IMPLICIT | CF_PIN, "register dx, edx or rdx")               \
-	_(CL, 0, CF_IMPLICIT, "register cl")                                     \
-	_(RAX, 8, CF_IMPLICIT | CF_PIN, "register rax")                          \
-	_(X, 16, 0, "xmm register")                                              \
-	_(XMq, 8, CF_OWN, "xmm register or 64-bit memory")                       \
-	_(XMo, 16, CF_OWN, "xmm register or 128-bit memory")                     \
-	_(REL, 0, 0, "label or proc")
+#define AMD64_CLASSES(_)                                                                  \
+	_(NO, 0, NOREG, 0, "nothing")                                                     \
+	_(Rb, 1, NOREG, CF_PIN, "8-bit register")                                         \
+	_(Rw, 2, NOREG, CF_PIN, "16-bit register")                                        \
+	_(Rv, WV, NOREG, CF_PIN, "16/32/64-bit register")                                 \
+	_(Rq, 8, NOREG, CF_PIN, "64-bit register")                                        \
+	_(Rvx, WV, NOREG, CF_PIN, "16/32/64-bit register other than eax")                 \
+	_(RMb, 1, NOREG, CF_PIN, "8-bit register or memory")                              \
+	_(RMw, 2, NOREG, CF_PIN, "16-bit register or memory")                             \
+	_(RMd, 4, NOREG, CF_PIN | CF_OWN, "32-bit register or memory")                    \
+	_(RMv, WV, NOREG, CF_PIN, "16/32/64-bit register or memory")                      \
+	_(RMq, 8, NOREG, CF_PIN | CF_OWN, "64-bit register or memory")                    \
+	_(M, 0, NOREG, CF_OWN, "memory operand")                                          \
+	_(Mq, 8, NOREG, CF_OWN, "64-bit memory operand")                                  \
+	_(Mo, 16, NOREG, CF_OWN, "128-bit memory operand")                                \
+	_(Ib, 0, NOREG, 0, "8-bit immediate")                                             \
+	_(Iw, 0, NOREG, 0, "16-bit immediate")                                            \
+	_(Is8, 0, NOREG, 0, "immediate that fits in a signed byte")                       \
+	_(Iz, 0, NOREG, 0, "immediate of the operation size, at most a sign-extended 32 bits") \
+	_(Iv, 0, NOREG, 0, "immediate of the operation size")                             \
+	_(I1, 0, NOREG, CF_IMPLICIT, "the immediate 1")                                   \
+	_(AL, 1, RAX, CF_IMPLICIT | CF_PIN, "register al")                                \
+	_(AH, 1, RAX, CF_IMPLICIT | CF_PIN | CF_HIGH, "register ah")                      \
+	_(AX, WV, RAX, CF_IMPLICIT | CF_PIN, "register ax, eax or rax")                   \
+	_(DX, WV, RDX, CF_IMPLICIT | CF_PIN, "register dx, edx or rdx")                   \
+	_(CL, 1, RCX, CF_IMPLICIT, "register cl (a shift count: fixes no size)")          \
+	_(RAX, 8, RAX, CF_IMPLICIT | CF_PIN, "register rax")                              \
+	_(X, 16, NOREG, 0, "xmm register")                                                \
+	_(XMq, 8, NOREG, CF_OWN, "xmm register or 64-bit memory")                         \
+	_(XMo, 16, NOREG, CF_OWN, "xmm register or 128-bit memory")                       \
+	_(REL, 0, NOREG, 0, "label or proc")
 
 enum OpClass {
-#define X(name, width, flags, desc) C_##name,
+#define X(name, width, reg, flags, desc) C_##name,
 	AMD64_CLASSES(X)
 #undef X
 	C__COUNT

@@ -29,10 +29,14 @@ bool amd64_lockable(const Form *f, const Opnd *o, u32 n);
 bool imm_fits(i64 v, u32 bytes);
 
 /* Queries on the class and form tables (match.c). */
+typedef struct ClassInfo {
+	u8 width, reg, flags; /* AMD64_CLASSES columns */
+	const char *desc;
+} ClassInfo;
+
+const ClassInfo *amd64_class(u8 cls);
 bool amd64_is_implicit(u8 cls);
 bool amd64_is_imm_class(u8 cls); /* I1 included */
-const char *amd64_class_desc(u8 cls);
-u8 amd64_class_width(u8 cls);
 bool amd64_class_takes(u8 cls, const Opnd *o, u32 osz);
 bool amd64_class_takes_kind(u8 cls, const Opnd *o);
 bool amd64_form_takes(const Form *f, const Opnd *o, u32 n, u32 osz);

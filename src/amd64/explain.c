@@ -40,7 +40,7 @@ static void opnd_text(Buf *b, const Opnd *o)
 		if (o->size)
 			buf_printf(b, "%u-bit memory", o->size * 8);
 		else
-			buf_printf(b, "memory of unknown size");
+			buf_printf(b, "memory");
 		return;
 	case OK_LABEL: buf_printf(b, "a label"); return;
 	case OK_GLOBAL: buf_printf(b, "a proc"); return;
@@ -48,36 +48,118 @@ static void opnd_text(Buf *b, const Opnd *o)
 	buf_printf(b, "nothing");
 }
 
-/* A class's description at operation size osz: "64-bit register" rather
- * than "16/32/64-bit register" once the size is known. */
-static void class_text(Buf *b, u8 c, u32 osz)
+/* ---- what a position wants ----------------------------------------------------- */
+
+enum { K_GPR = 1, K_XMM = 2, K_MEM = 4, K_IMM = 8, K_REL = 16 };
+
+static u32 kind_of(const Opnd *o)
 {
-	const char *d = amd64_class_desc(c);
-	bool sized = osz == 2 || osz == 4 || osz == 8;
-	if (sized && (c == C_AX || c == C_DX))
-		buf_printf(b, "register %s", T_amd64.reg_name(c == C_AX ? RAX : RDX, osz, false));
-	else if (sized && !strncmp(d, "16/32/64-bit", 12))
-		buf_printf(b, "%u-bit%s", osz * 8, d + 12);
-	else
-		buf_printf(b, "%s", d);
+	switch (o->kind) {
+	case OK_REG: return o->reg >= XMM0 ? K_XMM : K_GPR;
+	case OK_MEM: return K_MEM;
+	case OK_IMM: return K_IMM;
+	case OK_LABEL:
+	case OK_GLOBAL: return K_REL;
+	}
+	return 0;
 }
 
-/* Appends "a, b or c" from the texts collected in parts (NUL-separated). */
-static void join_alternatives(Buf *b, const Buf *parts, u32 count)
+/* The kinds class c takes, found by asking it about one operand of each. */
+static u32 class_kinds(u8 c)
 {
-	u32 k = 0;
-	for (size_t at = 0; at < parts->n; at += strlen((const char *)parts->p + at) + 1, k++)
-		buf_printf(b, "%s%s", k == 0 ? "" : k + 1 == count ? " or " : ", ", (const char *)parts->p + at);
+	static const Opnd probes[] = {
+		{.kind = OK_REG, .size = 8, .reg = RAX}, {.kind = OK_REG, .size = 16, .reg = XMM0},
+		{.kind = OK_MEM, .base = RAX, .index = NOREG, .scale = 1}, {.kind = OK_IMM, .imm = 1},
+		{.kind = OK_LABEL},
+	};
+	u32 kinds = 0;
+	for (u32 k = 0; k < COUNTOF(probes); k++)
+		if (amd64_class_takes_kind(c, &probes[k]))
+			kinds |= kind_of(&probes[k]);
+	return kinds;
 }
 
-/* Adds text to parts unless it is there already; returns the new count. */
-static u32 add_alternative(Buf *parts, u32 count, const char *text)
+/* Appends "a, b or c" for the words whose bit is in mask. */
+static void join_words(Buf *b, u32 mask, const char *const *words, u32 nwords)
 {
-	for (size_t at = 0; at < parts->n; at += strlen((const char *)parts->p + at) + 1)
-		if (!strcmp((const char *)parts->p + at, text))
-			return count;
-	buf_put(parts, text, strlen(text) + 1);
-	return count + 1;
+	u32 left = 0;
+	for (u32 k = 0; k < nwords; k++)
+		left += (mask >> k) & 1;
+	for (u32 k = 0, seen = 0; k < nwords; k++) {
+		if (!((mask >> k) & 1))
+			continue;
+		seen++;
+		buf_printf(b, "%s%s", seen == 1 ? "" : seen == left ? " or " : ", ", words[k]);
+	}
+}
+
+static void kinds_text(Buf *b, u32 kinds)
+{
+	static const char *const words[] = {"a general register", "an xmm register", "memory",
+					    "an immediate", "a label or proc"};
+	join_words(b, kinds, words, COUNTOF(words));
+}
+
+/* What the forms want at one position for an operand of a given kind:
+ * widths (bit k = 1 << k bytes) and fixed registers. */
+typedef struct Wanted {
+	u32 widths;
+	VEC(Opnd) regs; /* fixed registers, as register operands */
+} Wanted;
+
+static u32 width_bits(u8 c, u32 osz)
+{
+	u8 w = amd64_class(c)->width;
+	if (w != WV)
+		return w;
+	return osz == 2 || osz == 4 || osz == 8 ? osz : 2 | 4 | 8;
+}
+
+static void want_class(Wanted *wt, u8 c, u32 osz)
+{
+	const ClassInfo *ci = amd64_class(c);
+	u32 widths = width_bits(c, osz);
+	if (ci->reg == NOREG) {
+		wt->widths |= widths;
+		return;
+	}
+	for (u32 size = 1; size <= 8; size *= 2)
+		if (widths & size)
+			vec_push(&wt->regs, ((Opnd){.kind = OK_REG, .reg = ci->reg, .size = (u8)size,
+						   .hi = (ci->flags & CF_HIGH) != 0}));
+}
+
+static bool reg_listed(Buf *done, const char *name)
+{
+	for (size_t at = 0; at < done->n; at += strlen((const char *)done->p + at) + 1)
+		if (!strcmp((const char *)done->p + at, name))
+			return true;
+	buf_put(done, name, strlen(name) + 1);
+	return false;
+}
+
+/* "register rdx", "a 16-bit, 32-bit or 64-bit register", "64-bit memory". */
+static void wanted_text(Buf *b, const Wanted *wt, u32 kind)
+{
+	static const char *const bits[] = {"8-bit", "16-bit", "32-bit", "64-bit", "128-bit"};
+	Buf done = {0};
+	u32 nregs = 0;
+	for (u32 k = 0; k < wt->regs.n; k++) {
+		const Opnd *r = &wt->regs.v[k];
+		const char *name = T_amd64.reg_name(r->reg, r->size, r->hi);
+		if ((wt->widths & r->size) || reg_listed(&done, name))
+			continue;
+		buf_printf(b, "%s%s", nregs++ ? " or " : "register ", name);
+	}
+	buf_free(&done);
+	if (!wt->widths)
+		return;
+	if (kind != K_MEM)
+		buf_printf(b, "%s%s", nregs ? ", or " : "", wt->widths & 1 ? "an " : "a ");
+	else if (nregs)
+		buf_printf(b, ", or ");
+	join_words(b, wt->widths, bits, COUNTOF(bits)); /* bit k: 1 << k bytes */
+	buf_printf(b, kind == K_MEM ? " memory" : kind == K_XMM ? " xmm register" : " register");
 }
 
 /* ---- form queries ----------------------------------------------------------------- */
@@ -128,13 +210,9 @@ static bool explain_arity(const Why *w, u32 *at)
 		buf_printf(w->msg, "%s takes no operands", w->mn);
 		return true;
 	}
+	static const char *const counts[] = {"0", "1", "2", "3"};
 	buf_printf(w->msg, "%s takes ", w->mn);
-	for (u32 k = 0, seen = 0; k < 4; k++) {
-		if (!(arities & (1u << k)))
-			continue;
-		u32 rest = arities >> (k + 1);
-		buf_printf(w->msg, "%s%u", seen++ == 0 ? "" : rest ? ", " : " or ", k);
-	}
+	join_words(w->msg, arities, counts, COUNTOF(counts));
 	buf_printf(w->msg, " operand%s, not %u", arities == 2 ? "" : "s", w->n);
 	return true;
 }
@@ -150,14 +228,12 @@ static bool explain_high_byte(const Why *w, u32 *at)
 	return true;
 }
 
-/* Whether some form takes an operand of this kind (register, immediate,
- * memory, xmm, label) at position i, whatever its size or value. */
-static bool kind_taken(const Why *w, u32 i)
+static u32 kinds_at(const Why *w, u32 i)
 {
-	bool taken = false;
+	u32 kinds = 0;
 	FOR_FORMS(w, f)
-		taken |= amd64_class_takes_kind(f->cls[i], &w->o[i]);
-	return taken;
+		kinds |= class_kinds(f->cls[i]);
+	return kinds;
 }
 
 static bool all_write_first(const Why *w)
@@ -168,12 +244,12 @@ static bool all_write_first(const Why *w)
 	return all;
 }
 
-static void expected_at(const Why *w, u32 i, Buf *b, u32 max_misses);
-
+/* No form takes this kind of operand (an immediate, memory, ...) here. */
 static bool explain_kind(const Why *w, u32 *at)
 {
 	for (u32 i = 0; i < w->n; i++) {
-		if (kind_taken(w, i))
+		u32 kinds = kinds_at(w, i);
+		if (kinds & kind_of(&w->o[i]))
 			continue;
 		*at = i;
 		if (i == 0 && w->o[0].kind == OK_IMM && all_write_first(w)) {
@@ -183,7 +259,7 @@ static bool explain_kind(const Why *w, u32 *at)
 		buf_printf(w->msg, "%s: the %s operand cannot be ", w->mn, ordinal(i));
 		opnd_text(w->msg, &w->o[i]);
 		buf_printf(w->msg, "; it must be ");
-		expected_at(w, i, w->msg, 3);
+		kinds_text(w->msg, kinds);
 		return true;
 	}
 	return false;
@@ -215,7 +291,7 @@ static bool same_size_required(const Why *w, u32 i, u32 j)
 		if (!amd64_class_takes_kind(f->cls[i], &w->o[i]) ||
 		    !amd64_class_takes_kind(f->cls[j], &w->o[j]))
 			continue;
-		u8 a = amd64_class_width(f->cls[i]), b = amd64_class_width(f->cls[j]);
+		u8 a = amd64_class(f->cls[i])->width, b = amd64_class(f->cls[j])->width;
 		same &= a && a == b;
 		any = true;
 	}
@@ -257,8 +333,8 @@ static bool explain_unsized(const Why *w, u32 *at)
 	return false;
 }
 
-/* How many bits an immediate class holds at operation size osz; a
- * sign-extended 32-bit immediate counts as 31.5 (63 in half bits). */
+/* How many bits an immediate class holds at operation size osz, in half
+ * bits: a sign-extended 32-bit immediate counts as 31.5 (63). */
 static u32 imm_half_bits(u8 c, u32 osz)
 {
 	switch (c) {
@@ -316,33 +392,22 @@ static u32 misses(const Why *w, const Form *f)
 	return mask;
 }
 
-static u32 popcount(u32 x)
+/* "the second operand must be register rdx, not 64-bit register rcx" from
+ * the forms `pick` selects. */
+static void must_be(const Why *w, u32 i, bool (*pick)(const Why *, const Form *, u32))
 {
-	u32 n = 0;
-	for (; x; x &= x - 1)
-		n++;
-	return n;
+	Wanted wt = {0};
+	FOR_FORMS(w, f)
+		if (pick(w, f, i) && amd64_class_takes_kind(f->cls[i], &w->o[i]))
+			want_class(&wt, f->cls[i], amd64_osz(f, w->o, w->n));
+	buf_printf(w->msg, "%s: the %s operand must be ", w->mn, ordinal(i));
+	wanted_text(w->msg, &wt, kind_of(&w->o[i]));
+	buf_printf(w->msg, ", not ");
+	opnd_text(w->msg, &w->o[i]);
+	vec_free(&wt.regs);
 }
 
-/* Describes what the forms missing at most max_misses operands, one of
- * them i, would take at position i. */
-static void expected_at(const Why *w, u32 i, Buf *b, u32 max_misses)
-{
-	Buf parts = {0}, text = {0};
-	u32 count = 0;
-	FOR_FORMS(w, f) {
-		u32 m = misses(w, f);
-		if (!(m & (1u << i)) || popcount(m) > max_misses)
-			continue;
-		text.n = 0;
-		class_text(&text, f->cls[i], amd64_osz(f, w->o, w->n));
-		buf_byte(&text, 0);
-		count = add_alternative(&parts, count, (const char *)text.p);
-	}
-	join_alternatives(b, &parts, count);
-	buf_free(&parts);
-	buf_free(&text);
-}
+static bool misses_only(const Why *w, const Form *f, u32 i) { return misses(w, f) == 1u << i; }
 
 /* Some form takes every operand but one: say what it wants there. */
 static bool explain_near_miss(const Why *w, u32 *at)
@@ -350,7 +415,7 @@ static bool explain_near_miss(const Why *w, u32 *at)
 	u32 pos = NONE;
 	FOR_FORMS(w, f) {
 		u32 m = misses(w, f);
-		if (popcount(m) != 1)
+		if (m == 0 || (m & (m - 1)))
 			continue;
 		u32 p = (u32)__builtin_ctz(m);
 		if (pos != NONE && pos != p)
@@ -359,12 +424,34 @@ static bool explain_near_miss(const Why *w, u32 *at)
 	}
 	if (pos == NONE)
 		return false;
-	buf_printf(w->msg, "%s: the %s operand must be ", w->mn, ordinal(pos));
-	expected_at(w, pos, w->msg, 1);
-	buf_printf(w->msg, ", not ");
-	opnd_text(w->msg, &w->o[pos]);
+	must_be(w, pos, misses_only);
 	*at = pos;
 	return true;
+}
+
+/* Whether some form takes o[i] at position i at some operation size. */
+static bool width_taken(const Why *w, u32 i)
+{
+	FOR_FORMS(w, f)
+		for (u32 osz = 1; osz <= 8; osz *= 2)
+			if (amd64_class_takes(f->cls[i], &w->o[i], osz))
+				return true;
+	return false;
+}
+
+static bool any_form(const Why *w, const Form *f, u32 i) { return (void)w, (void)f, (void)i, true; }
+
+/* No form has this operand's width (or register) here: (cmove (al) (bl)). */
+static bool explain_width(const Why *w, u32 *at)
+{
+	for (u32 i = 0; i < w->n; i++) {
+		if (!is_sized(&w->o[i]) || width_taken(w, i))
+			continue;
+		must_be(w, i, any_form);
+		*at = i;
+		return true;
+	}
+	return false;
 }
 
 static void explain_fallback(const Why *w)
@@ -380,8 +467,8 @@ static void explain_fallback(const Why *w)
 u32 amd64_explain(u32 op, const char *mn, const Opnd *o, u32 n, MatchFail fail, Buf *msg)
 {
 	static bool (*const rules[])(const Why *, u32 *) = {
-		explain_arity, explain_high_byte, explain_kind,    explain_two_mems,
-		explain_sizes, explain_unsized,   explain_imm,     explain_near_miss,
+		explain_arity,   explain_high_byte, explain_kind,      explain_two_mems, explain_sizes,
+		explain_unsized, explain_imm,       explain_near_miss, explain_width,
 	};
 	Why w = {op, mn, o, n, fail, msg};
 	u32 at = NONE;

@@ -20,16 +20,13 @@ const Form amd64_forms[] = {
 };
 const u32 amd64_nforms = COUNTOF(amd64_forms);
 
-typedef struct ClassInfo {
-	u8 width, flags;
-	const char *desc;
-} ClassInfo;
-
 static const ClassInfo classes[] = {
-#define X(name, width, flags, desc) {width, flags, desc},
+#define X(name, width, reg, flags, desc) {width, reg, flags, desc},
 	AMD64_CLASSES(X)
 #undef X
 };
+
+const ClassInfo *amd64_class(u8 cls) { return &classes[cls]; }
 
 static u16 first_form[TAG__COUNT - TAG_FIRST_OP + 1];
 
@@ -58,8 +55,6 @@ u32 amd64_forms_of(u32 op, u32 *end)
 }
 
 bool amd64_is_implicit(u8 cls) { return classes[cls].flags & CF_IMPLICIT; }
-const char *amd64_class_desc(u8 cls) { return classes[cls].desc; }
-u8 amd64_class_width(u8 cls) { return classes[cls].width; }
 
 /* ---- immediates ---------------------------------------------------------------- */
 
@@ -128,27 +123,26 @@ static bool mem_matches(u8 c, const Opnd *o, u32 osz)
 	return is_mem(o) && (!o->size || has_width(c, o, osz));
 }
 
-static bool fixed_reg(const Opnd *o, u8 family, u32 size, bool hi)
+/* A fixed-register class: its register at the class's width. */
+static bool is_class_reg(u8 c, const Opnd *o, u32 osz)
 {
-	return is_gpr(o) && o->reg == family && o->size == size && o->hi == hi;
+	const ClassInfo *ci = &classes[c];
+	return is_gpr(o) && o->reg == ci->reg && o->hi == !!(ci->flags & CF_HIGH) && has_width(c, o, osz);
 }
 
 bool amd64_class_takes(u8 c, const Opnd *o, u32 osz)
 {
+	if (classes[c].reg != NOREG)
+		return is_class_reg(c, o, osz);
 	switch (c) {
 	case C_NO: return o->kind == OK_NONE;
 	case C_Rb: case C_Rw: case C_Rv: case C_Rq: return is_gpr(o) && has_width(c, o, osz);
-	case C_Rvx: return is_gpr(o) && has_width(c, o, osz) && !fixed_reg(o, RAX, 4, false);
+	case C_Rvx: /* eax excluded: xchg eax, eax is 87 C0, not the nop 90 */
+		return is_gpr(o) && has_width(c, o, osz) && !(o->reg == RAX && o->size == 4);
 	case C_RMb: case C_RMw: case C_RMd: case C_RMv: case C_RMq:
 		return (is_gpr(o) && has_width(c, o, osz)) || mem_matches(c, o, osz);
 	case C_M: return is_mem(o);
 	case C_Mq: case C_Mo: return mem_matches(c, o, osz);
-	case C_AL: return fixed_reg(o, RAX, 1, false);
-	case C_AH: return fixed_reg(o, RAX, 1, true);
-	case C_AX: return is_gpr(o) && o->reg == RAX && has_width(c, o, osz);
-	case C_DX: return is_gpr(o) && o->reg == RDX && has_width(c, o, osz);
-	case C_CL: return fixed_reg(o, RCX, 1, false);
-	case C_RAX: return fixed_reg(o, RAX, 8, false);
 	case C_X: return is_xmm(o);
 	case C_XMq: case C_XMo: return is_xmm(o) || mem_matches(c, o, osz);
 	case C_REL: return o->kind == OK_LABEL || o->kind == OK_GLOBAL;
