@@ -453,6 +453,23 @@ def gen_misc(c):
         c.add('jmp', m)
 
 
+def gen_rip_immediates(c):
+    """RIP-relative displacements count from the instruction's end, so
+    they depend on the immediate that follows: 1, 2 and 4 bytes."""
+    rips = [m for m in MEMS if m.sym]
+    for k, m in enumerate(rips):
+        for size in (1, 2, 4, 8):
+            mm = m.sized(size)
+            for v in (1, -1, 0x7f, 0x100 if size > 1 else 0x55):
+                c.add('mov', mm, Imm(v))
+                c.add('add', mm, Imm(v))
+                c.add('test', mm, Imm(v))
+            c.add('shl', mm, Imm(3))
+            if size > 1:
+                c.add('imul', rot(regs(size), k), m.sized(size, cast=False), Imm(5))
+                c.add('imul', rot(regs(size), k), m.sized(size, cast=False), Imm(1000))
+
+
 def pad(c, nbytes):
     """Instructions of exactly nbytes bytes: 10-byte movabs and nops."""
     big = Imm(0x123456789)
@@ -549,6 +566,7 @@ def generate():
     gen_sse(c)
     gen_atomics(c)
     gen_misc(c)
+    gen_rip_immediates(c)
     gen_jumps(c)
     return c
 

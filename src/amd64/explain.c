@@ -129,7 +129,8 @@ static void want_class(Wanted *wt, u8 c, u32 osz)
 						   .hi = (ci->flags & CF_HIGH) != 0}));
 }
 
-static bool reg_listed(Buf *done, const char *name)
+/* Whether name is in done (NUL-separated names); records it when not. */
+static bool already_listed(Buf *done, const char *name)
 {
 	for (size_t at = 0; at < done->n; at += strlen((const char *)done->p + at) + 1)
 		if (!strcmp((const char *)done->p + at, name))
@@ -147,11 +148,15 @@ static void wanted_text(Buf *b, const Wanted *wt, u32 kind)
 	for (u32 k = 0; k < wt->regs.n; k++) {
 		const Opnd *r = &wt->regs.v[k];
 		const char *name = T_amd64.reg_name(r->reg, r->size, r->hi);
-		if ((wt->widths & r->size) || reg_listed(&done, name))
+		if ((wt->widths & r->size) || already_listed(&done, name))
 			continue;
 		buf_printf(b, "%s%s", nregs++ ? " or " : "register ", name);
 	}
 	buf_free(&done);
+	if (kind == K_XMM) {
+		buf_printf(b, "an xmm register");
+		return;
+	}
 	if (!wt->widths)
 		return;
 	if (kind != K_MEM)
@@ -159,7 +164,7 @@ static void wanted_text(Buf *b, const Wanted *wt, u32 kind)
 	else if (nregs)
 		buf_printf(b, ", or ");
 	join_words(b, wt->widths, bits, COUNTOF(bits)); /* bit k: 1 << k bytes */
-	buf_printf(b, kind == K_MEM ? " memory" : kind == K_XMM ? " xmm register" : " register");
+	buf_printf(b, kind == K_MEM ? " memory" : " register");
 }
 
 /* ---- form queries ----------------------------------------------------------------- */
@@ -393,12 +398,13 @@ static u32 misses(const Why *w, const Form *f)
 }
 
 /* "the second operand must be register rdx, not 64-bit register rcx" from
- * the forms `pick` selects. */
-static void must_be(const Why *w, u32 i, bool (*pick)(const Why *, const Form *, u32))
+ * the forms that miss only operand i, or from all forms. */
+static void must_be(const Why *w, u32 i, bool only_near_misses)
 {
 	Wanted wt = {0};
 	FOR_FORMS(w, f)
-		if (pick(w, f, i) && amd64_class_takes_kind(f->cls[i], &w->o[i]))
+		if ((!only_near_misses || misses(w, f) == 1u << i) &&
+		    amd64_class_takes_kind(f->cls[i], &w->o[i]))
 			want_class(&wt, f->cls[i], amd64_osz(f, w->o, w->n));
 	buf_printf(w->msg, "%s: the %s operand must be ", w->mn, ordinal(i));
 	wanted_text(w->msg, &wt, kind_of(&w->o[i]));
@@ -406,8 +412,6 @@ static void must_be(const Why *w, u32 i, bool (*pick)(const Why *, const Form *,
 	opnd_text(w->msg, &w->o[i]);
 	vec_free(&wt.regs);
 }
-
-static bool misses_only(const Why *w, const Form *f, u32 i) { return misses(w, f) == 1u << i; }
 
 /* Some form takes every operand but one: say what it wants there. */
 static bool explain_near_miss(const Why *w, u32 *at)
@@ -424,7 +428,7 @@ static bool explain_near_miss(const Why *w, u32 *at)
 	}
 	if (pos == NONE)
 		return false;
-	must_be(w, pos, misses_only);
+	must_be(w, pos, true);
 	*at = pos;
 	return true;
 }
@@ -439,15 +443,13 @@ static bool width_taken(const Why *w, u32 i)
 	return false;
 }
 
-static bool any_form(const Why *w, const Form *f, u32 i) { return (void)w, (void)f, (void)i, true; }
-
 /* No form has this operand's width (or register) here: (cmove (al) (bl)). */
 static bool explain_width(const Why *w, u32 *at)
 {
 	for (u32 i = 0; i < w->n; i++) {
 		if (!is_sized(&w->o[i]) || width_taken(w, i))
 			continue;
-		must_be(w, i, any_form);
+		must_be(w, i, false);
 		*at = i;
 		return true;
 	}
