@@ -72,50 +72,11 @@ Ins *emit(Checker *c, u16 op, u32 n)
 
 /* ---- type rules ------------------------------------------------------------------ */
 
-typedef enum Rule {
-	R_NONE,  /* no type rule (push, pop, nop, fences, ...) */
-	R_MOVE,  /* operands have the same type */
-	R_ARITH, /* integers; an aptr may be moved by bytes; never a ptr */
-	R_INT,   /* integers only (bool for and/or/xor) */
-	R_CMP,   /* comparison of two values of the same type */
-	R_SETCC, /* an 8-bit integer or bool destination */
-	R_FLOAT, /* (f +64) in xmm registers or memory */
-	R_LEA,   /* destination receives a pointer to the address */
-} Rule;
-
-static u8 rule_of[TAG__COUNT];
-
-/* Type rules by mnemonic name; names a target lacks are skipped. */
-static void init_rules(Interner *in)
+/* The type rule of a mnemonic lives in the instruction list (TR_*). */
+static u32 rule_of(u32 op)
 {
-	static const struct {
-		const char *names;
-		Rule rule;
-	} groups[] = {
-		{"mov xchg", R_MOVE},
-		{"add sub", R_ARITH},
-		{"imul mul div idiv and or xor shl shr sal sar inc dec neg not xadd", R_INT},
-		{"cmp test cmpxchg", R_CMP},
-		{"addsd subsd mulsd divsd movsd movapd", R_FLOAT},
-		{"lea", R_LEA},
-	};
-	for (u32 g = 0; g < COUNTOF(groups); g++) {
-		for (const char *s = groups[g].names; *s;) {
-			const char *e = strchr(s, ' ');
-			u32 len = e ? (u32)(e - s) : (u32)strlen(s);
-			u32 id = intern(in, s, len);
-			if (id < TAG__COUNT)
-				rule_of[id] = (u8)groups[g].rule;
-			s += len + (e != NULL);
-		}
-	}
-	for (u32 t = TAG_FIRST_OP; t < TAG__COUNT; t++) {
-		const char *n = name_str(in, t);
-		if (!strncmp(n, "set", 3))
-			rule_of[t] = R_SETCC;
-		else if (!strncmp(n, "cmov", 4))
-			rule_of[t] = R_MOVE;
-	}
+	u32 end;
+	return TR_OF(amd64_forms[amd64_forms_of(op, &end)].flags);
 }
 
 static const Types *tys(const Checker *c) { return &c->p->types; }
@@ -219,19 +180,39 @@ static bool rule_arith(Checker *c, u32 n, const char *mn, Operand *ops, u32 nops
 	return nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn);
 }
 
-static bool rule_int(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
+/* A count operand (shifts and rotates) is not typed like the value. */
+static bool has_count(u32 op)
+{
+	u32 end, f = amd64_forms_of(op, &end);
+	for (; f < end; f++)
+		if (amd64_forms[f].cls[1] == C_CL)
+			return true;
+	return false;
+}
+
+static bool rule_int(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, bool bool_ok)
 {
 	const char *mn = name_of(c, op);
-	bool bool_ok = op == TAG_and || op == TAG_or || op == TAG_xor;
-	bool shift = !strncmp(mn, "sh", 2) || !strncmp(mn, "sa", 2);
 	for (u32 i = 0; i < nops; i++)
 		if (!int_like(c, &ops[i], bool_ok)) {
 			err(c, ops[i].node, "%s needs integers, not %s", mn, type_name(c, ops[i].type));
 			return false;
 		}
-	if (shift || nops < 2 || ops[nops - 1].what == W_IMM)
-		return nops < 2 || ops[1].what != W_IMM || imm_fits_type(c, n, &ops[1], &ops[0]);
+	if (has_count(op) || nops < 2 || ops[nops - 1].what == W_IMM)
+		return nops < 2 || ops[1].what != W_IMM || has_count(op) || imm_fits_type(c, n, &ops[1], &ops[0]);
 	return types_agree(c, n, &ops[0], &ops[1], mn);
+}
+
+/* movzx/movsx: an integer from a narrower integer; the sign is the
+ * programmer's choice of instruction. */
+static bool rule_extend(Checker *c, const char *mn, Operand *ops, u32 nops)
+{
+	for (u32 i = 0; i < nops; i++)
+		if (!int_like(c, &ops[i], true)) {
+			err(c, ops[i].node, "%s needs integers, not %s", mn, type_name(c, ops[i].type));
+			return false;
+		}
+	return true;
 }
 
 static bool rule_float(Checker *c, const char *mn, Operand *ops, u32 nops)
@@ -276,107 +257,34 @@ static bool rule_lea(Checker *c, u32 n, Operand *ops)
 static bool check_types(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
 {
 	const char *mn = name_of(c, op);
-	switch (rule_of[op]) {
-	case R_MOVE:
+	switch (rule_of(op)) {
+	case TR_MOVE:
+	case TR_CMP:
 		return nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn);
-	case R_ARITH: return rule_arith(c, n, mn, ops, nops);
-	case R_INT: return rule_int(c, n, op, ops, nops);
-	case R_CMP:
-		return nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn);
-	case R_SETCC: return nops < 1 || rule_setcc(c, mn, &ops[0]);
-	case R_FLOAT: return rule_float(c, mn, ops, nops);
-	case R_LEA: return nops < 2 || rule_lea(c, n, ops);
+	case TR_EXTEND: return rule_extend(c, mn, ops, nops);
+	case TR_ARITH: return rule_arith(c, n, mn, ops, nops);
+	case TR_INT: return rule_int(c, n, op, ops, nops, false);
+	case TR_LOGIC: return rule_int(c, n, op, ops, nops, true);
+	case TR_SETCC: return nops < 1 || rule_setcc(c, mn, &ops[0]);
+	case TR_FLOAT: return rule_float(c, mn, ops, nops);
+	case TR_LEA: return nops < 2 || rule_lea(c, n, ops);
 	default: return true;
 	}
 }
 
 /* ---- forms ------------------------------------------------------------------------------ */
 
-static const char *opnd_desc(const Operand *op, char *buf, size_t size)
+/* Says why no form of `op` takes these operands, at the operand at fault;
+ * the target knows the forms (amd64_explain). */
+static void explain_mismatch(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, MatchFail why)
 {
-	switch (op->what) {
-	case W_REG:
-		if (op->o.reg >= XMM0)
-			return "xmm register";
-		snprintf(buf, size, "%u-bit register", op->o.size * 8);
-		return buf;
-	case W_IMM: return "immediate";
-	case W_MEM:
-	case W_DATA:
-		if (!op->o.size)
-			return "memory";
-		snprintf(buf, size, "%u-bit memory", op->o.size * 8);
-		return buf;
-	case W_LABEL: return "label";
-	case W_PROC: return "proc";
-	}
-	return "nothing";
-}
-
-static bool is_gpr_op(const Operand *op) { return op->what == W_REG && op->o.reg < XMM0; }
-static bool is_mem_op(const Operand *op) { return op->what == W_MEM || op->what == W_DATA; }
-
-static bool explain_sizes(Checker *c, u32 n, const char *mn, const Operand *ops, u32 nops)
-{
-	for (u32 i = 0; i + 1 < nops; i++) {
-		const Operand *a = &ops[i], *b = &ops[i + 1];
-		bool sa = is_gpr_op(a) || (is_mem_op(a) && a->o.size);
-		bool sb = is_gpr_op(b) || (is_mem_op(b) && b->o.size);
-		if (sa && sb && a->o.size != b->o.size) {
-			err(c, n, "%s: operand sizes differ (%u-bit and %u-bit)", mn, a->o.size * 8, b->o.size * 8);
-			return true;
-		}
-	}
+	Opnd o[3];
 	for (u32 i = 0; i < nops; i++)
-		if (is_mem_op(&ops[i]) && !ops[i].o.size) {
-			err(c, ops[i].node, "%s: the size of this memory operand is unknown; give it a "
-					    "type, e.g. (mem (cast (i +64) ...))", mn);
-			return true;
-		}
-	return false;
-}
-
-static bool explain_imm(Checker *c, const char *mn, const Operand *ops, u32 nops)
-{
-	for (u32 i = 1; i < nops; i++) {
-		if (ops[i].what != W_IMM || !(is_gpr_op(&ops[0]) || is_mem_op(&ops[0])))
-			continue;
-		u32 bits = ops[0].o.size * 8;
-		if (!imm_fits(ops[i].o.imm, ops[0].o.size) || bits == 64) {
-			err(c, ops[i].node, "%s: immediate %lld does not fit in %s%u bits", mn,
-			    (long long)ops[i].o.imm, bits == 64 ? "a sign-extended " : "", bits == 64 ? 32 : bits);
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Says why no form of `op` takes these operands, as precisely as it can. */
-static void explain_mismatch(Checker *c, u32 n, u32 op, const Operand *ops, u32 nops, MatchFail why)
-{
-	const char *mn = name_of(c, op);
-	u32 end, f = amd64_forms_of(op, &end);
-	if (why == MF_HIGH_REX) {
-		err(c, n, "%s: ah, bh, ch and dh cannot be used in an instruction that needs a REX "
-			  "prefix (a 64-bit operand, r8-r15, or spl/bpl/sil/dil)", mn);
-		return;
-	}
-	if (nops >= 1 && ops[0].what == W_IMM && (amd64_forms[f].flags & F_W0)) {
-		err(c, ops[0].node, "the destination of %s cannot be an immediate", mn);
-		return;
-	}
-	if (nops >= 2 && is_mem_op(&ops[0]) && is_mem_op(&ops[1])) {
-		err(c, n, "%s cannot take two memory operands", mn);
-		return;
-	}
-	if (explain_sizes(c, n, mn, ops, nops) || explain_imm(c, mn, ops, nops))
-		return;
-	char b[3][32];
-	const char *d[3] = {"", "", ""};
-	for (u32 i = 0; i < nops; i++)
-		d[i] = opnd_desc(&ops[i], b[i], sizeof b[i]);
-	err(c, n, "no form of %s takes (%s%s%s%s%s)", mn, d[0], nops > 1 ? ", " : "", d[1],
-	    nops > 2 ? ", " : "", d[2]);
+		o[i] = ops[i].o;
+	Buf msg = {0};
+	u32 at = amd64_explain(op, name_of(c, op), o, nops, why, &msg);
+	err(c, at == NONE ? n : ops[at].node, "%.*s", (int)msg.n, (const char *)msg.p);
+	buf_free(&msg);
 }
 
 static u32 match_form(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
@@ -396,9 +304,9 @@ static u32 match_form(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
 }
 
 /* lock is only valid on the forms that modify a memory destination. */
-static bool check_lock(Checker *c, u32 n, u32 op, const Operand *ops, u32 nops, u32 form)
+static bool check_lock(Checker *c, u32 n, u32 op, const Opnd *o, u32 nops, u32 form)
 {
-	if (!(amd64_forms[form].flags & F_LOCK) || nops == 0 || !is_mem_op(&ops[0])) {
+	if (!amd64_lockable(&amd64_forms[form], o, nops)) {
 		err(c, n, "lock needs an instruction that modifies memory; %s with these operands "
 			  "does not", name_of(c, op));
 		return false;
@@ -452,7 +360,12 @@ static bool finish_ins(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, u8 fla
 	if (!check_types(c, n, op, ops, nops))
 		return false;
 	u32 form = match_form(c, n, op, ops, nops);
-	if (form == NONE || ((flags & IF_LOCK) && !check_lock(c, n, op, ops, nops, form)))
+	if (form == NONE)
+		return false;
+	Opnd lo[3];
+	for (u32 i = 0; i < nops; i++)
+		lo[i] = ops[i].o;
+	if ((flags & IF_LOCK) && !check_lock(c, n, op, lo, nops, form))
 		return false;
 	const Form *f = &amd64_forms[form];
 	apply_reads(c, f, ops, nops);
@@ -895,8 +808,6 @@ bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file)
 	c.t = t;
 	c.file = file;
 	c.src = &p->files.v[file];
-	if (!rule_of[TAG_mov])
-		init_rules(&p->names);
 	unit_init(&c.u, NONE);
 	unit_init(&c.other, NONE);
 	bool ok = open_module(&c);

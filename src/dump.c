@@ -146,6 +146,9 @@ static void dump_reg(Buf *b, u32 family, u32 size, bool hi)
 
 static void dump_mem(const Program *p, Buf *b, const Opnd *o, bool cast)
 {
+	/* no integer type is 128 bits wide; such operands (cmpxchg16b) and
+	 * address-only ones (clflush) own their size: print them bare */
+	cast = cast && o->size && o->size <= 8;
 	if (cast)
 		buf_printf(b, "(cast (u +%u) ", o->size * 8);
 	buf_printf(b, "(mem ");

@@ -9,8 +9,9 @@
  * A jump after a branch that cannot fall through is left out.  Then three
  * peepholes shorten the result: a jump to the next instruction goes, a
  * jump to a jump goes straight to the final target, and "jcc L1; jmp L2;
- * L1:" becomes "j!cc L2; L1:".  The encoder's relaxation then gives every
- * jump its shortest encoding.
+ * L1:" becomes "j!cc L2; L1:".  They touch only the jumps lowering made
+ * (IF_SYNTH): jumps the program wrote stay exactly as written.  The
+ * encoder's relaxation then gives every jump its shortest encoding.
  */
 #include "nifasm.h"
 
@@ -31,7 +32,7 @@ static void put_label(Lowerer *l, u32 label)
 static void put_jump(Lowerer *l, int cc, u32 label)
 {
 	u16 form = l->t->jump_form(cc);
-	Ins ins = {.op = 0, .form = form, .nopnd = 1, .pos = l->pos};
+	Ins ins = {.op = 0, .form = form, .nopnd = 1, .flags = IF_SYNTH, .pos = l->pos};
 	ins.op = (u16)(cc < 0 ? TAG_jmp : l->t->jump_tag(cc));
 	ins.o[0] = (Opnd){.kind = OK_LABEL, .sym = label};
 	vec_push(l->out, ins);
@@ -76,6 +77,7 @@ static void lower_one(Lowerer *l, const Ins *ins)
 
 static bool is_label(const Ins *i) { return i->op == P_LABEL; }
 static bool is_jmp(const Ins *i) { return i->op == TAG_jmp && i->o[0].kind == OK_LABEL; }
+static bool is_synth(const Ins *i) { return (i->flags & IF_SYNTH) != 0; }
 static bool is_jcc(const Ins *i, const Target *t)
 {
 	return i->op != TAG_jmp && i->op < TAG__COUNT && i->o[0].kind == OK_LABEL &&
@@ -109,7 +111,7 @@ static void thread_jumps(InsVec *code, const U32Vec *at, const Target *t)
 {
 	for (u32 i = 0; i < code->n; i++) {
 		Ins *j = &code->v[i];
-		if (!is_jmp(j) && !is_jcc(j, t))
+		if (!is_synth(j) || (!is_jmp(j) && !is_jcc(j, t)))
 			continue;
 		for (u32 hops = 0; hops < 8; hops++) {
 			u32 l = j->o[0].sym, k = l < at->n ? at->v[l] : NONE;
@@ -138,9 +140,13 @@ static void simplify(InsVec *code, const Target *t)
 	for (u32 i = 0; i < code->n; i++) {
 		Ins *ins = &code->v[i];
 		u32 next = skip_labels(code, i + 1);
+		if (!is_synth(ins)) {
+			code->v[w++] = *ins;
+			continue;
+		}
 		if (is_jmp(ins) && label_between(code, i + 1, next, ins->o[0].sym))
 			continue; /* a jump to the next instruction */
-		if (is_jcc(ins, t) && next < code->n && is_jmp(&code->v[next]) &&
+		if (is_jcc(ins, t) && next < code->n && is_jmp(&code->v[next]) && is_synth(&code->v[next]) &&
 		    label_between(code, next + 1, skip_labels(code, next + 1), ins->o[0].sym) &&
 		    next == i + 1) {
 			Ins inv = code->v[next];

@@ -248,7 +248,10 @@ enum {
 
 enum { COND_CF_FALSE = -1, COND_CF_TRUE = -2 };
 
-enum { IF_LOCK = 1 };
+enum {
+	IF_LOCK = 1,  /* the lock prefix */
+	IF_SYNTH = 2, /* a jump lowering made; only these are rewritten */
+};
 
 typedef struct Ins {
 	u16 op;   /* Tag of the mnemonic, or P_* */

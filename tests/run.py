@@ -18,6 +18,11 @@ nifasm keys (tests/nifasm/**/*.nif):
   shell: cmd         a command run after assembling, with $OUT and $SRC set;
                      it must exit 0 (readelf, objdump, gdb, valgrind checks)
 
+Script tests (SCRIPTS below) test a tool as a whole and batch thousands of
+cases into a few processes, e.g. tests/x86diff.py compares nifasm with GNU
+as.  Each is one test: run with --<tool> BIN, it passes when it exits 0,
+and its last output line is printed as a note.
+
 The last line printed is `N passed, N failed`.
 """
 import argparse
@@ -135,7 +140,29 @@ HANDLERS = {
 }
 
 
+# ---- script tests ------------------------------------------------------------
+
+SCRIPTS = {
+    'nifasm': ['tests/x86diff.py'],
+}
+SCRIPT_TIMEOUT = 300
+
+
+def script_test(tools, tool, path):
+    try:
+        p = subprocess.run([sys.executable, path, '--' + tool, tools[tool]], capture_output=True,
+                           timeout=SCRIPT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return 'timeout after %d s' % SCRIPT_TIMEOUT, None
+    out = p.stdout.decode('utf-8', 'replace') + p.stderr.decode('utf-8', 'replace')
+    note = out.strip().splitlines()[-1] if out.strip() else ''
+    if p.returncode != 0:
+        return 'exit status %d\n%s' % (p.returncode, out), None
+    return None, note
+
+
 def discover(filters):
+    """(tool, path, is_script) for every test whose path matches a filter."""
     tests = []
     for tool, (ext, _) in sorted(HANDLERS.items()):
         base = os.path.join(ROOT, 'tests', tool)
@@ -143,16 +170,24 @@ def discover(filters):
             for f in sorted(files):
                 p = os.path.join(dirpath, f)
                 if f.endswith(ext) and (not filters or any(x in p for x in filters)):
-                    tests.append((tool, p))
+                    tests.append((tool, p, False))
+    for tool, scripts in sorted(SCRIPTS.items()):
+        for s in scripts:
+            p = os.path.join(ROOT, s)
+            if not filters or any(x in p for x in filters):
+                tests.append((tool, p, True))
     return sorted(tests)
 
 
-def run_one(tools, tool, path):
+def run_one(tools, tool, path, is_script):
+    """Returns (failure text or None, note or None)."""
+    if is_script:
+        return script_test(tools, tool, path)
     with tempfile.TemporaryDirectory(prefix='nifasm-test-') as tmp:
         try:
-            return HANDLERS[tool][1](tools, path, tmp)
+            return HANDLERS[tool][1](tools, path, tmp), None
         except Exception as e:  # a broken test must fail, not stop the suite
-            return 'test crashed: %r' % e
+            return 'test crashed: %r' % e, None
 
 
 def main():
@@ -163,17 +198,24 @@ def main():
     ap.add_argument('filters', nargs='*', help='run only tests whose path contains one of these')
     a = ap.parse_args()
     tools = {t: os.path.abspath(getattr(a, t)) for t in HANDLERS if getattr(a, t)}
-    tests = [(t, p) for t, p in discover(a.filters) if t in tools]
+    tests = [(t, p, sc) for t, p, sc in discover(a.filters) if t in tools]
     passed = failed = 0
+    notes = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.j) as ex:
-        futures = [(t, p, ex.submit(run_one, tools, t, p)) for t, p in tests]
+        # scripts are long: start them first
+        order = sorted(tests, key=lambda t: not t[2])
+        futures = [(t, p, ex.submit(run_one, tools, t, p, sc)) for t, p, sc in order]
         for tool, path, fut in futures:
-            bad = fut.result()
+            bad, note = fut.result()
             if bad:
                 failed += 1
                 print('FAIL %s\n  %s' % (os.path.relpath(path, ROOT), bad.replace('\n', '\n  ')))
             else:
                 passed += 1
+            if note:
+                notes.append(note)
+    for note in notes:
+        print(note)
     print('%d passed, %d failed' % (passed, failed))
     return 1 if failed else 0
 

@@ -63,38 +63,61 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, 
 	_(le, 14) _(g, 15) _(b, 2) _(ae, 3) _(be, 6) _(a, 7)
 
 /* ---- operand classes ----------------------------------------------------------
- * A form's operand is matched against one class.  "v" means the operation
- * size of the form: 16, 32 or 64 bits, taken from the operands.  Classes
- * marked implicit are checked but not encoded.
+ * A form's operand is matched against one class.  Columns: name, width,
+ * reg, flags, description (used in error messages).
+ *   width  bytes of the operand (1, 2, 4, 8, 16), WV for "the operation
+ *          size" (16, 32 or 64 bits, taken from the operands), or 0 when the
+ *          class says nothing about the operation size (immediates, labels).
+ *   reg    the register family of a fixed-register class, else NOREG.
+ *   flags  CF_IMPLICIT  a fixed register or value: checked, not encoded
+ *          CF_HIGH      the fixed register is the high byte (ah)
+ *          CF_PIN       a register operand of this class fixes the size of
+ *                       an unsized (mem ...) operand of the same width
+ *          CF_OWN       the width is the instruction's only one at this
+ *                       position: an unsized (mem ...) operand takes it
+ *                       without a register (jmp/call/push/pop take 64-bit
+ *                       memory, movsxd 32-bit, cmpxchg8b 64-bit, movsd ...)
+ * An unsized memory operand is accepted only through CF_PIN or CF_OWN, so
+ * (mov (mem (rax)) (ecx)) is a 32-bit store while (inc (mem (rax))) and
+ * (shl (mem (rax)) (cl)) need a (cast T ...).
  */
-#define AMD64_CLASSES(_)                                                       \
-	_(NO, "nothing")                                                       \
-	_(Rb, "8-bit register")                                                \
-	_(Rv, "16/32/64-bit register")                                         \
-	_(Rq, "64-bit register")                                               \
-	_(RMb, "8-bit register or memory")                                     \
-	_(RMv, "16/32/64-bit register or memory")                              \
-	_(RMq, "64-bit register or memory")                                    \
-	_(M, "memory operand")                                                 \
-	_(Mq, "64-bit memory operand")                                         \
-	_(Ib, "8-bit immediate")                                               \
-	_(Is8, "immediate that fits in a signed byte")                         \
-	_(Iz, "16/32-bit immediate")                                           \
-	_(Iv, "immediate of the operation size")                               \
-	_(I1, "the immediate 1")              /* implicit */                  \
-	_(AL, "register al")                  /* implicit */                  \
-	_(AX, "register ax/eax/rax")          /* implicit */                  \
-	_(CL, "register cl")                  /* implicit */                  \
-	_(RAXq, "register rax")               /* implicit */                  \
-	_(RDXq, "register rdx")               /* implicit */                  \
-	_(X, "xmm register")                                                   \
-	_(XMq, "xmm register or 64-bit memory")                                \
-	_(XMo, "xmm register or 128-bit memory")                               \
-	_(Mxq, "64-bit memory operand")                                        \
-	_(REL, "label or proc")
+#define WV 0xff
+enum { CF_IMPLICIT = 1, CF_HIGH = 2, CF_PIN = 4, CF_OWN = 8 };
+
+#define AMD64_CLASSES(_)                                                                  \
+	_(NO, 0, NOREG, 0, "nothing")                                                     \
+	_(Rb, 1, NOREG, CF_PIN, "8-bit register")                                         \
+	_(Rw, 2, NOREG, CF_PIN, "16-bit register")                                        \
+	_(Rv, WV, NOREG, CF_PIN, "16/32/64-bit register")                                 \
+	_(Rq, 8, NOREG, CF_PIN, "64-bit register")                                        \
+	_(Rvx, WV, NOREG, CF_PIN, "16/32/64-bit register other than eax")                 \
+	_(RMb, 1, NOREG, CF_PIN, "8-bit register or memory")                              \
+	_(RMw, 2, NOREG, CF_PIN, "16-bit register or memory")                             \
+	_(RMd, 4, NOREG, CF_PIN | CF_OWN, "32-bit register or memory")                    \
+	_(RMv, WV, NOREG, CF_PIN, "16/32/64-bit register or memory")                      \
+	_(RMq, 8, NOREG, CF_PIN | CF_OWN, "64-bit register or memory")                    \
+	_(M, 0, NOREG, CF_OWN, "memory operand")                                          \
+	_(Mq, 8, NOREG, CF_OWN, "64-bit memory operand")                                  \
+	_(Mo, 16, NOREG, CF_OWN, "128-bit memory operand")                                \
+	_(Ib, 0, NOREG, 0, "8-bit immediate")                                             \
+	_(Iw, 0, NOREG, 0, "16-bit immediate")                                            \
+	_(Is8, 0, NOREG, 0, "immediate that fits in a signed byte")                       \
+	_(Iz, 0, NOREG, 0, "immediate of the operation size, at most a sign-extended 32 bits") \
+	_(Iv, 0, NOREG, 0, "immediate of the operation size")                             \
+	_(I1, 0, NOREG, CF_IMPLICIT, "the immediate 1")                                   \
+	_(AL, 1, RAX, CF_IMPLICIT | CF_PIN, "register al")                                \
+	_(AH, 1, RAX, CF_IMPLICIT | CF_PIN | CF_HIGH, "register ah")                      \
+	_(AX, WV, RAX, CF_IMPLICIT | CF_PIN, "register ax, eax or rax")                   \
+	_(DX, WV, RDX, CF_IMPLICIT | CF_PIN, "register dx, edx or rdx")                   \
+	_(CL, 1, RCX, CF_IMPLICIT, "register cl (a shift count: fixes no size)")          \
+	_(RAX, 8, RAX, CF_IMPLICIT | CF_PIN, "register rax")                              \
+	_(X, 16, NOREG, 0, "xmm register")                                                \
+	_(XMq, 8, NOREG, CF_OWN, "xmm register or 64-bit memory")                         \
+	_(XMo, 16, NOREG, CF_OWN, "xmm register or 128-bit memory")                       \
+	_(REL, 0, NOREG, 0, "label or proc")
 
 enum OpClass {
-#define X(name, desc) C_##name,
+#define X(name, width, reg, flags, desc) C_##name,
 	AMD64_CLASSES(X)
 #undef X
 	C__COUNT
@@ -115,28 +138,51 @@ enum Enc {
 	E_D,   /* relative branch; short form = opc, near form = opc2 */
 };
 
-/* Form flags. */
+/* Form flags.  Effects on operands: operand 0 is read when F_R0 says so and
+ * written when F_W0 says so; operands 1 and 2 are always read (a memory
+ * operand's base and index registers are always read), operand 1 is also
+ * written when F_W1 says so.  Registers an instruction touches without
+ * naming them are in the uses/defs columns. */
 enum {
-	F_P66 = 1 << 0,   /* mandatory 66 prefix (SSE) */
+	F_P66 = 1 << 0,   /* mandatory 66 prefix (SSE, cwd, cbw) */
 	F_PF2 = 1 << 1,   /* mandatory F2 prefix */
 	F_PF3 = 1 << 2,   /* mandatory F3 prefix */
-	F_D64 = 1 << 3,   /* 64-bit by default: no REX.W (push, pop, call) */
-	F_LOCK = 1 << 4,  /* may take the lock prefix with a memory destination */
+	F_D64 = 1 << 3,   /* no REX.W although the size is 64 bits (push, pop,
+			     jmp/call through memory, cmpxchg8b, xchg rax, rax) */
+	F_LOCK = 1 << 4,  /* may take the lock prefix when an operand is memory */
 	F_R0 = 1 << 5,    /* reads operand 0 */
 	F_W0 = 1 << 6,    /* writes operand 0 */
-	F_W1 = 1 << 7,    /* writes operand 1 (xchg, xadd) */
-	F_FLOAT = 1 << 8, /* operands are floating point (f 64) */
-	F_NOTYPE = 1 << 9,/* operand 0 is an address; no type check (lea) */
+	F_W1 = 1 << 7,    /* writes operand 1 (xchg, xadd, div) */
+	F_FLOAT = 1 << 8, /* operands are floating point (f 64); no REX.W */
+	F_NOTYPE = 1 << 9,/* the memory operand is only an address: not accessed,
+			     not type checked (lea, clflush, prefetch) */
 	F_JUMP = 1 << 10, /* control transfer to a label */
 	F_CALL = 1 << 11, /* raw call */
-	F_END = 1 << 12,  /* control does not fall through (jmp, ret) */
+	F_END = 1 << 12,  /* control does not fall through (jmp, ret, ud2) */
+	F_REXW = 1 << 13, /* REX.W whatever the operand sizes (cqo, cdqe, cmpxchg16b) */
 };
+
+/* The type rule of a mnemonic, kept in bits 16-19 of its first form's
+ * flags (TR(...)); the checker applies it to typed operands.
+ *   MOVE    operands have the same type (mov, xchg, cmov)
+ *   EXTEND  an integer from a narrower integer (movzx, movsx, movsxd)
+ *   ARITH   integers; an aptr may move by bytes; never a ptr (add, sub, adc, sbb)
+ *   INT     integers only
+ *   LOGIC   integers or bools (and, or, xor)
+ *   CMP     two values of the same type (cmp, test, cmpxchg)
+ *   SETCC   a bool or 8-bit integer destination
+ *   FLOAT   (f +64) operands in xmm registers or memory
+ *   LEA     the destination holds a pointer to the address */
+enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP, TR_SETCC, TR_FLOAT, TR_LEA };
+#define TR(rule) ((u32)TR_##rule << 16)
+#define TR_OF(flags) (((flags) >> 16) & 15)
 
 /* Implicit register effects: masks over register families. */
 #define M_RAX (1u << RAX)
 #define M_RCX (1u << RCX)
 #define M_RDX (1u << RDX)
 #define M_RBX (1u << RBX)
+#define M_RSP (1u << RSP)
 #define M_R11 (1u << R11)
 
 /* ---- the instruction list ------------------------------------------------------
@@ -147,56 +193,162 @@ enum {
  * AMD64_OPS, and undefines them (QBE's ops.h style).
  *
  *   name     mnemonic and NIF tag
- *   o1 o2 o3 operand classes (NO when absent)
+ *   o1 o2 o3 operand classes (NO when absent), in NIF (Intel) order
  *   opc      opcode bytes as one big-endian number (0x0FAF = 0F AF)
  *   opc2     second opcode for E_D (near form); otherwise 0
  *   enc      encoding of the explicit operands (enum Enc)
  *   ext      ModRM.reg digit of /digit forms
  *   flags    F_* flags
- *   uses     implicit register reads (M_* mask)
- *   defs     implicit register writes (M_* mask)
+ *   uses     registers read without being operands (M_* mask)
+ *   defs     registers written without being operands (M_* mask)
  *
- * Condition-code families expand from AMD64_CCS through CC_FORMS.
+ * The operation size is the size of the first WV-class operand that has
+ * one, else the first fixed width among the classes (64 bits for F_D64
+ * forms without one: push +5): 16 bits give a 66 prefix, 64 bits a REX.W.
+ * Condition-code families expand from AMD64_CCS through CC_FORMS; the
+ * groups that share a shape expand from ALU_FORMS, UNARY_FORMS,
+ * MUL_FORMS, DIV_FORMS, SHIFT_FORMS and SSE2_FORMS below.
  */
 #define RW (F_R0 | F_W0)
+#define XRW (F_R0 | F_W0 | F_W1)
+#define CMPXCHG8B_USES (M_RAX | M_RDX | M_RCX | M_RBX)
+
 #define CC_FORMS(cc, code)                                                        \
 	OP(j##cc, REL, NO, NO, 0x70 + code, 0x0F80 + code, E_D, 0, F_JUMP, 0, 0)          \
-	OP(set##cc, RMb, NO, NO, 0x0F90 + code, 0, E_M, 0, F_W0, 0, 0)                    \
-	OP(cmov##cc, Rv, RMv, NO, 0x0F40 + code, 0, E_RM, 0, RW, 0, 0)
+	OP(set##cc, RMb, NO, NO, 0x0F90 + code, 0, E_M, 0, F_W0 | TR(SETCC), 0, 0)                    \
+	OP(cmov##cc, Rv, RMv, NO, 0x0F40 + code, 0, E_RM, 0, RW | TR(MOVE), 0, 0)
 
 #define AMD64_OPS                                                                  \
-	OP(mov, RMb, Rb, NO, 0x88, 0, E_MR, 0, F_W0, 0, 0)                                \
+	/* data movement; GAS: mov r64 takes C7 /0 for a sign-extended imm32, B8+r  \
+	 * imm64 (movabs) only for wider values */                                 \
+	OP(mov, RMb, Rb, NO, 0x88, 0, E_MR, 0, F_W0 | TR(MOVE), 0, 0)                                \
 	ALT(mov, RMv, Rv, NO, 0x89, 0, E_MR, 0, F_W0, 0, 0)                                \
 	ALT(mov, Rb, RMb, NO, 0x8A, 0, E_RM, 0, F_W0, 0, 0)                                \
 	ALT(mov, Rv, RMv, NO, 0x8B, 0, E_RM, 0, F_W0, 0, 0)                                \
 	ALT(mov, Rb, Ib, NO, 0xB0, 0, E_OI, 0, F_W0, 0, 0)                                 \
-	ALT(mov, Rq, Iz, NO, 0xC7, 0, E_MI, 0, F_W0, 0, 0)                                \
+	ALT(mov, Rq, Iz, NO, 0xC7, 0, E_MI, 0, F_W0, 0, 0)                                 \
 	ALT(mov, Rv, Iv, NO, 0xB8, 0, E_OI, 0, F_W0, 0, 0)                                 \
 	ALT(mov, RMb, Ib, NO, 0xC6, 0, E_MI, 0, F_W0, 0, 0)                                \
 	ALT(mov, RMv, Iz, NO, 0xC7, 0, E_MI, 0, F_W0, 0, 0)                                \
-	OP(lea, Rv, M, NO, 0x8D, 0, E_RM, 0, F_W0 | F_NOTYPE, 0, 0)                       \
-	ALU_FORMS(add, 0x00, 0, RW | F_LOCK)                                       \
-	ALU_FORMS(sub, 0x28, 5, RW | F_LOCK)                                       \
-	ALU_FORMS(cmp, 0x38, 7, F_R0)                                              \
-	ALU_FORMS(and, 0x20, 4, RW | F_LOCK)                                       \
-	ALU_FORMS(or, 0x08, 1, RW | F_LOCK)                                        \
-	ALU_FORMS(xor, 0x30, 6, RW | F_LOCK)                                       \
+	OP(movzx, Rv, RMb, NO, 0x0FB6, 0, E_RM, 0, F_W0 | TR(EXTEND), 0, 0)                             \
+	ALT(movzx, Rv, RMw, NO, 0x0FB7, 0, E_RM, 0, F_W0, 0, 0)                            \
+	OP(movsx, Rv, RMb, NO, 0x0FBE, 0, E_RM, 0, F_W0 | TR(EXTEND), 0, 0)                             \
+	ALT(movsx, Rv, RMw, NO, 0x0FBF, 0, E_RM, 0, F_W0, 0, 0)                            \
+	OP(movsxd, Rq, RMd, NO, 0x63, 0, E_RM, 0, F_W0 | TR(EXTEND), 0, 0)                              \
+	OP(lea, Rv, M, NO, 0x8D, 0, E_RM, 0, F_W0 | F_NOTYPE | TR(LEA), 0, 0)                       \
+	OP(movapd, X, XMo, NO, 0x0F28, 0, E_RM, 0, F_W0 | F_FLOAT | F_P66 | TR(FLOAT), 0, 0)          \
+	ALT(movapd, Mo, X, NO, 0x0F29, 0, E_MR, 0, F_W0 | F_FLOAT | F_P66, 0, 0)          \
+	OP(movsd, X, XMq, NO, 0x0F10, 0, E_RM, 0, F_W0 | F_FLOAT | F_PF2 | TR(FLOAT), 0, 0)           \
+	ALT(movsd, Mq, X, NO, 0x0F11, 0, E_MR, 0, F_W0 | F_FLOAT | F_PF2, 0, 0)           \
+	/* integer arithmetic and logic */                                         \
+	ALU_FORMS(add, 0x00, 0, RW | F_LOCK | TR(ARITH))                                       \
+	ALU_FORMS(or, 0x08, 1, RW | F_LOCK | TR(LOGIC))                                        \
+	ALU_FORMS(adc, 0x10, 2, RW | F_LOCK | TR(ARITH))                                       \
+	ALU_FORMS(sbb, 0x18, 3, RW | F_LOCK | TR(ARITH))                                       \
+	ALU_FORMS(and, 0x20, 4, RW | F_LOCK | TR(LOGIC))                                       \
+	ALU_FORMS(sub, 0x28, 5, RW | F_LOCK | TR(ARITH))                                       \
+	ALU_FORMS(xor, 0x30, 6, RW | F_LOCK | TR(LOGIC))                                       \
+	ALU_FORMS(cmp, 0x38, 7, F_R0 | TR(CMP))                                              \
+	UNARY_FORMS(inc, 0xFE, 0)                                                  \
+	UNARY_FORMS(dec, 0xFE, 1)                                                  \
+	UNARY_FORMS(not, 0xF6, 2)                                                  \
+	UNARY_FORMS(neg, 0xF6, 3)                                                  \
+	MUL_FORMS(mul, 4)                                                       \
+	/* imul: two-operand, three-operand with an immediate, the two-operand    \
+	 * (imul r imm) that GAS reads as (imul r r imm), and one-operand */       \
+	OP(imul, Rv, RMv, NO, 0x0FAF, 0, E_RM, 0, RW | TR(INT), 0, 0)                                \
+	ALT(imul, Rv, RMv, Is8, 0x6B, 0, E_RMI, 0, F_W0, 0, 0)                             \
+	ALT(imul, Rv, RMv, Iz, 0x69, 0, E_RMI, 0, F_W0, 0, 0)                              \
+	ALT(imul, Rv, Is8, NO, 0x6B, 0, E_RRI, 0, RW, 0, 0)                                \
+	ALT(imul, Rv, Iz, NO, 0x69, 0, E_RRI, 0, RW, 0, 0)                                 \
+	ALT(imul, RMb, NO, NO, 0xF6, 0, E_M, 5, F_R0, M_RAX, M_RAX)                        \
+	ALT(imul, RMv, NO, NO, 0xF7, 0, E_M, 5, F_R0, M_RAX, M_RAX | M_RDX)                \
+	DIV_FORMS(div, 6)                                                       \
+	DIV_FORMS(idiv, 7)                                                      \
+	OP(cbw, NO, NO, NO, 0x98, 0, E_ZO, 0, F_P66, M_RAX, M_RAX)                          \
+	OP(cwde, NO, NO, NO, 0x98, 0, E_ZO, 0, 0, M_RAX, M_RAX)                            \
+	OP(cdqe, NO, NO, NO, 0x98, 0, E_ZO, 0, F_REXW, M_RAX, M_RAX)                       \
+	OP(cwd, NO, NO, NO, 0x99, 0, E_ZO, 0, F_P66, M_RAX, M_RDX)                          \
+	OP(cdq, NO, NO, NO, 0x99, 0, E_ZO, 0, 0, M_RAX, M_RDX)                             \
+	OP(cqo, NO, NO, NO, 0x99, 0, E_ZO, 0, F_REXW, M_RAX, M_RDX)                        \
+	/* test: GAS encodes (test r m) as (test m r) and has no imm8 form */      \
+	OP(test, RMb, Rb, NO, 0x84, 0, E_MR, 0, F_R0 | TR(CMP), 0, 0)                                \
+	ALT(test, RMv, Rv, NO, 0x85, 0, E_MR, 0, F_R0, 0, 0)                               \
+	ALT(test, Rb, RMb, NO, 0x84, 0, E_RM, 0, F_R0, 0, 0)                               \
+	ALT(test, Rv, RMv, NO, 0x85, 0, E_RM, 0, F_R0, 0, 0)                               \
+	ALT(test, AL, Ib, NO, 0xA8, 0, E_I, 0, F_R0, 0, 0)                                 \
+	ALT(test, AX, Iz, NO, 0xA9, 0, E_I, 0, F_R0, 0, 0)                                 \
+	ALT(test, RMb, Ib, NO, 0xF6, 0, E_MI, 0, F_R0, 0, 0)                               \
+	ALT(test, RMv, Iz, NO, 0xF7, 0, E_MI, 0, F_R0, 0, 0)                               \
+	SHIFT_FORMS(rol, 0)                                                        \
+	SHIFT_FORMS(ror, 1)                                                        \
+	SHIFT_FORMS(shl, 4)                                                        \
+	SHIFT_FORMS(sal, 4)                                                        \
+	SHIFT_FORMS(shr, 5)                                                        \
+	SHIFT_FORMS(sar, 7)                                                        \
+	/* floating point (scalar double) */                                       \
+	SSE2_FORMS(addsd, 0x0F58)                                                  \
+	SSE2_FORMS(subsd, 0x0F5C)                                                  \
+	SSE2_FORMS(mulsd, 0x0F59)                                                  \
+	SSE2_FORMS(divsd, 0x0F5E)                                                  \
+	/* control flow */                                                         \
 	OP(jmp, REL, NO, NO, 0xEB, 0xE9, E_D, 0, F_JUMP | F_END, 0, 0)                    \
-	ALT(jmp, RMq, NO, NO, 0xFF, 0, E_M, 4, F_D64 | F_END, 0, 0)                        \
+	ALT(jmp, RMq, NO, NO, 0xFF, 0, E_M, 4, F_D64 | F_R0 | F_END, 0, 0)                 \
 	AMD64_CCS(CC_FORMS)                                                             \
-	OP(call, REL, NO, NO, 0xE8, 0, E_D, 0, F_CALL, 0, 0)                              \
-	ALT(call, RMq, NO, NO, 0xFF, 0, E_M, 2, F_CALL | F_D64, 0, 0)                      \
-	OP(ret, NO, NO, NO, 0xC3, 0, E_ZO, 0, F_END, 0, 0)                                \
-	OP(push, Rq, NO, NO, 0x50, 0, E_O, 0, F_D64 | F_R0, 0, 0)                         \
-	ALT(push, RMq, NO, NO, 0xFF, 0, E_M, 6, F_D64 | F_R0, 0, 0)                       \
-	ALT(push, Is8, NO, NO, 0x6A, 0, E_I, 0, F_D64, 0, 0)                              \
-	ALT(push, Iz, NO, NO, 0x68, 0, E_I, 0, F_D64, 0, 0)                               \
-	OP(pop, Rq, NO, NO, 0x58, 0, E_O, 0, F_D64 | F_W0, 0, 0)                          \
-	ALT(pop, RMq, NO, NO, 0x8F, 0, E_M, 0, F_D64 | F_W0, 0, 0)                        \
-	OP(syscall, NO, NO, NO, 0x0F05, 0, E_ZO, 0, 0, M_RAX, M_RAX | M_RCX | M_R11)      \
-	OP(nop, NO, NO, NO, 0x90, 0, E_ZO, 0, 0, 0, 0)
+	OP(call, REL, NO, NO, 0xE8, 0, E_D, 0, F_CALL, M_RSP, M_RSP)                      \
+	ALT(call, RMq, NO, NO, 0xFF, 0, E_M, 2, F_CALL | F_D64 | F_R0, M_RSP, M_RSP)       \
+	OP(ret, NO, NO, NO, 0xC3, 0, E_ZO, 0, F_END, M_RSP, M_RSP)                        \
+	ALT(ret, Iw, NO, NO, 0xC2, 0, E_I, 0, F_END, M_RSP, M_RSP)                         \
+	/* stack: 64-bit, or 16-bit with a 66 prefix; GAS takes an unsized       \
+	 * memory operand as 64-bit */                                            \
+	OP(push, Rq, NO, NO, 0x50, 0, E_O, 0, F_R0 | F_D64, M_RSP, M_RSP)                  \
+	ALT(push, Rw, NO, NO, 0x50, 0, E_O, 0, F_R0, M_RSP, M_RSP)                         \
+	ALT(push, RMq, NO, NO, 0xFF, 0, E_M, 6, F_R0 | F_D64, M_RSP, M_RSP)                \
+	ALT(push, RMw, NO, NO, 0xFF, 0, E_M, 6, F_R0, M_RSP, M_RSP)                        \
+	ALT(push, Is8, NO, NO, 0x6A, 0, E_I, 0, F_R0 | F_D64, M_RSP, M_RSP)                \
+	ALT(push, Iz, NO, NO, 0x68, 0, E_I, 0, F_R0 | F_D64, M_RSP, M_RSP)                 \
+	OP(pop, Rq, NO, NO, 0x58, 0, E_O, 0, F_W0 | F_D64, M_RSP, M_RSP)                   \
+	ALT(pop, Rw, NO, NO, 0x58, 0, E_O, 0, F_W0, M_RSP, M_RSP)                          \
+	ALT(pop, RMq, NO, NO, 0x8F, 0, E_M, 0, F_W0 | F_D64, M_RSP, M_RSP)                 \
+	ALT(pop, RMw, NO, NO, 0x8F, 0, E_M, 0, F_W0, M_RSP, M_RSP)                         \
+	/* atomics.  xchg: GAS encodes xchg rax, rax as nop (90) and uses 90+r   \
+	 * with the accumulator, except for xchg eax, eax (87 C0): 90 would not  \
+	 * clear the upper half of rax */                                          \
+	OP(xchg, RAX, RAX, NO, 0x90, 0, E_ZO, 0, XRW | F_D64 | TR(MOVE), 0, 0)                        \
+	ALT(xchg, AX, Rvx, NO, 0x90, 0, E_O, 0, XRW, 0, 0)                                 \
+	ALT(xchg, Rvx, AX, NO, 0x90, 0, E_O, 0, XRW, 0, 0)                                 \
+	ALT(xchg, RMb, Rb, NO, 0x86, 0, E_MR, 0, XRW | F_LOCK, 0, 0)                       \
+	ALT(xchg, RMv, Rv, NO, 0x87, 0, E_MR, 0, XRW | F_LOCK, 0, 0)                       \
+	ALT(xchg, Rb, RMb, NO, 0x86, 0, E_RM, 0, XRW | F_LOCK, 0, 0)                       \
+	ALT(xchg, Rv, RMv, NO, 0x87, 0, E_RM, 0, XRW | F_LOCK, 0, 0)                       \
+	OP(xadd, RMb, Rb, NO, 0x0FC0, 0, E_MR, 0, XRW | F_LOCK | TR(INT), 0, 0)                      \
+	ALT(xadd, RMv, Rv, NO, 0x0FC1, 0, E_MR, 0, XRW | F_LOCK, 0, 0)                     \
+	OP(cmpxchg, RMb, Rb, NO, 0x0FB0, 0, E_MR, 0, RW | F_LOCK | TR(CMP), M_RAX, M_RAX)            \
+	ALT(cmpxchg, RMv, Rv, NO, 0x0FB1, 0, E_MR, 0, RW | F_LOCK, M_RAX, M_RAX)           \
+	OP(cmpxchg8b, Mq, NO, NO, 0x0FC7, 0, E_M, 1, RW | F_LOCK | F_D64, CMPXCHG8B_USES,  \
+	   M_RAX | M_RDX)                                                                   \
+	OP(cmpxchg16b, Mo, NO, NO, 0x0FC7, 0, E_M, 1, RW | F_LOCK | F_REXW, CMPXCHG8B_USES,\
+	   M_RAX | M_RDX)                                                                   \
+	/* barriers and cache control */                                           \
+	OP(mfence, NO, NO, NO, 0x0FAEF0, 0, E_ZO, 0, 0, 0, 0)                              \
+	OP(lfence, NO, NO, NO, 0x0FAEE8, 0, E_ZO, 0, 0, 0, 0)                              \
+	OP(sfence, NO, NO, NO, 0x0FAEF8, 0, E_ZO, 0, 0, 0, 0)                              \
+	OP(pause, NO, NO, NO, 0x90, 0, E_ZO, 0, F_PF3, 0, 0)                               \
+	OP(clflush, M, NO, NO, 0x0FAE, 0, E_M, 7, F_NOTYPE, 0, 0)                          \
+	OP(prefetcht0, M, NO, NO, 0x0F18, 0, E_M, 1, F_NOTYPE, 0, 0)                       \
+	OP(prefetcht1, M, NO, NO, 0x0F18, 0, E_M, 2, F_NOTYPE, 0, 0)                       \
+	OP(prefetcht2, M, NO, NO, 0x0F18, 0, E_M, 3, F_NOTYPE, 0, 0)                       \
+	OP(prefetchnta, M, NO, NO, 0x0F18, 0, E_M, 0, F_NOTYPE, 0, 0)                      \
+	/* special */                                                              \
+	OP(nop, NO, NO, NO, 0x90, 0, E_ZO, 0, 0, 0, 0)                                     \
+	ALT(nop, RMv, NO, NO, 0x0F1F, 0, E_M, 0, 0, 0, 0)                                  \
+	OP(syscall, NO, NO, NO, 0x0F05, 0, E_ZO, 0, 0, M_RAX, M_RAX | M_RCX | M_R11)       \
+	OP(ud2, NO, NO, NO, 0x0F0B, 0, E_ZO, 0, F_END, 0, 0)                               \
+	OP(int3, NO, NO, NO, 0xCC, 0, E_ZO, 0, 0, 0, 0)
 
-/* The classic ALU group: op r/m,r / r,r/m / accumulator,imm / r/m,imm8 / r/m,imm. */
+/* The classic ALU group: op r/m,r / r,r/m / al,imm8 / r/m,simm8 /
+ * accumulator,imm / r/m8,imm8 / r/m,imm.  GAS prefers the sign-extended
+ * imm8 form over the accumulator form (add eax, 5 is 83 C0 05). */
 #define ALU_FORMS(name, base, digit, fl)                                           \
 	OP(name, RMb, Rb, NO, base + 0, 0, E_MR, 0, (fl), 0, 0)                             \
 	ALT(name, RMv, Rv, NO, base + 1, 0, E_MR, 0, (fl), 0, 0)                             \
@@ -207,5 +359,35 @@ enum {
 	ALT(name, AX, Iz, NO, base + 5, 0, E_I, 0, (fl) & ~F_LOCK, 0, 0)                     \
 	ALT(name, RMb, Ib, NO, 0x80, 0, E_MI, digit, (fl), 0, 0)                             \
 	ALT(name, RMv, Iz, NO, 0x81, 0, E_MI, digit, (fl), 0, 0)
+
+/* inc, dec, not, neg: one read-modify-write operand. */
+#define UNARY_FORMS(name, opc8, digit)                                             \
+	OP(name, RMb, NO, NO, opc8, 0, E_M, digit, RW | F_LOCK | TR(INT), 0, 0)                       \
+	ALT(name, RMv, NO, NO, opc8 + 1, 0, E_M, digit, RW | F_LOCK, 0, 0)
+
+/* mul (mul src): rdx:rax = rax * src, ax = al * src for a byte.
+ * div and idiv name the fixed registers: (div (rdx) (rax) src) divides
+ * rdx:rax, quotient to rax, remainder to rdx; at 8 bits (div (ah) (al) src)
+ * divides ax, quotient to al, remainder to ah. */
+#define MUL_FORMS(name, digit)                                                     \
+	OP(name, RMb, NO, NO, 0xF6, 0, E_M, digit, F_R0 | TR(INT), M_RAX, M_RAX)                      \
+	ALT(name, RMv, NO, NO, 0xF7, 0, E_M, digit, F_R0, M_RAX, M_RAX | M_RDX)
+#define DIV_FORMS(name, digit)                                                     \
+	OP(name, AH, AL, RMb, 0xF6, 0, E_M, digit, XRW | TR(INT), 0, 0)                               \
+	ALT(name, DX, AX, RMv, 0xF7, 0, E_M, digit, XRW, 0, 0)
+
+/* Shifts and rotates: by 1 (GAS picks D1 for a count of 1), by cl, by an
+ * 8-bit immediate. */
+#define SHIFT_FORMS(name, digit)                                                   \
+	OP(name, RMb, I1, NO, 0xD0, 0, E_M, digit, RW | TR(INT), 0, 0)                                \
+	ALT(name, RMv, I1, NO, 0xD1, 0, E_M, digit, RW, 0, 0)                                \
+	ALT(name, RMb, CL, NO, 0xD2, 0, E_M, digit, RW, 0, 0)                                \
+	ALT(name, RMv, CL, NO, 0xD3, 0, E_M, digit, RW, 0, 0)                                \
+	ALT(name, RMb, Ib, NO, 0xC0, 0, E_MI, digit, RW, 0, 0)                               \
+	ALT(name, RMv, Ib, NO, 0xC1, 0, E_MI, digit, RW, 0, 0)
+
+/* Scalar double arithmetic: xmm, xmm/m64 with the F2 prefix. */
+#define SSE2_FORMS(name, opc)                                                      \
+	OP(name, X, XMq, NO, opc, 0, E_RM, 0, RW | F_FLOAT | F_PF2 | TR(FLOAT), 0, 0)
 
 #endif

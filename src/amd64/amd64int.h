@@ -21,7 +21,28 @@ u32 amd64_forms_of(u32 op, u32 *end);
 /* Finds the first form of op that takes these operands; an unsized memory
  * operand gets the size the form gives it. */
 u32 amd64_match(u32 op, Opnd *o, u32 n, MatchFail *why);
+/* After a failed match: writes why into msg and returns the index of the
+ * operand at fault, or NONE when the instruction as a whole is. */
+u32 amd64_explain(u32 op, const char *mnemonic, const Opnd *o, u32 n, MatchFail why, Buf *msg);
+/* Whether the lock prefix is valid on form f with these operands. */
+bool amd64_lockable(const Form *f, const Opnd *o, u32 n);
 bool imm_fits(i64 v, u32 bytes);
+
+/* Queries on the class and form tables (match.c). */
+typedef struct ClassInfo {
+	u8 width, reg, flags; /* AMD64_CLASSES columns */
+	const char *desc;
+} ClassInfo;
+
+const ClassInfo *amd64_class(u8 cls);
+bool amd64_is_implicit(u8 cls);
+bool amd64_is_imm_class(u8 cls); /* I1 included */
+bool amd64_class_takes(u8 cls, const Opnd *o, u32 osz);
+bool amd64_class_takes_kind(u8 cls, const Opnd *o);
+bool amd64_form_takes(const Form *f, const Opnd *o, u32 n, u32 osz);
+u32 amd64_osz(const Form *f, const Opnd *o, u32 n);
+/* The REX prefix form f needs for these operands, 0 for none (encode.c). */
+u8 amd64_rex(const Form *f, const Opnd *o, u32 n, u32 osz);
 
 static inline u8 sib_scale(u8 scale)
 {

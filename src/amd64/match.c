@@ -1,0 +1,275 @@
+/* match.c - which form of a mnemonic takes a given list of operands, and
+ * why none does.
+ *
+ * Forms come from AMD64_OPS and operand classes from AMD64_CLASSES
+ * (amd64.h).  The checker calls amd64_match for every instruction; the
+ * first form whose classes accept the operands wins, so the table's order
+ * is GNU as's preference.  When nothing matches, amd64_explain finds the
+ * operand at fault and says what the hardware would have accepted there.
+ */
+#include "../nifasm.h"
+#include "amd64int.h"
+
+const Form amd64_forms[] = {
+#define OP(name, o1, o2, o3, opc, opc2, enc, ext, fl, uses, defs) \
+	{TAG_##name, {C_##o1, C_##o2, C_##o3}, enc, ext, opc, opc2, fl, uses, defs},
+#define ALT OP
+	AMD64_OPS
+#undef OP
+#undef ALT
+};
+const u32 amd64_nforms = COUNTOF(amd64_forms);
+
+static const ClassInfo classes[] = {
+#define X(name, width, reg, flags, desc) {width, reg, flags, desc},
+	AMD64_CLASSES(X)
+#undef X
+};
+
+const ClassInfo *amd64_class(u8 cls) { return &classes[cls]; }
+
+static u16 first_form[TAG__COUNT - TAG_FIRST_OP + 1];
+
+static void init_form_index(void)
+{
+	static bool done;
+	if (done)
+		return;
+	u32 nops = TAG__COUNT - TAG_FIRST_OP;
+	for (u32 i = 0; i <= nops; i++)
+		first_form[i] = (u16)amd64_nforms;
+	for (u32 f = amd64_nforms; f-- > 0;)
+		first_form[amd64_forms[f].op - TAG_FIRST_OP] = (u16)f;
+	done = true;
+}
+
+u32 amd64_forms_of(u32 op, u32 *end)
+{
+	init_form_index();
+	u32 f = first_form[op - TAG_FIRST_OP];
+	u32 e = f;
+	while (e < amd64_nforms && amd64_forms[e].op == op)
+		e++;
+	*end = e;
+	return f;
+}
+
+bool amd64_is_implicit(u8 cls) { return classes[cls].flags & CF_IMPLICIT; }
+
+/* ---- immediates ---------------------------------------------------------------- */
+
+/* Sign-extends the low `bytes` bytes of v. */
+static i64 sext(i64 v, u32 bytes)
+{
+	if (bytes >= 8)
+		return v;
+	u32 sh = 64 - bytes * 8;
+	return (i64)((u64)v << sh) >> sh;
+}
+
+/* Whether v is a `bytes`-wide value, written signed or unsigned. */
+bool imm_fits(i64 v, u32 bytes)
+{
+	if (bytes >= 8)
+		return true;
+	if (bytes == 0)
+		return false;
+	i64 lo = -((i64)1 << (bytes * 8 - 1)), hi = ((i64)1 << (bytes * 8)) - 1;
+	return v >= lo && v <= hi;
+}
+
+static bool is_op_size(u32 osz) { return osz == 2 || osz == 4 || osz == 8; }
+
+static bool imm_class_fits(u8 c, i64 v, u32 osz)
+{
+	switch (c) {
+	case C_Ib: return imm_fits(v, 1);
+	case C_Iw: return imm_fits(v, 2);
+	case C_Is8: return is_op_size(osz) && imm_fits(v, osz) && sext(v, osz) == (i8)sext(v, osz);
+	case C_Iz: return osz == 8 ? v == (i32)v : is_op_size(osz) && imm_fits(v, osz);
+	case C_Iv: return is_op_size(osz) && imm_fits(v, osz);
+	case C_I1: return v == 1;
+	}
+	die("class %u is not an immediate class", c);
+}
+
+bool amd64_is_imm_class(u8 c)
+{
+	return c == C_Ib || c == C_Iw || c == C_Is8 || c == C_Iz || c == C_Iv || c == C_I1;
+}
+
+/* ---- operand classes -------------------------------------------------------- */
+
+static bool is_gpr(const Opnd *o) { return o->kind == OK_REG && o->reg < XMM0; }
+static bool is_xmm(const Opnd *o) { return o->kind == OK_REG && o->reg >= XMM0 && o->reg <= XMM15; }
+static bool is_mem(const Opnd *o) { return o->kind == OK_MEM; }
+
+/* The width class c stands for at operation size osz (0: none). */
+static u32 class_width(u8 c, u32 osz)
+{
+	u8 w = classes[c].width;
+	return w != WV ? w : is_op_size(osz) ? osz : 0;
+}
+
+static bool has_width(u8 c, const Opnd *o, u32 osz)
+{
+	u32 w = class_width(c, osz);
+	return w && o->size == w;
+}
+
+/* A memory operand without a size may still match; sizes_known decides. */
+static bool mem_matches(u8 c, const Opnd *o, u32 osz)
+{
+	return is_mem(o) && (!o->size || has_width(c, o, osz));
+}
+
+/* A fixed-register class: its register at the class's width. */
+static bool is_class_reg(u8 c, const Opnd *o, u32 osz)
+{
+	const ClassInfo *ci = &classes[c];
+	return is_gpr(o) && o->reg == ci->reg && o->hi == !!(ci->flags & CF_HIGH) && has_width(c, o, osz);
+}
+
+bool amd64_class_takes(u8 c, const Opnd *o, u32 osz)
+{
+	if (classes[c].reg != NOREG)
+		return is_class_reg(c, o, osz);
+	switch (c) {
+	case C_NO: return o->kind == OK_NONE;
+	case C_Rb: case C_Rw: case C_Rv: case C_Rq: return is_gpr(o) && has_width(c, o, osz);
+	case C_Rvx: /* eax excluded: xchg eax, eax is 87 C0, not the nop 90 */
+		return is_gpr(o) && has_width(c, o, osz) && !(o->reg == RAX && o->size == 4);
+	case C_RMb: case C_RMw: case C_RMd: case C_RMv: case C_RMq:
+		return (is_gpr(o) && has_width(c, o, osz)) || mem_matches(c, o, osz);
+	case C_M: return is_mem(o);
+	case C_Mq: case C_Mo: return mem_matches(c, o, osz);
+	case C_X: return is_xmm(o);
+	case C_XMq: case C_XMo: return is_xmm(o) || mem_matches(c, o, osz);
+	case C_REL: return o->kind == OK_LABEL || o->kind == OK_GLOBAL;
+	}
+	return o->kind == OK_IMM && imm_class_fits(c, o->imm, osz);
+}
+
+/* Whether class c takes an operand of o's kind (a general register, an xmm
+ * register, an immediate, memory, a label) of some size or value. */
+bool amd64_class_takes_kind(u8 c, const Opnd *o)
+{
+	static const u8 families[] = {RAX, RCX, RDX};
+	for (u32 osz = 1; osz <= 8; osz *= 2) {
+		Opnd p = *o;
+		if (o->kind == OK_IMM)
+			p.imm = 1;
+		if (o->kind == OK_MEM)
+			p.size = 0;
+		if (!is_gpr(o)) {
+			if (amd64_class_takes(c, &p, osz))
+				return true;
+			continue;
+		}
+		for (u32 k = 0; k < COUNTOF(families) * 2; k++) {
+			p = (Opnd){.kind = OK_REG, .reg = families[k / 2], .size = (u8)osz};
+			p.hi = osz == 1 && k % 2;
+			if (amd64_class_takes(c, &p, osz))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The operation size of form f for these operands: the size of the first
+ * operation-sized (WV) operand that has one, else the first fixed width. */
+u32 amd64_osz(const Form *f, const Opnd *o, u32 n)
+{
+	for (u32 i = 0; i < n && i < 3; i++)
+		if (classes[f->cls[i]].width == WV && o[i].size)
+			return o[i].size;
+	for (u32 i = 0; i < 3; i++)
+		if (classes[f->cls[i]].width && classes[f->cls[i]].width != WV)
+			return classes[f->cls[i]].width;
+	return f->flags & F_D64 ? 8 : 0;
+}
+
+/* An unsized memory operand is known when its class owns its width or a
+ * register operand of a pinning class of the same width fixes it. */
+static bool mem_size_known(const Form *f, const Opnd *o, u32 n, u32 i)
+{
+	const ClassInfo *ci = &classes[f->cls[i]];
+	if (ci->flags & CF_OWN)
+		return true;
+	for (u32 j = 0; j < n; j++) {
+		const ClassInfo *cj = &classes[f->cls[j]];
+		if (j != i && o[j].kind == OK_REG && (cj->flags & CF_PIN) && cj->width == ci->width)
+			return true;
+	}
+	return false;
+}
+
+static bool sizes_known(const Form *f, const Opnd *o, u32 n)
+{
+	for (u32 i = 0; i < n; i++)
+		if (is_mem(&o[i]) && !o[i].size && !mem_size_known(f, o, n, i))
+			return false;
+	return true;
+}
+
+bool amd64_form_takes(const Form *f, const Opnd *o, u32 n, u32 osz)
+{
+	static const Opnd none;
+	if (n > 3)
+		return false;
+	for (u32 i = 0; i < 3; i++)
+		if (!amd64_class_takes(f->cls[i], i < n ? &o[i] : &none, osz))
+			return false;
+	return sizes_known(f, o, n);
+}
+
+/* ah, bh, ch and dh are encoded as spl, bpl, sil, dil when a REX prefix is
+ * present, so no form needing one can take them. */
+static u32 high_byte_operand(const Form *f, const Opnd *o, u32 n)
+{
+	for (u32 i = 0; i < n; i++)
+		if (o[i].kind == OK_REG && o[i].hi && !amd64_is_implicit(f->cls[i]))
+			return i;
+	return NONE;
+}
+
+static u32 find_form(u32 op, const Opnd *o, u32 n, MatchFail *why)
+{
+	u32 end, f = amd64_forms_of(op, &end);
+	*why = MF_NOFORM;
+	for (; f < end; f++) {
+		const Form *fm = &amd64_forms[f];
+		u32 osz = amd64_osz(fm, o, n);
+		if (!amd64_form_takes(fm, o, n, osz))
+			continue;
+		if (high_byte_operand(fm, o, n) != NONE && amd64_rex(fm, o, n, osz)) {
+			*why = MF_HIGH_REX;
+			continue;
+		}
+		return f;
+	}
+	return NONE;
+}
+
+u32 amd64_match(u32 op, Opnd *o, u32 n, MatchFail *why)
+{
+	u32 f = find_form(op, o, n, why);
+	if (f == NONE)
+		return NONE;
+	const Form *fm = &amd64_forms[f];
+	u32 osz = amd64_osz(fm, o, n);
+	for (u32 i = 0; i < n; i++)
+		if (is_mem(&o[i]) && !o[i].size)
+			o[i].size = (u8)class_width(fm->cls[i], osz);
+	return f;
+}
+
+bool amd64_lockable(const Form *f, const Opnd *o, u32 n)
+{
+	if (!(f->flags & F_LOCK))
+		return false;
+	for (u32 i = 0; i < n; i++)
+		if (is_mem(&o[i]))
+			return true;
+	return false;
+}
