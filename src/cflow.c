@@ -376,7 +376,10 @@ void stmt_loop(Checker *c, u32 n)
 	Loop l = {.entry_seq = ++c->u.seq, .pos = nd(c, n)->pos};
 	vec_push(&c->u.loops, l);
 	flow_copy(&head, &c->u.flow);
-	block(c, lp.pre);
+	u32 pre_scope; /* what pre declares is visible in the condition, body and after */
+	block_open(c, &pre_scope);
+	for (u32 k = lp.pre + 1; k < node_end(&c->tree, lp.pre); k = node_next(&c->tree, k))
+		stmt(c, k);
 	i64 cond;
 	if (!condition(c, lp.cond, &cond, &body_l, &body_f, &exit_f))
 		cond = 0;
@@ -393,6 +396,7 @@ void stmt_loop(Checker *c, u32 n)
 	c->u.loops.n--;
 	flow_copy(&c->u.flow, &exit_f);
 	block(c, lp.after);
+	block_close(c, pre_scope, nd(c, n)->pos);
 	flow_free(&head);
 	flow_free(&body_f);
 	flow_free(&exit_f);

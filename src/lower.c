@@ -161,6 +161,28 @@ static void simplify(InsVec *code, const Target *t)
 	code->n = w;
 }
 
+/* Labels nothing jumps to emit no bytes; dropping them lets the peepholes
+ * see jumps that follow each other. */
+static void drop_unused_labels(InsVec *code, U32Vec *used)
+{
+	used->n = 0;
+	for (u32 i = 0; i < code->n; i++) {
+		const Ins *ins = &code->v[i];
+		if (is_label(ins) || ins->nopnd < 1 || ins->o[0].kind != OK_LABEL)
+			continue;
+		while (used->n <= ins->o[0].sym)
+			vec_push(used, 0);
+		used->v[ins->o[0].sym] = 1;
+	}
+	u32 w = 0;
+	for (u32 i = 0; i < code->n; i++) {
+		u32 l = code->v[i].o[0].sym;
+		if (!is_label(&code->v[i]) || (l < used->n && used->v[l]))
+			code->v[w++] = code->v[i];
+	}
+	code->n = w;
+}
+
 void lower(const InsVec *in, InsVec *out, const Target *t)
 {
 	Lowerer l = {out, t, 0};
@@ -170,6 +192,7 @@ void lower(const InsVec *in, InsVec *out, const Target *t)
 	U32Vec at = {0};
 	for (u32 round = 0, before = NONE; round < 4 && before != out->n; round++) {
 		before = out->n;
+		drop_unused_labels(out, &at);
 		simplify(out, t);
 		index_labels(out, &at);
 		thread_jumps(out, &at, t);
