@@ -19,7 +19,7 @@ typedef struct Binding {
 } Binding;
 
 typedef struct CallState {
-	u32 global;
+	u32 name;           /* the callee: a proc's name, or the variable holding its address */
 	const Sig *sig;
 	bool done[64];      /* by parameter/result index */
 	u32 moved;          /* registers already written by argument moves */
@@ -29,10 +29,7 @@ typedef struct CallState {
 	u32 nbind;
 } CallState;
 
-static const char *callee(const Checker *c, const CallState *cs)
-{
-	return name_of(c, c->p->globals.v[cs->global].name);
-}
+static const char *callee(const Checker *c, const CallState *cs) { return name_of(c, cs->name); }
 
 static const Param *param(const Checker *c, const CallState *cs, u32 i)
 {
@@ -196,7 +193,7 @@ static void call_clobbers(Checker *c, u32 n, const CallState *cs)
 		mask |= 1u << param(c, cs, cs->sig->nparams + i)->reg;
 	for (u32 r = 0; r < NFAMILY; r++)
 		if (mask & (1u << r))
-			write_family(c, n, r, cs->global, false);
+			write_family(c, n, r, cs->name, false);
 }
 
 /* Result moves run in order; one must not overwrite a result not yet read. */
@@ -217,9 +214,11 @@ static void bind_results(Checker *c, const CallState *cs)
 	}
 }
 
-static void checked_call(Checker *c, u32 n, u32 g)
+/* A checked call to `target`: a proc (OK_GLOBAL) or the code address in a
+ * variable of a proc type (a register or a stack slot). */
+static void checked_call(Checker *c, u32 n, u32 name, const Sig *sig, Operand *target)
 {
-	CallState cs = {.global = g, .sig = proc_sig(c->p, g)};
+	CallState cs = {.name = name, .sig = sig};
 	if (cs.sig->nparams + cs.sig->nresults > COUNTOF(cs.done)) {
 		err(c, n, "%s has more than %zu parameters and results", callee(c, &cs), COUNTOF(cs.done));
 		return;
@@ -233,7 +232,9 @@ static void checked_call(Checker *c, u32 n, u32 g)
 		call_move(c, m, &cs);
 	}
 	check_complete(c, n, &cs);
-	emit_ins(c, n, TAG_call, (Opnd[]){{.kind = OK_GLOBAL, .sym = g}}, 1, 0);
+	if (target->var != NONE && target->what == W_REG && !use_var(c, kid(c, n, 0), target->var))
+		return;
+	emit_ins(c, n, TAG_call, &target->o, 1, 0);
 	if (cs.sig->stack_bytes)
 		emit_ins(c, n, TAG_add, (Opnd[]){{.kind = OK_REG, .reg = RSP, .size = 8},
 						 {.kind = OK_IMM, .imm = cs.sig->stack_bytes}}, 2, 0);
@@ -241,14 +242,40 @@ static void checked_call(Checker *c, u32 n, u32 g)
 	bind_results(c, &cs);
 }
 
+/* The signature of a variable's proc type, or NULL. */
+static const Sig *var_sig(Checker *c, u32 n, u32 v, Operand *target)
+{
+	const Type *t = type_get(&c->p->types, c->u.vars.v[v].type);
+	if (t->kind != TY_PROC)
+		return NULL;
+	if (t->first == NONE) {
+		err(c, n, "%s has no register signature; declare its type with (params ...), "
+			  "(result ...) and (clobber ...) to call through it", name_of(c, c->u.vars.v[v].name));
+		return NULL;
+	}
+	if (!operand(c, n, target, false))
+		return NULL;
+	return &c->p->sigs.v[t->first];
+}
+
 void check_call(Checker *c, u32 n)
 {
 	u32 t = kid(c, n, 0);
-	u32 g = is_name(c, t) && var_lookup(c, nd(c, t)->val) == NONE ? global_lookup(c->p, nd(c, t)->val) : NONE;
+	u32 v = is_name(c, t) ? var_lookup(c, nd(c, t)->val) : NONE;
+	u32 g = is_name(c, t) && v == NONE ? global_lookup(c->p, nd(c, t)->val) : NONE;
 	if (g != NONE && c->p->globals.v[g].kind == G_PROC) {
-		checked_call(c, n, g);
+		Operand target = {.what = W_PROC, .o = {.kind = OK_GLOBAL, .sym = g}, .var = NONE};
+		checked_call(c, n, c->p->globals.v[g].name, proc_sig(c->p, g), &target);
 		return;
 	}
+	Operand target;
+	const Sig *sig = v != NONE ? var_sig(c, t, v, &target) : NULL;
+	if (sig) {
+		checked_call(c, n, c->u.vars.v[v].name, sig, &target);
+		return;
+	}
+	if (v != NONE && type_get(&c->p->types, c->u.vars.v[v].type)->kind == TY_PROC)
+		return; /* reported by var_sig */
 	if (kid(c, n, 1) != NONE) {
 		err(c, n, "only a call to a proc takes arguments");
 		return;

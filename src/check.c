@@ -237,6 +237,31 @@ static bool rule_setcc(Checker *c, const char *mn, Operand *dst)
 	return false;
 }
 
+/* May a proc with signature `have` be called through a proc type with
+ * signature `want`?  The same parameters and results in the same places,
+ * and no clobbers beyond the type's. */
+static bool sig_fits(const Program *p, const Sig *want, const Sig *have)
+{
+	if (want->nparams != have->nparams || want->nresults != have->nresults ||
+	    (have->clobbers & ~want->clobbers))
+		return false;
+	for (u32 i = 0; i < want->nparams + want->nresults; i++) {
+		const Param *a = sig_param(p, want, i), *b = sig_param(p, have, i);
+		if (a->reg != b->reg || a->size != b->size || a->type != b->type || a->offset != b->offset)
+			return false;
+	}
+	return true;
+}
+
+static bool proc_fits(Checker *c, u32 n, u32 want, u32 have)
+{
+	u32 ws = type_get(tys(c), want)->first, hs = type_get(tys(c), have)->first;
+	if (ws == NONE || hs == NONE || sig_fits(c->p, &c->p->sigs.v[ws], &c->p->sigs.v[hs]))
+		return true;
+	err(c, n, "lea: the proc's parameters, results or clobbers do not fit %s", type_name(c, want));
+	return false;
+}
+
 static bool rule_lea(Checker *c, u32 n, Operand *ops)
 {
 	const Type *d = type_get(tys(c), ops[0].type == NONE ? T_RAW8 : ops[0].type);
@@ -244,6 +269,8 @@ static bool rule_lea(Checker *c, u32 n, Operand *ops)
 	if (d->kind == TY_RAW || pointee == NONE)
 		return true;
 	const Type *pt = type_get(tys(c), pointee);
+	if (d->kind == TY_PROC && pt->kind == TY_PROC)
+		return proc_fits(c, n, ops[0].type, pointee);
 	bool ok = (d->kind == TY_PTR || d->kind == TY_APTR) &&
 		  (d->elem == pointee || (d->kind == TY_APTR && pt->kind == TY_ARRAY && pt->elem == d->elem));
 	if (!ok) {

@@ -51,7 +51,7 @@ typedef struct VarState {
 	u8 why_reg;    /* VS_CLOBBERED: the register */
 	u16 why_op;    /* VS_CLOBBERED by an instruction: its mnemonic, else 0 */
 	u32 why_pos;   /* where it stopped being live */
-	u32 why_callee;/* VS_CLOBBERED by a call: the callee global, else NONE */
+	u32 why_callee;/* VS_CLOBBERED by a call: the callee's name, else NONE */
 	u32 wseq;      /* sequence number of its last write on this path */
 } VarState;
 

@@ -376,9 +376,10 @@ static void layout_named_types(Program *p)
 
 /* ---- proc signatures -------------------------------------------------------------------- */
 
+/* A proc's type is an anonymous proc type whose signature is the proc's. */
 const Sig *proc_sig(const Program *p, u32 global)
 {
-	return &p->sigs.v[p->globals.v[global].type];
+	return &p->sigs.v[type_get(&p->types, p->globals.v[global].type)->first];
 }
 
 const Param *sig_param(const Program *p, const Sig *s, u32 i)
@@ -521,7 +522,7 @@ static void resolve_proc(Program *p, u32 decl)
 	c.tree.nodes.v[n].span = c.tree.nodes.n - n;
 	Sig s;
 	parse_signature(&c, n, kid(&c, n, 1), &s);
-	p->globals.v[d->global].type = p->sigs.n;
+	p->globals.v[d->global].type = type_proc(&p->types, p->sigs.n);
 	vec_push(&p->sigs, s);
 	checker_release(&c);
 }

@@ -158,7 +158,7 @@ static void explain_dead(Checker *c, u32 v)
 		return;
 	if (s->st == VS_CLOBBERED && s->why_callee != NONE)
 		note_at_pos(c, s->why_pos, "%s changes %s, which held %s",
-			    name_of(c, c->p->globals.v[s->why_callee].name), reg_str(s->why_reg, 8),
+			    name_of(c, s->why_callee), reg_str(s->why_reg, 8),
 			    name_of(c, var->name));
 	else if (s->st == VS_CLOBBERED && s->why_op)
 		note_at_pos(c, s->why_pos, "%s changes %s here", name_of(c, s->why_op), reg_str(s->why_reg, 8));
@@ -186,7 +186,7 @@ bool use_var(Checker *c, u32 n, u32 v)
 		err(c, n, "%s is used after it ended", name);
 	else if (s->why_callee != NONE)
 		err(c, n, "%s is dead: the call to %s changes %s", name,
-		    name_of(c, c->p->globals.v[s->why_callee].name), reg_str(s->why_reg, 8));
+		    name_of(c, s->why_callee), reg_str(s->why_reg, 8));
 	else if (s->why_op)
 		err(c, n, "%s is dead: %s changes %s", name, name_of(c, s->why_op), reg_str(s->why_reg, 8));
 	else

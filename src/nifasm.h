@@ -198,6 +198,8 @@ u32 type_raw(u32 bytes);
 u32 type_scalar(Types *ts, TypeKind k, u32 bits);
 u32 type_ptr(Types *ts, TypeKind k, u32 elem);
 u32 type_array(Types *ts, u32 elem, u64 count);
+/* The anonymous type of a proc with signature `sig` (a code address). */
+u32 type_proc(Types *ts, u32 sig);
 /* A named type whose body is filled in later (objects may refer to it). */
 u32 type_named(Types *ts, u32 name, u32 pos);
 /* Computes sizes, alignments and field offsets; false on a type that

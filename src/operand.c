@@ -252,6 +252,15 @@ static bool addr_base(Checker *c, u32 n, Addr *a)
 		set_array(c, a);
 		return true;
 	}
+	if (r.what == W_PROC) { /* a proc's code, for lea: the address of the proc */
+		a->m = r;
+		a->m.what = W_MEM;
+		a->m.o = mem_opnd(RIPREG, 0);
+		a->m.o.sym = r.o.sym;
+		a->m.type = c->p->globals.v[r.o.sym].type;
+		set_array(c, a);
+		return true;
+	}
 	err(c, n, "expected an address: a pointer, a stack variable or a global");
 	return false;
 }

@@ -126,6 +126,12 @@ u32 type_array(Types *ts, u32 elem, u64 count)
 	return type_cons(ts, t, elem, count);
 }
 
+u32 type_proc(Types *ts, u32 sig)
+{
+	return type_add(ts, (Type){.kind = TY_PROC, .layout = LAYOUT_DONE, .size = 8, .align = 8,
+				   .elem = NONE, .first = sig, .name = NONE});
+}
+
 u32 type_named(Types *ts, u32 name, u32 pos)
 {
 	return type_add(ts, (Type){.kind = TY_OBJECT, .elem = NONE, .name = name, .pos = pos});
@@ -229,6 +235,8 @@ const char *type_str(const Types *ts, const Interner *in, u32 ty, Buf *b)
 		buf_printf(b, "(array ");
 		type_str(ts, in, t->elem, b);
 		buf_printf(b, " +%llu)", (unsigned long long)t->count);
+	} else if (t->kind == TY_PROC) {
+		buf_printf(b, "a proc");
 	} else {
 		buf_printf(b, "<anonymous type>");
 	}
