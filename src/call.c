@@ -262,7 +262,7 @@ void check_call(Checker *c, u32 n)
 {
 	u32 t = kid(c, n, 0);
 	u32 v = is_name(c, t) ? var_lookup(c, nd(c, t)->val) : NONE;
-	u32 g = is_name(c, t) && v == NONE ? global_lookup(c->p, nd(c, t)->val) : NONE;
+	u32 g = is_name(c, t) && v == NONE ? global_find(c->p, nd(c, t)->val, c->file) : NONE;
 	if (g != NONE && c->p->globals.v[g].kind == G_PROC) {
 		Operand target = {.what = W_PROC, .o = {.kind = OK_GLOBAL, .sym = g}, .var = NONE};
 		checked_call(c, n, c->p->globals.v[g].name, proc_sig(c->p, g), &target);
@@ -277,7 +277,13 @@ void check_call(Checker *c, u32 n)
 	if (v != NONE && type_get(&c->p->types, c->u.vars.v[v].type)->kind == TY_PROC)
 		return; /* reported by var_sig */
 	if (kid(c, n, 1) != NONE) {
-		err(c, n, "only a call to a proc takes arguments");
+		const LabelScope *ls = &c->u.labels;
+		u32 name = is_name(c, t) ? nd(c, t)->val : NONE;
+		bool label = name != NONE && name < ls->of_name.n && ls->of_name.v[name] != NONE;
+		if (name != NONE && v == NONE && g == NONE && !label)
+			err(c, t, "unknown proc %s", name_of(c, name));
+		else
+			err(c, n, "only a call to a proc takes arguments");
 		return;
 	}
 	check_ins(c, n, 0);

@@ -142,7 +142,7 @@ void stmt_lab(Checker *c, u32 n)
 		err(c, name, "label %s is defined twice", name_of(c, nd(c, name)->val));
 		return;
 	}
-	if (global_lookup(c->p, nd(c, name)->val) != NONE) {
+	if (global_lookup(c->p, global_key(c->p, nd(c, name)->val, c->file)) != NONE) {
 		err(c, name, "label %s has the name of a global", name_of(c, nd(c, name)->val));
 		return;
 	}

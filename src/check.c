@@ -743,7 +743,7 @@ static void code_proc(Checker *c, u32 n)
 	u32 name = kid(c, n, 0);
 	if (name == NONE || nd(c, name)->kind != N_SYMDEF)
 		return; /* reported by the declaration pass */
-	u32 g = global_lookup(c->p, nd(c, name)->val), body = proc_body(c, n);
+	u32 g = global_lookup(c->p, global_key(c->p, nd(c, name)->val, c->file)), body = proc_body(c, n);
 	if (body == NONE || c->p->globals.v[g].decl == NONE)
 		return;
 	Unit top = c->u;
@@ -821,7 +821,7 @@ static void finish_entry(Checker *c)
 {
 	Program *p = c->p;
 	u32 name = intern(&p->names, "_start", 6);
-	p->entry = global_get(p, name, c->file, 0);
+	p->entry = global_get(p, name, name, c->file, 0);
 	p->globals.v[p->entry].kind = G_ENTRY;
 	p->globals.v[p->entry].defined = true;
 	finish_unit(c, p->entry);
@@ -834,7 +834,7 @@ bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file)
 	c.p = p;
 	c.t = t;
 	c.file = file;
-	c.src = &p->files.v[file];
+	c.src = p->files.v[file];
 	unit_init(&c.u, NONE);
 	unit_init(&c.other, NONE);
 	bool ok = open_module(&c);

@@ -20,7 +20,7 @@ static void checker_init(Checker *c, Program *p, u32 file)
 	c->p = p;
 	c->t = &T_amd64;
 	c->file = file;
-	c->src = &p->files.v[file];
+	c->src = p->files.v[file];
 	c->u.proc = NONE;
 	
 	flow_init(&c->u.flow);
@@ -59,23 +59,77 @@ bool int_kid(Checker *c, u32 n, i64 *v)
 
 /* ---- globals ------------------------------------------------------------------------ */
 
-u32 global_lookup(Program *p, u32 name)
+/* A global symbol has a module suffix: at least two dots (foo.0.m). */
+static bool is_global_name(const Program *p, u32 name)
 {
-	return name < p->global_of_name.n ? p->global_of_name.v[name] : NONE;
+	const char *s = name_str(&p->names, name), *dot = strchr(s, '.');
+	return dot && strchr(dot + 1, '.');
 }
 
-u32 global_get(Program *p, u32 name, u32 file, u32 pos)
+u32 global_key(Program *p, u32 name, u32 file)
 {
-	u32 g = global_lookup(p, name);
+	if (file == 0 || is_global_name(p, name))
+		return name;
+	Buf b = {0}; /* "name@file": '@' cannot appear in a NIF name */
+	buf_printf(&b, "%s@%u", name_str(&p->names, name), file);
+	u32 key = intern(&p->names, (const char *)b.p, (u32)b.n);
+	buf_free(&b);
+	return key;
+}
+
+u32 global_lookup(Program *p, u32 key)
+{
+	return key < p->global_of_name.n ? p->global_of_name.v[key] : NONE;
+}
+
+u32 global_get(Program *p, u32 key, u32 name, u32 file, u32 pos)
+{
+	u32 g = global_lookup(p, key);
 	if (g != NONE)
 		return g;
-	while (p->global_of_name.n <= name)
+	while (p->global_of_name.n <= key)
 		vec_push(&p->global_of_name, NONE);
 	g = p->globals.n;
 	Global gl = {.kind = G_NONE, .name = name, .file = file, .pos = pos, .decl = NONE,
 		     .type = NONE, .chunk = NONE};
 	vec_push(&p->globals, gl);
-	p->global_of_name.v[name] = g;
+	p->global_of_name.v[key] = g;
+	return g;
+}
+
+static bool resolve_from(Program *p, u32 first_decl);
+
+/* Reads m.nif beside the first file for the module of a global symbol no
+ * given file defines; each module is looked for once. */
+static void load_module(Program *p, u32 name)
+{
+	const char *s = name_str(&p->names, name), *m = strrchr(s, '.') + 1;
+	u32 module = intern(&p->names, m, (u32)strlen(m));
+	for (u32 i = 0; i < p->tried_modules.n; i++)
+		if (p->tried_modules.v[i] == module)
+			return;
+	vec_push(&p->tried_modules, module);
+	const char *first = p->files.v[0]->path, *slash = strrchr(first, '/');
+	Buf path = {0};
+	buf_printf(&path, "%.*s%s.nif", slash ? (int)(slash - first + 1) : 0, first, m);
+	buf_byte(&path, 0);
+	u32 file = prog_add_file(p, (const char *)path.p);
+	if (file == NONE) {
+		buf_free(&path);
+		return;
+	}
+	u32 decls = p->decls.n;
+	scan_declarations(p, file);
+	resolve_from(p, decls);
+}
+
+u32 global_find(Program *p, u32 name, u32 file)
+{
+	u32 g = global_lookup(p, global_key(p, name, file));
+	if (g == NONE && is_global_name(p, name)) {
+		load_module(p, name);
+		g = global_lookup(p, name);
+	}
 	return g;
 }
 
@@ -95,13 +149,13 @@ static const GlobalKind decl_kind[TAG__COUNT] = {
 static u32 define_global(Checker *c, u32 n, GlobalKind kind)
 {
 	u32 name = nd(c, n)->val;
-	u32 g = global_get(c->p, name, c->file, nd(c, n)->pos);
+	u32 g = global_get(c->p, global_key(c->p, name, c->file), name, c->file, nd(c, n)->pos);
 	Global *gl = &c->p->globals.v[g];
 	if (gl->defined) {
 		err(c, n, "%s is defined twice", name_of(c, name));
-		LineCol lc = src_linecol(&c->p->files.v[gl->file], gl->pos);
+		LineCol lc = src_linecol(c->p->files.v[gl->file], gl->pos);
 		fprintf(stderr, "%s:%u:%u: note: the first definition is here\n",
-			c->p->files.v[gl->file].path, lc.line, lc.col);
+			c->p->files.v[gl->file]->path, lc.line, lc.col);
 		return NONE;
 	}
 	gl->kind = (u8)kind;
@@ -228,7 +282,7 @@ static u32 resolve_type_decl(Program *p, u32 g);
 static u32 parse_named_type(Checker *c, u32 n)
 {
 	u32 name = nd(c, n)->val;
-	u32 g = global_lookup(c->p, name);
+	u32 g = global_find(c->p, name, c->file);
 	if (g == NONE || c->p->globals.v[g].kind != G_TYPE) {
 		err(c, n, g == NONE ? "unknown type %s" : "%s is not a type", name_of(c, name));
 		return NONE;
@@ -328,7 +382,7 @@ static u32 read_type_decl(Checker *c, u32 n, u32 g)
 	u16 tag = nd(c, body)->kind == N_TREE ? nd(c, body)->tag : TAG_UNKNOWN;
 	if (tag != TAG_object && tag != TAG_union && tag != TAG_proc)
 		return parse_type(c, body); /* an alias */
-	u32 t = type_named(&c->p->types, gl->name, nd(c, n)->pos);
+	u32 t = type_named(&c->p->types, gl->name, c->file, nd(c, n)->pos);
 	c->p->globals.v[g].type = t; /* before the body, which may point to itself */
 	c->p->types.v.v[t].kind = tag == TAG_union ? TY_UNION : TY_OBJECT;
 	c->p->types.v.v[t].packed = is_packed(c, kid(c, n, 2));
@@ -366,7 +420,7 @@ static void layout_named_types(Program *p)
 		if (ty->name == NONE || type_layout(&p->types, t, &cycle))
 			continue;
 		Type *cy = &p->types.v.v[cycle];
-		SrcFile *f = &p->files.v[p->globals.v[global_lookup(p, cy->name)].file];
+		SrcFile *f = p->files.v[cy->file];
 		error_at(f, cy->pos, "type %s contains itself; use a pointer to it",
 			 name_str(&p->names, cy->name));
 		cy->layout = LAYOUT_DONE; /* reported once; its size stays 0 */
@@ -670,17 +724,22 @@ static void resolve_data(Program *p, u32 decl)
 	checker_release(&c);
 }
 
-bool resolve_declarations(Program *p)
+/* Reads the declarations from `first` on: types, their layouts, proc
+ * signatures, then data. */
+static bool resolve_from(Program *p, u32 first)
 {
-	for (u32 d = 0; d < p->decls.n; d++)
+	u32 last = p->decls.n; /* a module loaded meanwhile resolves its own */
+	for (u32 d = first; d < last; d++)
 		if (p->decls.v[d].tag == TAG_type)
 			resolve_type_decl(p, p->decls.v[d].global);
 	layout_named_types(p);
-	for (u32 d = 0; d < p->decls.n; d++)
+	for (u32 d = first; d < last; d++)
 		if (p->decls.v[d].tag == TAG_proc)
 			resolve_proc(p, d);
-	for (u32 d = 0; d < p->decls.n; d++)
+	for (u32 d = first; d < last; d++)
 		if (p->decls.v[d].tag != TAG_type && p->decls.v[d].tag != TAG_proc)
 			resolve_data(p, d);
 	return diag_error_count == 0;
 }
+
+bool resolve_declarations(Program *p) { return resolve_from(p, 0); }

@@ -88,17 +88,28 @@ static int parse_options(int argc, char **argv, Options *o)
 	return -1;
 }
 
+u32 prog_add_file(Program *p, const char *path)
+{
+	SrcFile *f = xcalloc(1, sizeof *f);
+	char *text;
+	f->path = path;
+	if (!read_file(path, &text, &f->len)) {
+		free(f);
+		return NONE;
+	}
+	f->text = text;
+	vec_push(&p->files, f);
+	return p->files.n - 1;
+}
+
 static bool load_files(Program *p, const Options *o)
 {
 	for (u32 i = 0; i < o->files.n; i++) {
-		SrcFile f = {.path = o->files.v[i]};
-		char *text;
-		if (!read_file(f.path, &text, &f.len)) {
-			error_plain("nifasm", "cannot read %s: %s", f.path, strerror(errno));
+		p->given_files++;
+		if (prog_add_file(p, o->files.v[i]) == NONE) {
+			error_plain("nifasm", "cannot read %s: %s", o->files.v[i], strerror(errno));
 			return false;
 		}
-		f.text = text;
-		vec_push(&p->files, f);
 	}
 	return true;
 }
@@ -117,10 +128,15 @@ static void program_init(Program *p, const Options *o)
 static void program_free(Program *p)
 {
 	for (u32 i = 0; i < p->files.n; i++) {
-		free((char *)p->files.v[i].text);
-		free(p->files.v[i].line_starts);
+		SrcFile *f = p->files.v[i];
+		if (i >= p->given_files)
+			free((char *)f->path); /* a module nifasm found itself */
+		free((char *)f->text);
+		free(f->line_starts);
+		free(f);
 	}
 	vec_free(&p->files);
+	vec_free(&p->tried_modules);
 	intern_free(&p->names);
 	types_free(&p->types);
 	vec_free(&p->globals);
@@ -147,11 +163,12 @@ static bool make_entry(Program *p, const Target *t)
 	u32 main_name = intern(&p->names, "main.0", 6);
 	u32 g = global_lookup(p, main_name);
 	if (g == NONE || p->globals.v[g].kind != G_PROC) {
-		error_at(&p->files.v[0], p->module_pos,
+		error_at(p->files.v[0], p->module_pos,
 			 "no entry: this module has no top-level instructions and no proc main.0");
 		return false;
 	}
-	p->entry = global_get(p, intern(&p->names, "_start", 6), 0, 0);
+	u32 start = intern(&p->names, "_start", 6);
+	p->entry = global_get(p, start, start, 0, 0);
 	p->globals.v[p->entry].kind = G_ENTRY;
 	p->globals.v[p->entry].defined = true;
 	p->globals.v[p->entry].chunk = t->start_stub(p, g, proc_result_family(p, g));
@@ -191,7 +208,7 @@ static bool parse_only(Program *p, const Options *o)
 	Tree t = {0};
 	Buf b = {0};
 	for (u32 i = 0; i < p->files.n; i++)
-		parse_file(p, &p->files.v[i], &t, o->dump & DUMP_TREE, &b);
+		parse_file(p, p->files.v[i], &t, o->dump & DUMP_TREE, &b);
 	fwrite(b.p, 1, b.n, stderr);
 	buf_free(&b);
 	tree_free(&t);

@@ -179,7 +179,7 @@ typedef struct Type {
 	u64 count;         /* ARRAY: element count */
 	u32 first, nfields; /* OBJECT/UNION: range in Types.fields; PROC: signature */
 	u32 name;          /* named types: name id, else NONE */
-	u32 pos;           /* named types: where declared (for cycle errors) */
+	u32 file, pos;     /* named types: where declared (for cycle errors) */
 } Type;
 
 typedef struct Types {
@@ -201,7 +201,7 @@ u32 type_array(Types *ts, u32 elem, u64 count);
 /* The anonymous type of a proc with signature `sig` (a code address). */
 u32 type_proc(Types *ts, u32 sig);
 /* A named type whose body is filled in later (objects may refer to it). */
-u32 type_named(Types *ts, u32 name, u32 pos);
+u32 type_named(Types *ts, u32 name, u32 file, u32 pos);
 /* Computes sizes, alignments and field offsets; false on a type that
  * contains itself (reported through `cycle`, the type id found twice). */
 bool type_layout(Types *ts, u32 ty, u32 *cycle);
@@ -349,7 +349,9 @@ typedef struct Image {
 typedef struct Program {
 	Interner names;
 	Types types;
-	VEC(SrcFile) files;
+	VEC(SrcFile *) files;  /* pointers: a module found later may be loaded mid-pass */
+	U32Vec tried_modules;  /* module names nifasm looked for beside the first file */
+	u32 given_files;       /* files named on the command line come first */
 	VEC(Decl) decls;
 	VEC(Param) params;
 	VEC(Sig) sigs;
@@ -369,8 +371,15 @@ typedef struct Program {
 
 enum { DUMP_TREE = 1, DUMP_CHECK = 2, DUMP_LOWER = 4, DUMP_CODE = 8, DUMP_LINK = 16 };
 
-u32 global_lookup(Program *p, u32 name);
-u32 global_get(Program *p, u32 name, u32 file, u32 pos);
+/* Globals are found by key: a global symbol (foo.0.m) is its own key, a
+ * private one (foo.0) is qualified by its file, so two files may both
+ * have a foo.0. */
+u32 global_key(Program *p, u32 name, u32 file);
+u32 global_lookup(Program *p, u32 key);
+u32 global_get(Program *p, u32 key, u32 name, u32 file, u32 pos);
+/* The global `name` means in `file`; a global symbol of a module no file
+ * defines makes nifasm read m.nif beside the first file. */
+u32 global_find(Program *p, u32 name, u32 file);
 
 /* ---- target ----------------------------------------------------------------------
  * The machine nifasm assembles for; filled with designated initializers in
@@ -400,6 +409,8 @@ extern const Target T_amd64;
 
 /* ---- stages -------------------------------------------------------------------------- */
 
+/* Reads a source file into the program; NONE (reported) when it cannot. */
+u32 prog_add_file(Program *p, const char *path);
 /* The register family of a proc's first result, or -1. */
 int proc_result_family(const Program *p, u32 global);
 /* Pass 1 over a file: finds its declarations and registers their names. */

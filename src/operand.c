@@ -139,7 +139,7 @@ static bool name_operand(Checker *c, u32 n, Operand *op, bool branch)
 	u32 v = var_lookup(c, name);
 	if (v != NONE)
 		return var_operand(c, n, v, op);
-	u32 g = global_lookup(c->p, name);
+	u32 g = global_find(c->p, name, c->file);
 	if (g != NONE && global_operand(c, n, g, op, branch))
 		return true;
 	if (branch) {

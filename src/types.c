@@ -132,9 +132,9 @@ u32 type_proc(Types *ts, u32 sig)
 				   .elem = NONE, .first = sig, .name = NONE});
 }
 
-u32 type_named(Types *ts, u32 name, u32 pos)
+u32 type_named(Types *ts, u32 name, u32 file, u32 pos)
 {
-	return type_add(ts, (Type){.kind = TY_OBJECT, .elem = NONE, .name = name, .pos = pos});
+	return type_add(ts, (Type){.kind = TY_OBJECT, .elem = NONE, .name = name, .file = file, .pos = pos});
 }
 
 static u32 align_up(u32 v, u32 a) { return (v + a - 1) / a * a; }

@@ -13,6 +13,7 @@ nifasm keys (tests/nifasm/**/*.nif):
   nifasm-stdout: x   nifasm's stdout, line by line (e.g. a listing)
   nifasm-stderr: x   nifasm's stderr, line by line (e.g. a -d dump)
   norun              assemble only
+  helper             not a test: a file other tests use (e.g. a module)
   exit: N            the program's exit status (default 0)
   stdout: x          the program's stdout, line by line (default: empty)
   shell: cmd         a command run after assembling, with $OUT and $SRC set;
@@ -37,7 +38,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KEY_RE = re.compile(r'^\s*(?:#|;|//)?\s*([a-z][a-z0-9-]*):(?: (.*))?$')
 FLAG_RE = re.compile(r'^\s*(?:#|;|//)?\s*(norun)\s*$')
-ERROR_RE = re.compile(r'^(?:.*?):(\d+):(\d+): (error|warning): (.*)$')
+ERROR_RE = re.compile(r'^(.*?):(\d+):(\d+): (error|warning): (.*)$')
 TIMEOUT = 20
 
 
@@ -83,12 +84,17 @@ def compare(what, expected, got):
     return '%s differs\n--- expected\n%s--- got\n%s' % (what, expected, got)
 
 
-def diagnostics(stderr, kind):
+def diagnostics(stderr, kind, test_path=None):
+    """`L:C: message` for each diagnostic of `kind` in the test file itself;
+    `file:L:C: message` (base name) for one in another file."""
     out = []
     for line in stderr.splitlines():
         m = ERROR_RE.match(line)
-        if m and m.group(3) == kind:
-            out.append('%s:%s: %s' % (m.group(1), m.group(2), m.group(4)))
+        if not m or m.group(4) != kind:
+            continue
+        where = '' if test_path is None or os.path.abspath(m.group(1)) == os.path.abspath(test_path) \
+            else os.path.basename(m.group(1)) + ':'
+        out.append('%s%s:%s: %s' % (where, m.group(2), m.group(3), m.group(5)))
     return out
 
 
@@ -109,7 +115,7 @@ def nifasm_test(tools, path, tmp):
             return 'nifasm exit status %s, expected 1\n%s' % (code, se)
         if os.path.exists(out):
             return 'nifasm left an output file after an error'
-        return compare('errors', lines_text(errors), lines_text(diagnostics(se, 'error')))
+        return compare('errors', lines_text(errors), lines_text(diagnostics(se, 'error', path)))
     if code != 0:
         return 'nifasm failed with status %s\n%s' % (code, se)
     for key, got in (('nifasm-stdout', so), ('nifasm-stderr', se)):
@@ -118,7 +124,7 @@ def nifasm_test(tools, path, tmp):
             if bad:
                 return bad
     if spec.all('warning'):
-        bad = compare('warnings', lines_text(spec.all('warning')), lines_text(diagnostics(se, 'warning')))
+        bad = compare('warnings', lines_text(spec.all('warning')), lines_text(diagnostics(se, 'warning', path)))
         if bad:
             return bad
     for cmd in spec.all('shell'):
@@ -161,6 +167,16 @@ def script_test(tools, tool, path):
     return None, note
 
 
+HELPER_RE = re.compile(r'^\s*(?:#|;|//)?\s*helper\s*$', re.M)
+
+
+def is_helper(path):
+    """A file marked `helper` is used by other tests (a module they load),
+    not a test itself."""
+    with open(path, encoding='utf-8', errors='replace') as f:
+        return HELPER_RE.search(f.read(2000)) is not None
+
+
 def discover(filters):
     """(tool, path, is_script) for every test whose path matches a filter."""
     tests = []
@@ -169,7 +185,8 @@ def discover(filters):
         for dirpath, _, files in os.walk(base):
             for f in sorted(files):
                 p = os.path.join(dirpath, f)
-                if f.endswith(ext) and (not filters or any(x in p for x in filters)):
+                if f.endswith(ext) and (not filters or any(x in p for x in filters)) \
+                        and not is_helper(p):
                     tests.append((tool, p, False))
     for tool, scripts in sorted(SCRIPTS.items()):
         for s in scripts:
