@@ -318,7 +318,7 @@ dispatch:
 	GENERAL(LDI) { PUT(a, ip->k); NEXT(); }
 	FAST(CPY) { R(a) = R(b); NEXT(); }
 	GENERAL(CPY) { PUT(a, GET(b)); NEXT(); }
-	BOTH(CPY_TO_PC) { CHECKED_JUMP(GET(b)); }
+	BOTH(CPY_TO_PC) { CHECKED_JUMP(GET(a)); }
 	BOTH(CPY_FROM_PC) { PUT(a, (u64)(ip - code) + 1); NEXT(); }
 
 	FAST(LOAD) {
