@@ -156,8 +156,8 @@ static int access_error(const Vm *vm, const Ins *ip, const char *what, u64 p, u6
 {
 	HeapStatus s = heap_check(&vm->heap, p, n);
 	if (s == HEAP_OUT_OF_BOUNDS)
-		return runtime_error(vm, ip, "%s of %llu bytes at offset %u of a %u-byte block", what,
-				     (unsigned long long)n, ptr_offset(p),
+		return runtime_error(vm, ip, "%s of %llu byte%s at offset %u runs past the end of a %u-byte block",
+				     what, (unsigned long long)n, n == 1 ? "" : "s", ptr_offset(p),
 				     vm->heap.blocks[ptr_slot(p)].size);
 	return runtime_error(vm, ip, "%s at 0x%llx: %s", what, (unsigned long long)p,
 			     heap_status_text(s));
@@ -475,9 +475,9 @@ dispatch:
 		u64 n = GET(b);
 		u8 *d = heap_range(heap, GET(a), n), *s = heap_range(heap, GET(c), n);
 		if (UNLIKELY(!d))
-			FAIL(access_error(vm, ip, "memcpy to", GET(a), n));
+			FAIL(access_error(vm, ip, "memcpy destination", GET(a), n));
 		if (UNLIKELY(!s))
-			FAIL(access_error(vm, ip, "memcpy from", GET(c), n));
+			FAIL(access_error(vm, ip, "memcpy source", GET(c), n));
 		memmove(d, s, n);
 		NEXT();
 	}
