@@ -76,9 +76,9 @@ class Spec:
         return vals[-1] if vals else default
 
 
-def run(cmd, env=None, stdin=None):
+def run(cmd, env=None, stdin=None, cwd=None):
     try:
-        p = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, env=env, stdin=stdin)
+        p = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, env=env, stdin=stdin, cwd=cwd)
         return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
     except subprocess.TimeoutExpired:
         return None, '', 'timeout after %d s' % TIMEOUT
@@ -164,7 +164,7 @@ def rvm_errors(spec, tools, path, out, code, se):
     bad = compare('errors', want, lines_text(diagnostics(se, 'error')))
     if bad:
         return bad
-    code, _, se = run([tools['rvm'], 'check', path])
+    code, _, se = run([tools['rvm'], 'check', path], cwd=ROOT)
     if code != 1:
         return 'rvm check exit status %s, expected 1\n%s' % (code, se)
     return compare('errors of rvm check', want, lines_text(diagnostics(se, 'error')))
@@ -210,9 +210,10 @@ def rvm_check_run(spec, path, prog, code, so, se):
 
 def rvm_test(tools, path, tmp):
     spec = Spec(path, RVM_KEYS, RVM_KEY_RE)
+    path = os.path.relpath(path, ROOT)  # runtime errors name it as written
     rvm = tools['rvm']
     out = os.path.join(tmp, 'prog.rbc')
-    code, so, se = run([rvm, 'asm', path, '-o', out])
+    code, so, se = run([rvm, 'asm', path, '-o', out], cwd=ROOT)
     if spec.all('error'):
         return rvm_errors(spec, tools, path, out, code, se)
     if code != 0:
@@ -222,7 +223,7 @@ def rvm_test(tools, path, tmp):
         return bad
     for cmd in spec.all('shell'):
         env = dict(os.environ, RVM=rvm, SRC=path, OUT=out, TMP=tmp)
-        code, so2, se2 = run(['sh', '-c', cmd], env=env)
+        code, so2, se2 = run(['sh', '-c', cmd], env=env, cwd=ROOT)
         if code != 0:
             return 'shell check failed (%s): %s\n%s%s' % (code, cmd, so2, se2)
     progs = [path, out]
@@ -231,7 +232,7 @@ def rvm_test(tools, path, tmp):
         progs = [out]
     args = shlex.split(spec.one('args', '')) + (['--regs'] if spec.all('regs') else [])
     for prog in progs:
-        code, so, se = run([rvm, 'run', prog] + args, stdin=subprocess.DEVNULL)
+        code, so, se = run([rvm, 'run', prog] + args, stdin=subprocess.DEVNULL, cwd=ROOT)
         bad = rvm_check_run(spec, path, prog, code, so, se)
         if bad:
             return '%s (running %s)' % (bad, os.path.basename(prog))
