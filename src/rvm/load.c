@@ -24,19 +24,8 @@ typedef struct Header {
 	const u8 *words, *consts, *lines, *path;
 } Header;
 
-/* A bytecode error: "FILE: error: bytecode: ...". */
-static bool bad(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool bad(const char *file, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "%s: error: bytecode: ", file);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	diag_error_count++;
-	return false;
-}
+/* A bytecode error: "FILE: error: bytecode: ...", and false. */
+#define bad(file, ...) (error_plain((file), "bytecode: " __VA_ARGS__), false)
 
 static bool read_header(const u8 *image, size_t size, const char *file, Header *h)
 {

@@ -156,8 +156,8 @@ static int access_error(const Vm *vm, const Ins *ip, const char *what, u64 p, u6
 {
 	HeapStatus s = heap_check(&vm->heap, p, n);
 	if (s == HEAP_OUT_OF_BOUNDS)
-		return runtime_error(vm, ip, "%s of %llu byte%s at offset %u runs past the end of a %u-byte block",
-				     what, (unsigned long long)n, n == 1 ? "" : "s", ptr_offset(p),
+		return runtime_error(vm, ip,
+				     "%s of %llu byte%s at offset %u runs past the end of a %u-byte block", what, (unsigned long long)n, n == 1 ? "" : "s", ptr_offset(p),
 				     vm->heap.blocks[ptr_slot(p)].size);
 	return runtime_error(vm, ip, "%s at 0x%llx: %s", what, (unsigned long long)p,
 			     heap_status_text(s));
@@ -256,6 +256,40 @@ static inline u8 *stack_pop(Vm *vm, u8 *stack, u64 need)
 		JUMP(t_);                                    \
 	} while (0)
 
+/* m = the host address of the n bytes (1 to 8) at guest pointer p, or stop. */
+#define ACCESS(m, p, n, what)                                                \
+	do {                                                                 \
+		u64 p_ = (p), n_ = (n);                                      \
+		(m) = heap_at(heap, p_, n_);                                 \
+		if (UNLIKELY(!(m) || n_ - 1 > 7))                            \
+			FAIL(load_store_error(vm, ip, (what), p_, n_));      \
+	} while (0)
+
+/* The stack: 8-byte slots, and call's frame of fp and the return address. */
+#define NEXT_INDEX() ((u64)(ip - code) + 1)
+#define PUSH8(v)                                                             \
+	do {                                                                 \
+		u8 *m_ = stack_push(vm, stack, 8);                           \
+		if (UNLIKELY(!m_))                                           \
+			FAIL(stack_error(vm, ip, true, 8));                  \
+		store64(m_, (v));                                            \
+	} while (0)
+#define POP8(dest)                                                           \
+	do {                                                                 \
+		u8 *m_ = stack_pop(vm, stack, 8);                            \
+		if (UNLIKELY(!m_))                                           \
+			FAIL(stack_error(vm, ip, false, 8));                 \
+		(dest) = load64(m_);                                         \
+	} while (0)
+#define PUSH_FRAME()                                                         \
+	do {                                                                 \
+		u8 *m_ = stack_push(vm, stack, 16);                          \
+		if (UNLIKELY(!m_))                                           \
+			FAIL(stack_error(vm, ip, true, 16));                 \
+		store64(m_ + 8, r[RVM_FP]);                                  \
+		store64(m_, NEXT_INDEX());                                   \
+	} while (0)
+
 /* Operand access: R is a whole register (fast handlers), GET reads a
  * view zero-extended, PUT writes a view. */
 #define R(f) r[ip->f]
@@ -319,38 +353,25 @@ dispatch:
 	FAST(CPY) { R(a) = R(b); NEXT(); }
 	GENERAL(CPY) { PUT(a, GET(b)); NEXT(); }
 	BOTH(CPY_TO_PC) { CHECKED_JUMP(GET(a)); }
-	BOTH(CPY_FROM_PC) { PUT(a, (u64)(ip - code) + 1); NEXT(); }
+	BOTH(CPY_FROM_PC) { PUT(a, NEXT_INDEX()); NEXT(); }
 
 	FAST(LOAD) {
-		u64 n = R(b);
-		u8 *m = heap_at(heap, R(c), n);
-		if (UNLIKELY(!m || n - 1 > 7))
-			FAIL(load_store_error(vm, ip, "load", R(c), n));
-		R(a) = load64(m) & bytes_mask(n);
+		u8 *m;
+		ACCESS(m, R(c), R(b), "load");
+		R(a) = load64(m) & bytes_mask(R(b));
 		NEXT();
 	}
 	GENERAL(LOAD) {
-		u64 n = GET(b);
-		u8 *m = heap_at(heap, GET(c), n);
-		if (UNLIKELY(!m || n - 1 > 7))
-			FAIL(load_store_error(vm, ip, "load", GET(c), n));
-		PUT(a, load64(m) & bytes_mask(n));
+		u8 *m;
+		ACCESS(m, GET(c), GET(b), "load");
+		PUT(a, load64(m) & bytes_mask(GET(b)));
 		NEXT();
 	}
-	FAST(STORE) {
-		u64 n = R(b);
-		u8 *m = heap_at(heap, R(a), n);
-		if (UNLIKELY(!m || n - 1 > 7))
-			FAIL(load_store_error(vm, ip, "store", R(a), n));
-		store_bytes(m, n, R(c));
-		NEXT();
-	}
+	FAST(STORE) { u8 *m; ACCESS(m, R(a), R(b), "store"); store_bytes(m, R(b), R(c)); NEXT(); }
 	GENERAL(STORE) {
-		u64 n = GET(b);
-		u8 *m = heap_at(heap, GET(a), n);
-		if (UNLIKELY(!m || n - 1 > 7))
-			FAIL(load_store_error(vm, ip, "store", GET(a), n));
-		store_bytes(m, n, GET(c));
+		u8 *m;
+		ACCESS(m, GET(a), GET(b), "store");
+		store_bytes(m, GET(b), GET(c));
 		NEXT();
 	}
 
@@ -396,50 +417,13 @@ dispatch:
 	COND_JUMP(JIFNZ, !=)
 	BOTH(HALTEXE) { status = (int)(r[1] & 0xff); goto out; }
 
-	BOTH(PUSH) {
-		u8 *m = stack_push(vm, stack, 8);
-		if (UNLIKELY(!m))
-			FAIL(stack_error(vm, ip, true, 8));
-		store64(m, GET(a));
-		NEXT();
-	}
-	BOTH(PUSH_PC) {
-		u8 *m = stack_push(vm, stack, 8);
-		if (UNLIKELY(!m))
-			FAIL(stack_error(vm, ip, true, 8));
-		store64(m, (u64)(ip - code) + 1);
-		NEXT();
-	}
-	BOTH(POP) {
-		u8 *m = stack_pop(vm, stack, 8);
-		if (UNLIKELY(!m))
-			FAIL(stack_error(vm, ip, false, 8));
-		PUT(a, load64(m));
-		NEXT();
-	}
-	BOTH(POP_PC) {
-		u8 *m = stack_pop(vm, stack, 8);
-		if (UNLIKELY(!m))
-			FAIL(stack_error(vm, ip, false, 8));
-		CHECKED_JUMP(load64(m));
-	}
+	BOTH(PUSH) { PUSH8(GET(a)); NEXT(); }
+	BOTH(PUSH_PC) { PUSH8(NEXT_INDEX()); NEXT(); }
+	BOTH(POP) { u64 v; POP8(v); PUT(a, v); NEXT(); }
+	BOTH(POP_PC) { u64 t; POP8(t); CHECKED_JUMP(t); }
 	/* call pushes fp, then the return address; ret pops both. */
-	FAST(CALL) {
-		u8 *m = stack_push(vm, stack, 16);
-		if (UNLIKELY(!m))
-			FAIL(stack_error(vm, ip, true, 16));
-		store64(m + 8, r[RVM_FP]);
-		store64(m, (u64)(ip - code) + 1);
-		JUMP(ip->k);
-	}
-	GENERAL(CALL) {
-		u8 *m = stack_push(vm, stack, 16);
-		if (UNLIKELY(!m))
-			FAIL(stack_error(vm, ip, true, 16));
-		store64(m + 8, r[RVM_FP]);
-		store64(m, (u64)(ip - code) + 1);
-		CHECKED_JUMP(ip->k);
-	}
+	FAST(CALL) { PUSH_FRAME(); JUMP(ip->k); }
+	GENERAL(CALL) { PUSH_FRAME(); CHECKED_JUMP(ip->k); }
 	BOTH(RET) {
 		u8 *m = stack_pop(vm, stack, 16);
 		if (UNLIKELY(!m))
