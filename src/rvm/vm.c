@@ -157,7 +157,8 @@ static int access_error(const Vm *vm, const Ins *ip, const char *what, u64 p, u6
 	HeapStatus s = heap_check(&vm->heap, p, n);
 	if (s == HEAP_OUT_OF_BOUNDS)
 		return runtime_error(vm, ip,
-				     "%s of %llu byte%s at offset %u runs past the end of a %u-byte block", what, (unsigned long long)n, n == 1 ? "" : "s", ptr_offset(p),
+				     "%s of %llu byte%s at offset %u runs past the end of a %u-byte block",
+				     what, (unsigned long long)n, n == 1 ? "" : "s", ptr_offset(p),
 				     vm->heap.blocks[ptr_slot(p)].size);
 	return runtime_error(vm, ip, "%s at 0x%llx: %s", what, (unsigned long long)p,
 			     heap_status_text(s));
