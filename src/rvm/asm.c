@@ -133,10 +133,12 @@ static bool parse_register(const char *s, u32 len, u8 *reg, u8 *width)
 	return i + 2 == len && s[i] == 'b' && view_width(s[i + 1], width);
 }
 
-static bool looks_like_register(const char *s, u32 len)
+/* Register names, and every name of r and a digit, are not labels. */
+static bool reserved_for_registers(const char *s, u32 len)
 {
 	u8 reg, width;
-	return parse_register(s, len, &reg, &width) || (len == 2 && !memcmp(s, "pc", 2));
+	return parse_register(s, len, &reg, &width) || (len == 2 && !memcmp(s, "pc", 2)) ||
+	       (s[0] == 'r' && is_digit(s[1]));
 }
 
 /* ---- constants --------------------------------------------------------------------- */
@@ -250,6 +252,27 @@ static bool fits_width(u64 v, bool negative, u8 width)
 
 /* ---- operands -------------------------------------------------------------------- */
 
+/* A register, pc or a label. */
+static bool parse_name_operand(Asm *as, Operand *o)
+{
+	const char *s = as->src->text + o->pos;
+	o->kind = OPD_REG;
+	if (parse_register(s, o->len, &o->reg, &o->width))
+		return true;
+	o->kind = OPD_PC;
+	if (o->len == 2 && !memcmp(s, "pc", 2))
+		return true;
+	if (s[0] == 'r' && is_digit(s[1])) {
+		error_at(as->src, o->pos,
+			 "unknown register '%.*s' (registers are r0-r29 with views rNb1 rNb2 rNb4 rNb8)",
+			 (int)o->len, s);
+		return false;
+	}
+	o->kind = OPD_LABEL;
+	o->value = intern_padded(&as->names, s, o->len);
+	return true;
+}
+
 static bool parse_operand(Asm *as, Operand *o)
 {
 	const char *s = as->p;
@@ -266,25 +289,10 @@ static bool parse_operand(Asm *as, Operand *o)
 			 (int)o->len, s);
 		return false;
 	}
-	if (!is_word_start(s[0]) || word_length(s) != o->len) {
-		error_at(as->src, o->pos, "bad operand '%.*s'", (int)o->len, s);
-		return false;
-	}
-	o->kind = OPD_REG;
-	if (parse_register(s, o->len, &o->reg, &o->width))
-		return true;
-	o->kind = OPD_PC;
-	if (o->len == 2 && !memcmp(s, "pc", 2))
-		return true;
-	if (s[0] == 'r' && is_digit(s[1])) {
-		error_at(as->src, o->pos,
-			 "unknown register '%.*s' (registers are r0-r29 with views rNb1 rNb2 rNb4 rNb8)",
-			 (int)o->len, s);
-		return false;
-	}
-	o->kind = OPD_LABEL;
-	o->value = intern_padded(&as->names, s, o->len);
-	return true;
+	if (is_word_start(s[0]) && word_length(s) == o->len)
+		return parse_name_operand(as, o);
+	error_at(as->src, o->pos, "bad operand '%.*s'", (int)o->len, s);
+	return false;
 }
 
 /* Parses up to 3 comma-separated operands; returns their count or -1. */
@@ -467,8 +475,9 @@ static void use_label(Asm *as, u32 id)
 static void define_label(Asm *as, const char *s, u32 len)
 {
 	u32 pos = pos_of(as, s);
-	if (looks_like_register(s, len)) {
-		error_at(as->src, pos, "'%.*s' is a register and cannot be a label", (int)len, s);
+	if (reserved_for_registers(s, len)) {
+		error_at(as->src, pos, "'%.*s' is reserved for registers and cannot be a label", (int)len,
+			 s);
 		return;
 	}
 	u32 id = intern_padded(&as->names, s, len);
@@ -554,39 +563,41 @@ static void parse_text(Asm *as)
 
 /* ---- the end of the file ------------------------------------------------------------------ */
 
-static void patch_k(Asm *as, u32 index, u64 k)
+/* The instruction index a label names, or NONE (reported). */
+static u32 label_index(Asm *as, const Fixup *f)
 {
-	as->words.v[index] |= k << RVM_POS_K;
+	use_label(as, f->label);
+	Label *l = &as->labels.v[f->label];
+	l->used = true;
+	if (l->index == NONE)
+		error_at(as->src, f->pos, "undefined label '%s'", name_str(&as->names, f->label));
+	return l->index;
+}
+
+/* ldi of a label: the constant is its address. */
+static void resolve_constant(Asm *as, const Fixup *f, u32 target)
+{
+	if (!fits_width(target, false, f->width))
+		error_at(as->src, f->pos, "the address of '%s' (%u) does not fit in %u byte%s",
+			 name_str(&as->names, f->label), target, 1u << f->width, f->width ? "s" : "");
+	as->consts.v[f->konst] = target;
 }
 
 static void resolve_fixup(Asm *as, const Fixup *f)
 {
-	u64 target = f->address;
-	if (f->label != NONE) {
-		use_label(as, f->label);
-		Label *l = &as->labels.v[f->label];
-		l->used = true;
-		if (l->index == NONE) {
-			error_at(as->src, f->pos, "undefined label '%s'", name_str(&as->names, f->label));
-			return;
-		}
-		target = l->index;
-	}
-	if (f->konst != NONE) {
-		if (!fits_width(target, false, f->width))
-			error_at(as->src, f->pos, "the address of '%s' (%u) does not fit in %u byte%s",
-				 name_str(&as->names, f->label), (u32)target, 1u << f->width,
-				 f->width ? "s" : "");
-		as->consts.v[f->konst] = target;
-	} else if (target >= as->words.n && f->label != NONE) {
+	u64 target = f->label == NONE ? f->address : label_index(as, f);
+	if (target == NONE && f->label != NONE)
+		return;
+	if (f->konst != NONE)
+		resolve_constant(as, f, (u32)target);
+	else if (target < as->words.n)
+		as->words.v[f->index] |= target << RVM_POS_K;
+	else if (f->label != NONE)
 		error_at(as->src, f->pos, "label '%s' names no instruction (it follows the last one)",
 			 name_str(&as->names, f->label));
-	} else if (target >= as->words.n) {
+	else
 		error_at(as->src, f->pos, "address %llu is outside the program (%u instructions)",
 			 (unsigned long long)target, as->words.n);
-	} else {
-		patch_k(as, f->index, target);
-	}
 }
 
 static void warn_unused_labels(Asm *as)
