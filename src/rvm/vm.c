@@ -270,10 +270,11 @@ static inline u8 *stack_pop(Vm *vm, u8 *stack, u64 need)
 #define NEXT_INDEX() ((u64)(ip - code) + 1)
 #define PUSH8(v)                                                             \
 	do {                                                                 \
+		u64 v_ = (v); /* before sp moves: push sp pushes the old sp */ \
 		u8 *m_ = stack_push(vm, stack, 8);                           \
 		if (UNLIKELY(!m_))                                           \
 			FAIL(stack_error(vm, ip, true, 8));                  \
-		store64(m_, (v));                                            \
+		store64(m_, v_);                                             \
 	} while (0)
 #define POP8(dest)                                                           \
 	do {                                                                 \
