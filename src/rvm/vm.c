@@ -245,6 +245,14 @@ static inline u8 *stack_pop(Vm *vm, u8 *stack, u64 need)
 #define END_LABEL H_END:
 #define DISPATCH() goto *ip->h
 #endif
+/* GCC merges the common tails of handlers (the "ip++; goto *ip->h") into one
+ * shared indirect jump, which the branch predictor then sees as one; keep
+ * a dispatch jump per handler. */
+#if defined(__GNUC__) && !defined(__clang__) && !defined(RVM_SWITCH_DISPATCH)
+#define VM_LOOP_ATTRS __attribute__((optimize("no-crossjumping", "no-gcse")))
+#else
+#define VM_LOOP_ATTRS
+#endif
 #define BOTH(id) GENERAL(id) FAST(id)
 #define NEXT() do { ip++; DISPATCH(); } while (0)
 #define JUMP(index) do { ip = code + (index); DISPATCH(); } while (0)
@@ -328,7 +336,7 @@ static inline u8 *stack_pop(Vm *vm, u8 *stack, u64 need)
 	FAST(id) { if (R(a) cond 0) JUMP(ip->k); NEXT(); }                           \
 	GENERAL(id) { if (GET(a) cond 0) CHECKED_JUMP(ip->k); NEXT(); }
 
-static int execute(Vm *vm)
+VM_LOOP_ATTRS static int execute(Vm *vm)
 {
 	Ins *code = vm->prog.code, *ip = code;
 	u64 *r = vm->r;
