@@ -196,16 +196,19 @@ static int jump_error(const Vm *vm, const Ins *ip, u64 target)
 			     (unsigned long long)target, vm->prog.n);
 }
 
-static int heap_error(const Vm *vm, const Ins *ip, const char *what, u64 arg, HeapStatus s)
-    __attribute__((cold));
-static int heap_error(const Vm *vm, const Ins *ip, const char *what, u64 arg, HeapStatus s)
+/* A failed malloc, realloc or free: about the size when memory ran out,
+ * else about the pointer. */
+static int heap_error(const Vm *vm, const Ins *ip, const char *what, u64 ptr, u64 size,
+		      HeapStatus s) __attribute__((cold));
+static int heap_error(const Vm *vm, const Ins *ip, const char *what, u64 ptr, u64 size,
+		      HeapStatus s)
 {
 	if (s == HEAP_FREED && !strcmp(what, "free"))
-		return runtime_error(vm, ip, "double free of 0x%llx", (unsigned long long)arg);
+		return runtime_error(vm, ip, "double free of 0x%llx", (unsigned long long)ptr);
 	if (s == HEAP_TOO_BIG || s == HEAP_HOST_OOM || s == HEAP_TOO_MANY)
-		return runtime_error(vm, ip, "%s of %llu bytes: %s", what, (unsigned long long)arg,
+		return runtime_error(vm, ip, "%s of %llu bytes: %s", what, (unsigned long long)size,
 				     heap_status_text(s));
-	return runtime_error(vm, ip, "%s of 0x%llx: %s", what, (unsigned long long)arg,
+	return runtime_error(vm, ip, "%s of 0x%llx: %s", what, (unsigned long long)ptr,
 			     heap_status_text(s));
 }
 
@@ -446,7 +449,7 @@ dispatch:
 		u64 p, size = GET(b);
 		HeapStatus s = heap_malloc(heap, size, &p);
 		if (UNLIKELY(s != HEAP_OK))
-			FAIL(heap_error(vm, ip, "malloc", size, s));
+			FAIL(heap_error(vm, ip, "malloc", 0, size, s));
 		PUT(a, p);
 		NEXT();
 	}
@@ -454,14 +457,14 @@ dispatch:
 		u64 p, size = GET(c);
 		HeapStatus s = heap_realloc(heap, GET(b), size, &p);
 		if (UNLIKELY(s != HEAP_OK))
-			FAIL(heap_error(vm, ip, "realloc", s == HEAP_TOO_BIG ? size : GET(b), s));
+			FAIL(heap_error(vm, ip, "realloc", GET(b), size, s));
 		PUT(a, p);
 		NEXT();
 	}
 	BOTH(FREE) {
 		HeapStatus s = GET(a) ? heap_free(heap, GET(a)) : HEAP_OK; /* free of 0 does nothing */
 		if (UNLIKELY(s != HEAP_OK))
-			FAIL(heap_error(vm, ip, "free", GET(a), s));
+			FAIL(heap_error(vm, ip, "free", GET(a), 0, s));
 		NEXT();
 	}
 	/* memcpy and memset: dest, n, source */
