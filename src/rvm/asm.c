@@ -682,12 +682,3 @@ bool rvm_assemble(SrcFile *src, Buf *image, const IsaOpts *o)
 	asm_free(&as);
 	return ok;
 }
-
-/* check: everything asm does but write. */
-bool rvm_check(SrcFile *src, const IsaOpts *o)
-{
-	Buf scratch = {0};
-	bool ok = rvm_assemble(src, &scratch, o);
-	buf_free(&scratch);
-	return ok;
-}

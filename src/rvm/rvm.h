@@ -170,7 +170,6 @@ extern const RvmOpInfo rvm_ops[RVM_NOPS];
 
 /* asm.c: source to bytecode; false when there were errors. */
 bool rvm_assemble(SrcFile *src, Buf *image, const IsaOpts *o);
-bool rvm_check(SrcFile *src, const IsaOpts *o);
 
 /* vm.c: validates and runs a bytecode image; returns the exit status. */
 int rvm_run(const u8 *image, size_t n, SrcFile *src, const char *path, const IsaOpts *o);
