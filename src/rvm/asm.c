@@ -45,7 +45,7 @@ typedef struct Asm {
 	VEC(u64) words;
 	VEC(u64) consts;
 	U32Vec lines;
-	U32Vec starts; /* source position of each instruction */
+	u32 last_start; /* source position of the last instruction */
 	VEC(Fixup) fixups;
 } Asm;
 
@@ -513,7 +513,7 @@ static void parse_instruction(Asm *as, const char *mnem, u32 len)
 		return;
 	vec_push(&as->words, word);
 	vec_push(&as->lines, as->line);
-	vec_push(&as->starts, mpos);
+	as->last_start = mpos;
 }
 
 static void report_unexpected(Asm *as, const char *s)
@@ -620,7 +620,7 @@ static void finish(Asm *as)
 		resolve_fixup(as, &as->fixups.v[i]);
 	warn_unused_labels(as);
 	if (!rvm_ops[RVM_GET_OP(vec_last(&as->words))].ends)
-		warning_at(as->src, vec_last(&as->starts),
+		warning_at(as->src, as->last_start,
 			   "execution can run past the last instruction (end with haltexe or a jump)");
 }
 
@@ -664,7 +664,6 @@ static void asm_free(Asm *as)
 	vec_free(&as->words);
 	vec_free(&as->consts);
 	vec_free(&as->lines);
-	vec_free(&as->starts);
 	vec_free(&as->fixups);
 }
 
