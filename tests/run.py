@@ -19,7 +19,6 @@ nifasm keys (tests/nifasm/**/*.nif):
                      it must exit 0 (readelf, objdump, gdb, valgrind checks)
 
 rvm keys (tests/rvm/**/*.s, on `#` comment lines only):
-  args: ...          extra options for `rvm run`
   error: L:C: msg    asm must fail with exactly these errors (in order), exit
                      status 1, no output file; `rvm check` must report the same
   warning: L:C: msg  asm's warnings, in order
@@ -148,7 +147,7 @@ def nifasm_test(tools, path, tmp):
 
 # ---- rvm ------------------------------------------------------------------
 
-RVM_KEYS = {'args', 'error', 'warning', 'exit', 'regs', 'runtime-error', 'patch',
+RVM_KEYS = {'error', 'warning', 'exit', 'regs', 'runtime-error', 'patch',
             'truncate', 'bytecode-error', 'shell'}
 RVM_KEY_RE = re.compile(r'^\s*#\s*([a-z][a-z0-9-]*):(?: (.*))?$')
 RUNTIME_ERROR_RE = re.compile(r'^(.*):(\d+): runtime error: (.*)$')
@@ -230,7 +229,7 @@ def rvm_test(tools, path, tmp):
     if spec.all('patch') or spec.one('truncate') is not None:
         rvm_patch(spec, out)
         progs = [out]
-    args = shlex.split(spec.one('args', '')) + (['--regs'] if spec.all('regs') else [])
+    args = ['--regs'] if spec.all('regs') else []
     for prog in progs:
         code, so, se = run([rvm, 'run', prog] + args, stdin=subprocess.DEVNULL, cwd=ROOT)
         bad = rvm_check_run(spec, path, prog, code, so, se)
