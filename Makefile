@@ -30,10 +30,11 @@ all: $(addprefix $(BIN)/,$(TOOLS))
 $(BIN)/nifasm: $(call obj,$(CORE_SRC) $(NIFASM_SRC))
 $(BIN)/cpu8: $(call obj,$(CORE_SRC) src/isa_main.c $(CPU8_SRC))
 $(BIN)/rvm: $(call obj,$(CORE_SRC) src/isa_main.c $(RVM_SRC))
+$(BIN)/rvm: LDLIBS += -lm
 
 $(addprefix $(BIN)/,$(TOOLS)):
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(@D)

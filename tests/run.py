@@ -24,6 +24,21 @@ cases into a few processes, e.g. tests/x86diff.py compares nifasm with GNU
 as.  Each is one test: run with --<tool> BIN, it passes when it exits 0,
 and its last output line is printed as a note.
 
+rvm keys (tests/rvm/**/*.s, on `#` comment lines only):
+  error: L:C: msg    asm must fail with exactly these errors (in order), exit
+                     status 1, no output file; `rvm check` must report the same
+  warning: L:C: msg  asm's warnings, in order
+  exit: N            the program's exit status (default 0)
+  regs: rN = V       run with --regs: exactly these register lines
+  runtime-error: L: msg
+                     the run stops with FILE:L: runtime error: msg, status 2
+  patch: OFF HEX     overwrite bytes of the assembled .rbc at offset OFF
+  truncate: N        cut the assembled .rbc to N bytes
+  bytecode-error: m  running the (patched) .rbc fails: FILE: error: bytecode: m
+  shell: cmd         run after assembling with $RVM, $SRC, $OUT, $TMP set
+A program runs twice, from source and from its .rbc, with the same
+expectations; a patched .rbc runs alone.
+
 The last line printed is `N passed, N failed`.
 """
 import argparse
@@ -43,7 +58,7 @@ TIMEOUT = 20
 
 
 class Spec:
-    def __init__(self, path, keys):
+    def __init__(self, path, keys, key_re=KEY_RE):
         self.path = path
         self.items = []
         self.flags = set()
@@ -54,7 +69,7 @@ class Spec:
                 if m:
                     self.flags.add(m.group(1))
                     continue
-                m = KEY_RE.match(line)
+                m = key_re.match(line)
                 if m and m.group(1) in keys:
                     self.items.append((m.group(1), m.group(2) or ''))
 
@@ -66,9 +81,9 @@ class Spec:
         return vals[-1] if vals else default
 
 
-def run(cmd, env=None, stdin=None):
+def run(cmd, env=None, stdin=None, cwd=None):
     try:
-        p = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, env=env, stdin=stdin)
+        p = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, env=env, stdin=stdin, cwd=cwd)
         return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
     except subprocess.TimeoutExpired:
         return None, '', 'timeout after %d s' % TIMEOUT
@@ -141,8 +156,102 @@ def nifasm_test(tools, path, tmp):
     return compare('program stdout', lines_text(spec.all('stdout')), so)
 
 
+# ---- rvm ------------------------------------------------------------------
+
+RVM_KEYS = {'error', 'warning', 'exit', 'regs', 'runtime-error', 'patch',
+            'truncate', 'bytecode-error', 'shell'}
+RVM_KEY_RE = re.compile(r'^\s*#\s*([a-z][a-z0-9-]*):(?: (.*))?$')
+RUNTIME_ERROR_RE = re.compile(r'^(.*):(\d+): runtime error: (.*)$')
+REG_LINE_RE = re.compile(r'^r\d+ = -?\d+$')
+
+
+def rvm_errors(spec, tools, path, out, code, se):
+    if code != 1:
+        return 'rvm asm exit status %s, expected 1\n%s' % (code, se)
+    if os.path.exists(out):
+        return 'rvm asm left an output file after an error'
+    want = lines_text(spec.all('error'))
+    bad = compare('errors', want, lines_text(diagnostics(se, 'error')))
+    if bad:
+        return bad
+    code, _, se = run([tools['rvm'], 'check', path], cwd=ROOT)
+    if code != 1:
+        return 'rvm check exit status %s, expected 1\n%s' % (code, se)
+    return compare('errors of rvm check', want, lines_text(diagnostics(se, 'error')))
+
+
+def rvm_patch(spec, out):
+    with open(out, 'rb') as f:
+        data = bytearray(f.read())
+    for p in spec.all('patch'):
+        off, hexbytes = p.split(None, 1)
+        b = bytes.fromhex(hexbytes)
+        data[int(off, 0):int(off, 0) + len(b)] = b
+    if spec.one('truncate') is not None:
+        data = data[:int(spec.one('truncate'), 0)]
+    with open(out, 'wb') as f:
+        f.write(data)
+
+
+def rvm_check_run(spec, path, prog, code, so, se):
+    if so:
+        return 'the program printed on stdout:\n' + so
+    want_rt = spec.all('runtime-error')
+    if spec.all('bytecode-error'):
+        want = lines_text('%s: error: bytecode: %s' % (prog, m) for m in spec.all('bytecode-error'))
+        return compare('bytecode errors', want, lines_text(l for l in se.splitlines() if ': error: ' in l)) \
+            or (None if code == 1 else 'exit status %s, expected 1' % code)
+    want_code = 2 if want_rt else int(spec.one('exit', '0'))
+    if code != want_code:
+        return 'exit status %s, expected %d\n%s' % (code, want_code, se)
+    got_rt = []
+    for line in se.splitlines():
+        m = RUNTIME_ERROR_RE.match(line)
+        if m:
+            if m.group(1) != path:
+                return 'runtime error names %s, expected %s' % (m.group(1), path)
+            got_rt.append('%s: %s' % (m.group(2), m.group(3)))
+    bad = compare('runtime errors', lines_text(want_rt), lines_text(got_rt))
+    if bad or not spec.all('regs'):
+        return bad
+    return compare('registers', lines_text(spec.all('regs')),
+                   lines_text(l for l in se.splitlines() if REG_LINE_RE.match(l)))
+
+
+def rvm_test(tools, path, tmp):
+    spec = Spec(path, RVM_KEYS, RVM_KEY_RE)
+    path = os.path.relpath(path, ROOT)  # runtime errors name it as written
+    rvm = tools['rvm']
+    out = os.path.join(tmp, 'prog.rbc')
+    code, so, se = run([rvm, 'asm', path, '-o', out], cwd=ROOT)
+    if spec.all('error'):
+        return rvm_errors(spec, tools, path, out, code, se)
+    if code != 0:
+        return 'rvm asm failed with status %s\n%s' % (code, se)
+    bad = compare('warnings', lines_text(spec.all('warning')), lines_text(diagnostics(se, 'warning')))
+    if bad:
+        return bad
+    for cmd in spec.all('shell'):
+        env = dict(os.environ, RVM=rvm, SRC=path, OUT=out, TMP=tmp)
+        code, so2, se2 = run(['sh', '-c', cmd], env=env, cwd=ROOT)
+        if code != 0:
+            return 'shell check failed (%s): %s\n%s%s' % (code, cmd, so2, se2)
+    progs = [path, out]
+    if spec.all('patch') or spec.one('truncate') is not None:
+        rvm_patch(spec, out)
+        progs = [out]
+    args = ['--regs'] if spec.all('regs') else []
+    for prog in progs:
+        code, so, se = run([rvm, 'run', prog] + args, stdin=subprocess.DEVNULL, cwd=ROOT)
+        bad = rvm_check_run(spec, path, prog, code, so, se)
+        if bad:
+            return '%s (running %s)' % (bad, os.path.basename(prog))
+    return None
+
+
 HANDLERS = {
     'nifasm': ('.nif', nifasm_test),
+    'rvm': ('.s', rvm_test),
 }
 
 

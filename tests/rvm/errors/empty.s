@@ -1,0 +1,2 @@
+# error: 1:1: the program has no instructions
+start:
