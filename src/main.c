@@ -19,7 +19,8 @@ static const char usage[] =
     "                -d t, print the trees\n"
     "  --list        print a listing (address, bytes, source line) on stdout\n"
     "  -d STAGES     dump the state after stages on stderr; STAGES is a set of\n"
-    "                letters: t tree (reader), c check, l lowering, k link\n"
+    "                letters: t tree (reader), c check, l lowering,\n"
+    "                e encoding (address, bytes, source per instruction), k link\n"
     "  --help        show this help\n"
     "  --version     show the version\n";
 
@@ -39,6 +40,7 @@ static bool parse_dump(const char *s, u32 *dump)
 		case 't': *dump |= DUMP_TREE; break;
 		case 'c': *dump |= DUMP_CHECK; break;
 		case 'l': *dump |= DUMP_LOWER; break;
+		case 'e': *dump |= DUMP_CODE; break;
 		case 'k': *dump |= DUMP_LINK; break;
 		default: return false;
 		}
@@ -67,7 +69,7 @@ static int parse_options(int argc, char **argv, Options *o)
 			o->listing = true;
 		} else if (!strcmp(a, "-d") && i + 1 < argc) {
 			if (!parse_dump(argv[++i], &o->dump)) {
-				error_plain("nifasm", "unknown dump stage in '%s' (use t, c, l, k)", argv[i]);
+				error_plain("nifasm", "unknown dump stage in '%s' (use t, c, l, e, k)", argv[i]);
 				return 1;
 			}
 		} else if (a[0] == '-' && a[1]) {
@@ -121,7 +123,7 @@ static void program_init(Program *p, const Options *o)
 	tags_intern(&p->names);
 	types_init(&p->types);
 	p->entry = NONE;
-	p->listing = o->listing;
+	p->listing = o->listing || (o->dump & DUMP_CODE);
 	p->dump = o->dump;
 }
 
@@ -228,6 +230,12 @@ static bool assemble(Program *p, const Options *o, const Target *t)
 	if (diag_error_count || !make_entry(p, t) || !link_program(p, t))
 		return false;
 	Buf b = {0};
+	if (o->dump & DUMP_CODE) { /* the encoder's output, at its final addresses */
+		buf_printf(&b, "# after encoding #\n");
+		dump_listing(p, t, &b);
+		fwrite(b.p, 1, b.n, stderr);
+		b.n = 0;
+	}
 	if (o->dump & DUMP_LINK) {
 		dump_link(p, &b);
 		fwrite(b.p, 1, b.n, stderr);
