@@ -10,9 +10,9 @@ nifasm keys (tests/nifasm/**/*.nif):
   args: ...          extra nifasm options (shell words)
   error: L:C: msg    nifasm must fail with exactly these errors (in order),
                      exit status 1, and leave no output file
-  nifasm-stdout: x   nifasm's stdout, line by line (e.g. a listing); in these
-                     and in stdout:, \\XX is the byte XX (\\23 for '#', which
-                     a NIF comment cannot hold)
+  nifasm-stdout: x   nifasm's stdout, line by line (e.g. a listing)
+  escapes            in nifasm-stdout:, nifasm-stderr: and stdout: values, \\XX
+                     is the byte XX (\\23 for '#', which a NIF comment cannot hold)
   nifasm-stderr: x   nifasm's stderr, line by line (e.g. a -d dump)
   norun              assemble only
   helper             not a test: a file other tests use (e.g. a module)
@@ -54,7 +54,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KEY_RE = re.compile(r'^\s*(?:#|;|//)?\s*([a-z][a-z0-9-]*):(?: (.*))?$')
-FLAG_RE = re.compile(r'^\s*(?:#|;|//)?\s*(norun)\s*$')
+FLAG_RE = re.compile(r'^\s*(?:#|;|//)?\s*(norun|escapes)\s*$')
 ERROR_RE = re.compile(r'^(.*?):(\d+):(\d+): (error|warning): (.*)$')
 TIMEOUT = 20
 
@@ -124,9 +124,11 @@ NIFASM_KEYS = {'args', 'error', 'warning', 'nifasm-stdout', 'nifasm-stderr',
 NIF_ESCAPE_RE = re.compile(r'\\([0-9A-F]{2})')
 
 
-def nif_unescape(lines):
-    """Output expectations may spell a byte as NIF does, \\XX (uppercase hex):
-    a NIF comment cannot hold '#' (\\23) itself."""
+def nif_unescape(spec, lines):
+    """With the flag `escapes`, output expectations spell a byte as NIF does,
+    \\XX (uppercase hex): a NIF comment cannot hold '#' (\\23) itself."""
+    if 'escapes' not in spec.flags:
+        return lines
     return [NIF_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), l) for l in lines]
 
 
@@ -146,7 +148,7 @@ def nifasm_test(tools, path, tmp):
         return 'nifasm failed with status %s\n%s' % (code, se)
     for key, got in (('nifasm-stdout', so), ('nifasm-stderr', se)):
         if spec.all(key):
-            bad = compare(key, lines_text(nif_unescape(spec.all(key))), got)
+            bad = compare(key, lines_text(nif_unescape(spec, spec.all(key))), got)
             if bad:
                 return bad
     if spec.all('warning'):
@@ -164,7 +166,7 @@ def nifasm_test(tools, path, tmp):
     want = int(spec.one('exit', '0'))
     if code != want:
         return 'program exit status %s, expected %d\n%s' % (code, want, se)
-    return compare('program stdout', lines_text(nif_unescape(spec.all('stdout'))), so)
+    return compare('program stdout', lines_text(nif_unescape(spec, spec.all('stdout'))), so)
 
 
 # ---- rvm ------------------------------------------------------------------
