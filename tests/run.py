@@ -18,6 +18,22 @@ nifasm keys (tests/nifasm/**/*.nif):
   shell: cmd         a command run after assembling, with $OUT and $SRC set;
                      it must exit 0 (readelf, objdump, gdb, valgrind checks)
 
+cpu8 keys (tests/cpu8/**/*.s):
+  args: ...          extra cpu8 options for asm, check and run
+  error: L:C: msg    asm, check and run must fail with exactly these errors,
+                     exit status 1, and asm must leave no output file
+  warning: L:C: msg  the warnings of asm and of check, exactly (default: none)
+  norun              assemble and check only
+  exit: N            the run's exit status (default 0)
+  stdout: x          the program's port output, line by line (default: empty);
+                     \\xNN stands for a byte that is not printable
+  cycles: N          the cycle count `halt` reports
+  runtime-error: L: msg   the run stops with this error at source line L
+  run-stderr: x      the whole stderr of running the binary, line by line
+  shell: cmd         run with $CPU8, $SRC, $BIN and $TMP set; must exit 0
+The program is run twice, from the binary and from the source; both runs
+must agree.
+
 The last line printed is `N passed, N failed`.
 """
 import argparse
@@ -130,8 +146,90 @@ def nifasm_test(tools, path, tmp):
     return compare('program stdout', lines_text(spec.all('stdout')), so)
 
 
+# ---- cpu8 -----------------------------------------------------------------
+
+CPU8_KEYS = {'args', 'error', 'warning', 'exit', 'stdout', 'cycles',
+             'runtime-error', 'run-stderr', 'shell'}
+
+
+def cpu8_failure(tools, spec, path, args, binary):
+    """Checks that asm, check and run all reject the file with its errors."""
+    errors = lines_text(spec.all('error'))
+    for verb in ('asm', 'check', 'run'):
+        cmd = [tools['cpu8'], verb, path] + args + (['-o', binary] if verb == 'asm' else [])
+        code, _, se = run(cmd)
+        if code != 1:
+            return 'cpu8 %s exit status %s, expected 1\n%s' % (verb, code, se)
+        bad = compare('%s errors' % verb, errors, lines_text(diagnostics(se, 'error')))
+        if bad:
+            return bad
+    if os.path.exists(binary):
+        return 'cpu8 asm left an output file after an error'
+    return None
+
+
+def cpu8_run_result(spec, what, code, so, se, error_re):
+    """Checks one run; error_re(line, msg) is the regex of a runtime error."""
+    want = int(spec.one('exit', '0'))
+    if code != want:
+        return '%s: exit status %s, expected %d\n%s' % (what, code, want, se)
+    want_out = [re.sub(r'\\x([0-9a-f]{2})', lambda m: chr(int(m.group(1), 16)), l)
+                for l in spec.all('stdout')]
+    bad = compare('%s stdout' % what, lines_text(want_out), so)
+    if bad:
+        return bad
+    got = [l for l in se.splitlines() if l.startswith('cycles: ')]
+    if code == 0 and len(got) != 1:
+        return '%s: expected one "cycles: N" line on stderr\n%s' % (what, se)
+    if spec.one('cycles') is not None and got != ['cycles: ' + spec.one('cycles')]:
+        return '%s: %s, expected cycles: %s' % (what, got, spec.one('cycles'))
+    for want_err in spec.all('runtime-error'):
+        line, msg = want_err.split(': ', 1)
+        if not any(re.fullmatch(error_re(line, msg), l) for l in se.splitlines()):
+            return '%s: expected runtime error at line %s: %s\n%s' % (what, line, msg, se)
+    return None
+
+
+def cpu8_test(tools, path, tmp):
+    spec = Spec(path, CPU8_KEYS)
+    args = shlex.split(spec.one('args', ''))
+    binary = os.path.join(tmp, 'p.bin')
+    if spec.all('error'):
+        return cpu8_failure(tools, spec, path, args, binary)
+    warnings = lines_text(spec.all('warning'))
+    for verb in ('asm', 'check'):
+        cmd = [tools['cpu8'], verb, path] + args + (['-o', binary] if verb == 'asm' else [])
+        code, _, se = run(cmd)
+        if code != 0:
+            return 'cpu8 %s failed with status %s\n%s' % (verb, code, se)
+        bad = compare('%s warnings' % verb, warnings, lines_text(diagnostics(se, 'warning')))
+        if bad:
+            return bad
+    for cmd in spec.all('shell'):
+        env = dict(os.environ, CPU8=tools['cpu8'], SRC=path, BIN=binary, TMP=tmp)
+        code, so, se = run(['sh', '-c', cmd], env=env)
+        if code != 0:
+            return 'shell check failed (%s): %s\n%s%s' % (code, cmd, so, se)
+    if 'norun' in spec.flags:
+        return None
+    code, so, se = run([tools['cpu8'], 'run', binary] + args, stdin=subprocess.DEVNULL)
+    bad = cpu8_run_result(spec, 'run of the binary', code, so, se,
+                          lambda l, m: r'%s: runtime error: %s \(pc \d+, source line %s\)'
+                          % (re.escape(binary), re.escape(m), l))
+    if bad:
+        return bad
+    if spec.all('run-stderr'):
+        bad = compare('stderr of the run', lines_text(spec.all('run-stderr')), se)
+        if bad:
+            return bad
+    code, so, se = run([tools['cpu8'], 'run', path] + args, stdin=subprocess.DEVNULL)
+    return cpu8_run_result(spec, 'run of the source', code, so, se,
+                           lambda l, m: '%s:%s: runtime error: %s' % (re.escape(path), l, re.escape(m)))
+
+
 HANDLERS = {
     'nifasm': ('.nif', nifasm_test),
+    'cpu8': ('.s', cpu8_test),
 }
 
 
