@@ -83,7 +83,7 @@ enum { FLAG_ZERO, FLAG_ODD, FLAG_COUT, CPU8_NFLAGS, CPU8_COND_NOT = 8 };
 /* ---- the instruction set -----------------------------------------------------
  * Columns: name, opcode, fn, format, delay slots, ALU function.
  *   fn      for ops sharing an opcode (halt, return): the value of the d
- *           field that selects them; -1 when d holds an operand.
+ *           field that selects them; -1 for ops with an opcode of their own.
  *   format  the operands: RRR three registers d a b; RI register and
  *           number; R one register (in d); CL condition and label; L label;
  *           NONE nothing.
@@ -110,8 +110,8 @@ enum { FLAG_ZERO, FLAG_ODD, FLAG_COUT, CPU8_NFLAGS, CPU8_COND_NOT = 8 };
 	_(LOAD, 11, -1, R, 0, 0)                                                    \
 	_(STORE, 12, -1, R, 0, 0)                                                   \
 	_(IF, 13, -1, CL, 4, 0)                                                     \
-	_(GOTO, 14, 0, L, 2, 0)                                                     \
-	_(CALL, 15, 0, L, 2, 0)
+	_(GOTO, 14, -1, L, 2, 0)                                                    \
+	_(CALL, 15, -1, L, 2, 0)
 
 typedef enum {
 #define OP_ENUM(name, code, fn, fmt, slots, alu) OP_##name,
