@@ -411,12 +411,14 @@ static bool sets_flags(const Cpu8Ins *in)
 	return in && ((cpu8_ops[in->op].format == FMT_RRR && !cpu8_is_noop(in)) || in->op == OP_LOAD);
 }
 
-/* ", not the flags of `cmp a c` (line 2)" when a flag setter just missed. */
-static void missed_setter(const Checker *ck, const Chain *c, char *out, size_t size)
+/* "; the flags of `cmp a c` (line 2) are gone" when the instruction right
+ * before sets none and the one before that did. */
+static void missed_setter(const Checker *ck, const Chain *c, const char *what, char *out, size_t size)
 {
 	out[0] = 0;
 	if (!sets_flags(c->ins[1]) && sets_flags(c->ins[2]))
-		snprintf(out, size, "; the flags of %s are gone", quote(ck, c->ins[2]).text);
+		snprintf(out, size, "; the %s of %s %s gone", what, quote(ck, c->ins[2]).text,
+			 !strcmp(what, "flags") ? "are" : "is");
 }
 
 static void check_if(Checker *ck, const Chain *c)
@@ -426,12 +428,18 @@ static void check_if(Checker *ck, const Chain *c)
 	unsigned flag = in->d & ~CPU8_COND_NOT, v;
 	if (!constant_flag(c->ins[1], flag, &v))
 		return;
-	bool taken = v != !!(in->d & CPU8_COND_NOT);
+	const char *taken = v != !!(in->d & CPU8_COND_NOT) ? "always" : "never";
+	u32 pc = ck->nodes.v[c->node[0]].pc;
+	if (!c->ins[1]) {
+		warn(ck, pc, W_FLAGS, "this `if` runs first: it sees the flags of the reset, all clear, so the branch is %s taken",
+		     taken);
+		return;
+	}
 	char missed[128];
-	missed_setter(ck, c, missed, sizeof missed);
-	warn(ck, ck->nodes.v[c->node[0]].pc, W_FLAGS,
+	missed_setter(ck, c, "flags", missed, sizeof missed);
+	warn(ck, pc, W_FLAGS,
 	     "`if` sees only the flags of the instruction right before it, %s, whose %s flag is always %u: the branch is %s taken%s",
-	     quote(ck, c->ins[1]).text, flag_names[flag], v, taken ? "always" : "never", missed);
+	     quote(ck, c->ins[1]).text, flag_names[flag], v, taken, missed);
 }
 
 static void check_addco(Checker *ck, const Chain *c)
@@ -440,7 +448,7 @@ static void check_addco(Checker *ck, const Chain *c)
 	if (!constant_flag(c->ins[1], FLAG_COUT, &v))
 		return;
 	char missed[128];
-	missed_setter(ck, c, missed, sizeof missed);
+	missed_setter(ck, c, "carry", missed, sizeof missed);
 	warn(ck, ck->nodes.v[c->node[0]].pc, W_CARRY,
 	     "`addco` adds the carry of the instruction right before it, %s, which is always %u%s",
 	     quote(ck, c->ins[1]).text, v, missed);
@@ -486,13 +494,16 @@ static void check_store(Checker *ck, const Chain *c)
 		     s.v[R_I]);
 }
 
-/* A load meant for the data stack: the stack sees i 2 cycles late. */
+/* A load meant for the data stack: the stack sees i 2 cycles late, so a
+ * pointer written right before the load is not seen yet. */
 static void check_stack_load(Checker *ck, const Chain *c, u32 pc)
 {
-	if (writes(c->ins[1], R_I) && !writes(c->ins[2], R_I))
-		warn(ck, pc, W_LOAD_ADDR,
-		     "the data stack sees `i` 2 cycles late: this load uses the address `i` held 2 cycles ago:%s, not 127 from %s; leave one instruction between them",
-		     value_of(ck, c->node[2], R_I).text, quote(ck, c->ins[1]).text);
+	Abs seen = state_after(ck, c->node[2]);
+	if (!writes(c->ins[1], R_I) || (is_known(&seen, R_I) && seen.v[R_I] == STACK_ADDR))
+		return;
+	warn(ck, pc, W_LOAD_ADDR,
+	     "the data stack sees `i` 2 cycles late: this load uses the address `i` held 2 cycles ago:%s, not 127 from %s; leave one instruction between them",
+	     value_of(ck, c->node[2], R_I).text, quote(ck, c->ins[1]).text);
 }
 
 /* A load meant for RAM: RAM sees i 3 cycles late. */
