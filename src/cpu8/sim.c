@@ -20,11 +20,11 @@ typedef enum { RUN_ON, RUN_HALT, RUN_ERROR } RunState;
 typedef struct Machine {
 	u8 r[16];           /* registers by code; r[R_TMP] is the result latch */
 	u8 hist[HIST][16];  /* r at the end of cycle k, in hist[k % HIST] */
-	u8 flag[CPU8_NFLAGS]; /* flags of the previous cycle's instruction */
+	u8 carry;           /* cout of the previous cycle's instruction */
 	u8 ram[RAM_SIZE];
 	i16 redirect[REDIRECTS]; /* target fetched in cycle k, at k % REDIRECTS */
-	u8 pc;
-	u64 cycle;
+	u8 pc;              /* of the last instruction run */
+	u64 cycle;          /* cycles run; the loops keep both in locals */
 	VEC(u8) stack; /* the data stack at address 127 */
 	VEC(u8) calls; /* return addresses */
 	Buf out;       /* port output not yet written */
@@ -39,31 +39,37 @@ static void flush_output(Machine *m)
 	m->out.n = 0;
 }
 
+#define HOT static inline __attribute__((always_inline))
+
 /* Every instruction drives the result bus: its result, or 0 when it has
- * none.  The bus becomes the destination register, the result latch
- * `tmp`, and the flags. */
-static inline void finish(Machine *m, unsigned d, unsigned bus, unsigned carry)
+ * none.  The bus becomes the destination register and the result latch
+ * `tmp`; zero and odd are read off the latch, cout is kept beside it. */
+HOT void finish(Machine *m, unsigned d, unsigned bus, unsigned carry)
 {
 	m->r[d] = (u8)bus;
 	m->r[R_TMP] = (u8)bus;
 	m->r[R_ZERO] = 0;
-	m->flag[FLAG_ZERO] = (u8)bus == 0;
-	m->flag[FLAG_ODD] = bus & 1;
-	m->flag[FLAG_COUT] = (u8)carry;
+	m->carry = (u8)carry;
+}
+
+static inline unsigned flag(const Machine *m, unsigned which)
+{
+	unsigned bus = m->r[R_TMP];
+	return which == FLAG_ZERO ? bus == 0 : which == FLAG_ODD ? bus & 1 : m->carry;
 }
 
 /* A branch's target is fetched `slots` + 1 cycles later.  When two jumps
  * land in the same cycle, the older branch (scheduled first) wins. */
-static inline void schedule(Machine *m, unsigned slots, unsigned target)
+HOT void schedule(Machine *m, u64 cycle, unsigned slots, unsigned target)
 {
-	i16 *r = &m->redirect[(m->cycle + slots + 1) % REDIRECTS];
+	i16 *r = &m->redirect[(cycle + slots + 1) % REDIRECTS];
 	if (*r == NO_REDIRECT)
 		*r = (i16)target;
 }
 
-static inline const u8 *regs_ago(const Machine *m, unsigned cycles)
+HOT const u8 *regs_ago(const Machine *m, u64 cycle, unsigned cycles)
 {
-	return m->hist[(m->cycle - cycles) % HIST];
+	return m->hist[(cycle - cycles) % HIST];
 }
 
 static void write_port(Machine *m, unsigned port, u8 v)
@@ -79,9 +85,9 @@ static void write_port(Machine *m, unsigned port, u8 v)
 }
 
 /* The store takes i and its register as they were two cycles ago. */
-static void store(Machine *m, unsigned reg)
+static void store(Machine *m, u64 cycle, unsigned reg)
 {
-	const u8 *seen = regs_ago(m, MEM_LAG);
+	const u8 *seen = regs_ago(m, cycle, MEM_LAG);
 	u8 addr = seen[R_I], v = seen[reg];
 	if (addr < RAM_SIZE)
 		m->ram[addr] = v;
@@ -94,9 +100,9 @@ static void store(Machine *m, unsigned reg)
 /* RAM answers for the address i had three cycles ago, the data stack for
  * the one it had two cycles ago; they share the bus, so when both answer
  * the load reads both values ORed.  Ports and unmapped addresses read 0. */
-static RunState load(Machine *m, unsigned *v)
+static RunState load(Machine *m, u64 cycle, unsigned *v)
 {
-	u8 ram_addr = regs_ago(m, RAM_LOAD_LAG)[R_I], sel = regs_ago(m, MEM_LAG)[R_I];
+	u8 ram_addr = regs_ago(m, cycle, RAM_LOAD_LAG)[R_I], sel = regs_ago(m, cycle, MEM_LAG)[R_I];
 	*v = ram_addr < RAM_SIZE ? m->ram[ram_addr] : 0;
 	if (sel != STACK_ADDR)
 		return RUN_ON;
@@ -108,17 +114,15 @@ static RunState load(Machine *m, unsigned *v)
 	return RUN_ON;
 }
 
-static RunState branch(Machine *m, const Cpu8Ins *in)
+static RunState branch(Machine *m, const Cpu8Ins *in, u64 cycle, unsigned pc)
 {
 	unsigned target = in->imm;
 	switch (in->op) {
-	case OP_IF: {
-		unsigned flag = m->flag[in->d & ~CPU8_COND_NOT];
-		if (flag == !(in->d & CPU8_COND_NOT))
-			schedule(m, cpu8_ops[OP_IF].slots, target);
+	case OP_IF:
+		if (flag(m, in->d & ~CPU8_COND_NOT) == !(in->d & CPU8_COND_NOT))
+			schedule(m, cycle, cpu8_ops[OP_IF].slots, target);
 		return RUN_ON;
-	}
-	case OP_CALL: vec_push(&m->calls, (u8)(m->pc + cpu8_ops[OP_CALL].slots + 1)); break;
+	case OP_CALL: vec_push(&m->calls, (u8)(pc + cpu8_ops[OP_CALL].slots + 1)); break;
 	case OP_RETURN:
 		if (m->calls.n == 0) {
 			m->error = "return with an empty call stack";
@@ -127,11 +131,12 @@ static RunState branch(Machine *m, const Cpu8Ins *in)
 		target = m->calls.v[--m->calls.n];
 		break;
 	}
-	schedule(m, cpu8_ops[in->op].slots, target);
+	schedule(m, cycle, cpu8_ops[in->op].slots, target);
 	return RUN_ON;
 }
 
-static inline RunState execute(Machine *m, const Cpu8Ins *in)
+/* The instructions other than the ALU's. */
+HOT RunState control(Machine *m, const Cpu8Ins *in, u64 cycle, unsigned pc)
 {
 	unsigned v = 0;
 	RunState s = RUN_ON;
@@ -139,48 +144,66 @@ static inline RunState execute(Machine *m, const Cpu8Ins *in)
 	case OP_HALT: return RUN_HALT;
 	case OP_LDI: finish(m, in->d, in->imm, 0); return RUN_ON;
 	case OP_LOAD:
-		s = load(m, &v);
+		s = load(m, cycle, &v);
 		finish(m, in->d, v, 0);
 		return s;
-	case OP_STORE: store(m, in->d); break;
-	case OP_IF:
-	case OP_GOTO:
-	case OP_CALL:
-	case OP_RETURN: s = branch(m, in); break;
-	default:
-		v = cpu8_alu(in->op, m->r[in->a], m->r[in->b], m->flag[FLAG_COUT]);
-		finish(m, in->d, v & 0xff, v >> 8);
-		return RUN_ON;
+	case OP_STORE: store(m, cycle, in->d); break;
+	default: s = branch(m, in, cycle, pc); break;
 	}
 	finish(m, R_ZERO, 0, 0);
 	return s;
 }
 
-/* Starts cycle m->cycle + 1: fetches from a jump target landing now, or
- * from the next address. */
-static inline const Cpu8Ins *fetch(Machine *m)
+/* Runs the instruction at pc in cycle `cycle`.  The ALU ops, most of the
+ * work, are dispatched once: each gets a case computing its table
+ * expression; the other ops go on to control(). */
+HOT RunState execute(Machine *m, u64 cycle, unsigned pc)
 {
-	i16 *r = &m->redirect[++m->cycle % REDIRECTS];
-	if (*r != NO_REDIRECT) {
-		m->pc = (u8)*r;
-		*r = NO_REDIRECT;
+	const Cpu8Ins *in = &m->prog[pc];
+	unsigned a = m->r[in->a], b = m->r[in->b], c = m->carry, v;
+	switch (in->op) {
+#define ALU_CASE(name, code, fn, fmt, slots, alu)       \
+	case OP_##name:                                 \
+		if (FMT_##fmt != FMT_RRR)               \
+			return control(m, in, cycle, pc); \
+		v = (alu);                              \
+		finish(m, in->d, v & 0xff, v >> 8);     \
+		return RUN_ON;
+		CPU8_OPS(ALU_CASE)
+#undef ALU_CASE
 	}
-	return &m->prog[m->pc];
+	die("bad op %u at %u", in->op, pc);
 }
 
-static inline void end_cycle(Machine *m)
+/* The address fetched in `cycle`: a jump target landing now, or the next
+ * address. */
+HOT unsigned fetch(Machine *m, u64 cycle, unsigned pc)
 {
-	memcpy(m->hist[m->cycle % HIST], m->r, sizeof m->r);
-	m->pc++;
+	i16 *r = &m->redirect[cycle % REDIRECTS];
+	if (LIKELY(*r == NO_REDIRECT))
+		return (pc + 1) % CPU8_MAX_PROGRAM;
+	pc = (unsigned)*r;
+	*r = NO_REDIRECT;
+	return pc;
+}
+
+HOT void end_cycle(Machine *m, u64 cycle)
+{
+	memcpy(m->hist[cycle % HIST], m->r, sizeof m->r);
 }
 
 static RunState run_fast(Machine *m, u64 max_cycles)
 {
+	u64 cycle = m->cycle;
+	unsigned pc = m->pc;
 	RunState s = RUN_ON;
-	while (s == RUN_ON && m->cycle < max_cycles) {
-		s = execute(m, fetch(m));
-		end_cycle(m);
+	while (s == RUN_ON && cycle < max_cycles) {
+		pc = fetch(m, ++cycle, pc);
+		s = execute(m, cycle, pc);
+		end_cycle(m, cycle);
 	}
+	m->cycle = cycle;
+	m->pc = (u8)pc;
 	return s;
 }
 
@@ -220,8 +243,8 @@ static void trace_effects(const Machine *before, const Machine *m, Buf *b)
 		if (m->redirect[when % REDIRECTS] != before->redirect[when % REDIRECTS])
 			buf_printf(b, " jump to %d in cycle %" PRIu64, m->redirect[when % REDIRECTS], when);
 	}
-	buf_printf(b, " tmp=%u flags=%c%c%c", m->r[R_TMP], m->flag[FLAG_ZERO] ? 'z' : '-',
-		   m->flag[FLAG_ODD] ? 'o' : '-', m->flag[FLAG_COUT] ? 'c' : '-');
+	buf_printf(b, " tmp=%u flags=%c%c%c", m->r[R_TMP], flag(m, FLAG_ZERO) ? 'z' : '-',
+		   flag(m, FLAG_ODD) ? 'o' : '-', flag(m, FLAG_COUT) ? 'c' : '-');
 }
 
 static RunState run_traced(Machine *m, u64 max_cycles)
@@ -230,9 +253,10 @@ static RunState run_traced(Machine *m, u64 max_cycles)
 	Buf line = {0};
 	RunState s = RUN_ON;
 	while (s == RUN_ON && m->cycle < max_cycles) {
-		const Cpu8Ins *in = fetch(m);
+		m->pc = (u8)fetch(m, ++m->cycle, m->pc);
 		*before = *m;
-		s = execute(m, in);
+		s = execute(m, m->cycle, m->pc);
+		const Cpu8Ins *in = &m->prog[m->pc];
 		line.n = 0;
 		buf_printf(&line, "%8" PRIu64 " %3u  ", m->cycle, m->pc);
 		size_t text = line.n;
@@ -242,7 +266,7 @@ static RunState run_traced(Machine *m, u64 max_cycles)
 		buf_put(&line, " |", 2);
 		trace_effects(before, m, &line);
 		fprintf(stderr, "%.*s\n", (int)line.n, (const char *)line.p);
-		end_cycle(m);
+		end_cycle(m, m->cycle);
 	}
 	buf_free(&line);
 	free(before);
@@ -269,6 +293,7 @@ static Machine *boot(const Cpu8Prog *prog)
 	memcpy(m->prog, prog->ins.v, prog->ins.n * sizeof(Cpu8Ins));
 	for (unsigned k = 0; k < REDIRECTS; k++)
 		m->redirect[k] = NO_REDIRECT;
+	m->pc = CPU8_MAX_PROGRAM - 1; /* the first fetch moves on to 0 */
 	return m;
 }
 
@@ -282,7 +307,6 @@ int cpu8_simulate(const Cpu8Prog *prog, SrcFile *src, const char *path, const Is
 	if (s == RUN_HALT) {
 		fprintf(stderr, "cycles: %" PRIu64 "\n", m->cycle);
 	} else if (s == RUN_ERROR) {
-		m->pc--; /* end_cycle moved on */
 		runtime_error(m, src, path, m->error);
 		status = 2;
 	} else {
