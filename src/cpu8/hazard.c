@@ -337,7 +337,8 @@ static int by_address(const void *x, const void *y)
 
 static void print_warnings(Checker *ck)
 {
-	qsort(ck->warnings.v, ck->warnings.n, sizeof(Warning), by_address);
+	if (ck->warnings.n > 1)
+		qsort(ck->warnings.v, ck->warnings.n, sizeof(Warning), by_address);
 	for (u32 k = 0; k < ck->warnings.n; k++) {
 		const Warning *w = &ck->warnings.v[k];
 		warning_at(ck->src, ck->prog->ins.v[w->pc].pos, "%s", (const char *)ck->texts.p + w->text);

@@ -34,7 +34,8 @@ typedef struct Machine {
 
 static void flush_output(Machine *m)
 {
-	fwrite(m->out.p, 1, m->out.n, stdout);
+	if (m->out.n)
+		fwrite(m->out.p, 1, m->out.n, stdout);
 	fflush(stdout);
 	m->out.n = 0;
 }
@@ -290,7 +291,8 @@ static void runtime_error(const Machine *m, SrcFile *src, const char *path, cons
 static Machine *boot(const Cpu8Prog *prog)
 {
 	Machine *m = xcalloc(1, sizeof *m);
-	memcpy(m->prog, prog->ins.v, prog->ins.n * sizeof(Cpu8Ins));
+	if (prog->ins.n)
+		memcpy(m->prog, prog->ins.v, prog->ins.n * sizeof(Cpu8Ins));
 	for (unsigned k = 0; k < REDIRECTS; k++)
 		m->redirect[k] = NO_REDIRECT;
 	m->pc = CPU8_MAX_PROGRAM - 1; /* the first fetch moves on to 0 */
