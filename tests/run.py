@@ -152,20 +152,27 @@ CPU8_KEYS = {'args', 'error', 'warning', 'exit', 'stdout', 'cycles',
              'runtime-error', 'run-stderr', 'shell'}
 
 
-def cpu8_failure(tools, spec, path, args, binary):
-    """Checks that asm, check and run all reject the file with its errors."""
-    errors = lines_text(spec.all('error'))
-    for verb in ('asm', 'check', 'run'):
+def cpu8_diagnostics(tools, verbs, path, args, binary, status, kind, want):
+    """Runs cpu8 VERB on the source for each verb: the exit status and the
+    diagnostics of `kind` must be as expected."""
+    for verb in verbs:
         cmd = [tools['cpu8'], verb, path] + args + (['-o', binary] if verb == 'asm' else [])
         code, _, se = run(cmd)
-        if code != 1:
-            return 'cpu8 %s exit status %s, expected 1\n%s' % (verb, code, se)
-        bad = compare('%s errors' % verb, errors, lines_text(diagnostics(se, 'error')))
+        if code != status:
+            return 'cpu8 %s exit status %s, expected %d\n%s' % (verb, code, status, se)
+        bad = compare('%s %ss' % (verb, kind), lines_text(want), lines_text(diagnostics(se, kind)))
         if bad:
             return bad
-    if os.path.exists(binary):
-        return 'cpu8 asm left an output file after an error'
     return None
+
+
+def cpu8_failure(tools, spec, path, args, binary):
+    """Checks that asm, check and run all reject the file with its errors."""
+    bad = cpu8_diagnostics(tools, ('asm', 'check', 'run'), path, args, binary, 1, 'error',
+                           spec.all('error'))
+    if not bad and os.path.exists(binary):
+        return 'cpu8 asm left an output file after an error'
+    return bad
 
 
 def cpu8_run_result(spec, what, code, so, se, error_re):
@@ -196,15 +203,10 @@ def cpu8_test(tools, path, tmp):
     binary = os.path.join(tmp, 'p.bin')
     if spec.all('error'):
         return cpu8_failure(tools, spec, path, args, binary)
-    warnings = lines_text(spec.all('warning'))
-    for verb in ('asm', 'check'):
-        cmd = [tools['cpu8'], verb, path] + args + (['-o', binary] if verb == 'asm' else [])
-        code, _, se = run(cmd)
-        if code != 0:
-            return 'cpu8 %s failed with status %s\n%s' % (verb, code, se)
-        bad = compare('%s warnings' % verb, warnings, lines_text(diagnostics(se, 'warning')))
-        if bad:
-            return bad
+    bad = cpu8_diagnostics(tools, ('asm', 'check'), path, args, binary, 0, 'warning',
+                           spec.all('warning'))
+    if bad:
+        return bad
     for cmd in spec.all('shell'):
         env = dict(os.environ, CPU8=tools['cpu8'], SRC=path, BIN=binary, TMP=tmp)
         code, so, se = run(['sh', '-c', cmd], env=env)
