@@ -25,6 +25,7 @@ enum {
 	NO_TARGET = 0xffff,
 	MAX_NODES = 1 << 18,     /* beyond this the checker gives up */
 	RESET = NONE,            /* the "instruction" before the first one */
+	NEXT_LOAD = 1, NEXT_STORE = 2,
 	ABS_FLAG = CPU8_NREGS,   /* abstract values: registers, then flags */
 	ABS_N = ABS_FLAG + CPU8_NFLAGS,
 	TAB = 8,
@@ -65,6 +66,7 @@ typedef struct Checker {
 	U32Vec pred_start, preds; /* predecessors of node k: preds[pred_start[k]..[k+1]] */
 	U32Vec ret_addrs;         /* where a `return` may go */
 	Abs *out;
+	u8 *next_ops; /* per node: NEXT_* bits true of every successor */
 	bool *said; /* [kind * CPU8_MAX_PROGRAM + pc]: warned already */
 	VEC(Warning) warnings;
 	Buf texts;
@@ -173,6 +175,22 @@ static void successors(Checker *ck, u32 node)
 	follow(ck, node, r);
 }
 
+/* Which nodes are always followed by a load, or by a store: a run of
+ * accesses is what makes a late pointer deliberate (the seed's pro tips). */
+static void note_next_ops(Checker *ck)
+{
+	ck->next_ops = xcalloc(ck->nodes.n ? ck->nodes.n : 1, 1);
+	for (u32 k = 0; k < ck->nodes.n; k++)
+		ck->next_ops[k] = NEXT_LOAD | NEXT_STORE;
+	for (u32 k = 0; k < ck->nodes.n; k++)
+		if (ins_at(ck, k)->op == OP_HALT)
+			ck->next_ops[k] = 0;
+	for (u32 e = 0; e < ck->edge_to.n; e++) {
+		u8 op = ins_at(ck, ck->edge_to.v[e])->op;
+		ck->next_ops[ck->edge_from.v[e]] &= (op == OP_LOAD ? NEXT_LOAD : 0) | (op == OP_STORE ? NEXT_STORE : 0);
+	}
+}
+
 static void build_preds(Checker *ck)
 {
 	u32 n = ck->nodes.n;
@@ -193,6 +211,7 @@ static void build_preds(Checker *ck)
 	for (u32 e = 0; e < ck->edge_to.n; e++)
 		ck->preds.v[fill.v[ck->edge_to.v[e]]++] = ck->edge_from.v[e];
 	vec_free(&fill);
+	note_next_ops(ck);
 }
 
 static void build_graph(Checker *ck)
@@ -475,7 +494,8 @@ static void check_store(Checker *ck, const Chain *c)
 {
 	u32 pc = ck->nodes.v[c->node[0]].pc;
 	unsigned r = c->ins[0]->d;
-	if (writes(c->ins[1], R_I) && !writes(c->ins[2], R_I))
+	bool run = ck->next_ops[c->node[0]] & NEXT_STORE;
+	if (writes(c->ins[1], R_I) && !(run && writes(c->ins[2], R_I)))
 		warn(ck, pc, W_STORE_ADDR,
 		     "this store writes to the address `i` held 2 cycles ago:%s, not the%s set by %s; leave one instruction between them",
 		     value_of(ck, c->node[2], R_I).text, value_of(ck, c->node[1], R_I).text,
@@ -484,7 +504,7 @@ static void check_store(Checker *ck, const Chain *c)
 		warn(ck, pc, W_STORE_DATA,
 		     "this store writes tmp as it was 2 cycles ago: the result of %s:%s",
 		     quote(ck, c->ins[2]).text, value_of(ck, c->node[2], R_TMP).text);
-	else if (r != R_TMP && writes(c->ins[1], r) && !writes(c->ins[2], r))
+	else if (r != R_TMP && writes(c->ins[1], r) && !(run && writes(c->ins[2], r)))
 		warn(ck, pc, W_STORE_DATA,
 		     "this store writes the value `%s` held 2 cycles ago:%s, not the%s set by %s; leave one instruction between them",
 		     cpu8_reg_names[r], value_of(ck, c->node[2], r).text,
@@ -511,7 +531,8 @@ static void check_stack_load(Checker *ck, const Chain *c, u32 pc)
 static void check_ram_load(Checker *ck, const Chain *c, u32 pc)
 {
 	int last = writes(c->ins[1], R_I) ? 1 : writes(c->ins[2], R_I) ? 2 : 0;
-	if (!last || writes(c->ins[3], R_I))
+	bool run = ck->next_ops[c->node[0]] & NEXT_LOAD;
+	if (!last || (run && writes(c->ins[3], R_I)))
 		return;
 	warn(ck, pc, W_LOAD_ADDR,
 	     "RAM sees `i` 3 cycles late: this load reads the address `i` held 3 cycles ago:%s, not the%s set by %s; leave two instructions between them",
@@ -640,5 +661,6 @@ void cpu8_check_hazards(SrcFile *src, const Cpu8Prog *prog)
 	vec_free(&ck.warnings);
 	buf_free(&ck.texts);
 	free(ck.out);
+	free(ck.next_ops);
 	free(ck.said);
 }
