@@ -41,6 +41,22 @@ rvm keys (tests/rvm/**/*.s, on `#` comment lines only):
 A program runs twice, from source and from its .rbc, with the same
 expectations; a patched .rbc runs alone.
 
+cpu8 keys (tests/cpu8/**/*.s):
+  args: ...          extra cpu8 options for asm, check and run
+  error: L:C: msg    asm, check and run must fail with exactly these errors,
+                     exit status 1, and asm must leave no output file
+  warning: L:C: msg  the warnings of asm and of check, exactly (default: none)
+  norun              assemble and check only
+  exit: N            the run's exit status (default 0)
+  stdout: x          the program's port output, line by line (default: empty);
+                     \\xNN stands for a byte that is not printable
+  cycles: N          the cycle count `halt` reports
+  runtime-error: L: msg   the run stops with this error at source line L
+  run-stderr: x      the whole stderr of running the binary, line by line
+  shell: cmd         run with $CPU8, $SRC, $BIN and $TMP set; must exit 0
+The program is run twice, from the binary and from the source; both runs
+must agree.
+
 The last line printed is `N passed, N failed`.
 """
 import argparse
@@ -262,9 +278,93 @@ def rvm_test(tools, path, tmp):
     return None
 
 
+# ---- cpu8 -----------------------------------------------------------------
+
+CPU8_KEYS = {'args', 'error', 'warning', 'exit', 'stdout', 'cycles',
+             'runtime-error', 'run-stderr', 'shell'}
+
+
+def cpu8_diagnostics(tools, verbs, path, args, binary, status, kind, want):
+    """Runs cpu8 VERB on the source for each verb: the exit status and the
+    diagnostics of `kind` must be as expected."""
+    for verb in verbs:
+        cmd = [tools['cpu8'], verb, path] + args + (['-o', binary] if verb == 'asm' else [])
+        code, _, se = run(cmd)
+        if code != status:
+            return 'cpu8 %s exit status %s, expected %d\n%s' % (verb, code, status, se)
+        bad = compare('%s %ss' % (verb, kind), lines_text(want), lines_text(diagnostics(se, kind)))
+        if bad:
+            return bad
+    return None
+
+
+def cpu8_failure(tools, spec, path, args, binary):
+    """Checks that asm, check and run all reject the file with its errors."""
+    bad = cpu8_diagnostics(tools, ('asm', 'check', 'run'), path, args, binary, 1, 'error',
+                           spec.all('error'))
+    if not bad and os.path.exists(binary):
+        return 'cpu8 asm left an output file after an error'
+    return bad
+
+
+def cpu8_run_result(spec, what, code, so, se, error_re):
+    """Checks one run; error_re(line, msg) is the regex of a runtime error."""
+    want = int(spec.one('exit', '0'))
+    if code != want:
+        return '%s: exit status %s, expected %d\n%s' % (what, code, want, se)
+    want_out = [re.sub(r'\\x([0-9a-f]{2})', lambda m: chr(int(m.group(1), 16)), l)
+                for l in spec.all('stdout')]
+    bad = compare('%s stdout' % what, lines_text(want_out), so)
+    if bad:
+        return bad
+    got = [l for l in se.splitlines() if l.startswith('cycles: ')]
+    if code == 0 and len(got) != 1:
+        return '%s: expected one "cycles: N" line on stderr\n%s' % (what, se)
+    if spec.one('cycles') is not None and got != ['cycles: ' + spec.one('cycles')]:
+        return '%s: %s, expected cycles: %s' % (what, got, spec.one('cycles'))
+    for want_err in spec.all('runtime-error'):
+        line, msg = want_err.split(': ', 1)
+        if not any(re.fullmatch(error_re(line, msg), l) for l in se.splitlines()):
+            return '%s: expected runtime error at line %s: %s\n%s' % (what, line, msg, se)
+    return None
+
+
+def cpu8_test(tools, path, tmp):
+    spec = Spec(path, CPU8_KEYS)
+    args = shlex.split(spec.one('args', ''))
+    binary = os.path.join(tmp, 'p.bin')
+    if spec.all('error'):
+        return cpu8_failure(tools, spec, path, args, binary)
+    bad = cpu8_diagnostics(tools, ('asm', 'check'), path, args, binary, 0, 'warning',
+                           spec.all('warning'))
+    if bad:
+        return bad
+    for cmd in spec.all('shell'):
+        env = dict(os.environ, CPU8=tools['cpu8'], SRC=path, BIN=binary, TMP=tmp)
+        code, so, se = run(['sh', '-c', cmd], env=env)
+        if code != 0:
+            return 'shell check failed (%s): %s\n%s%s' % (code, cmd, so, se)
+    if 'norun' in spec.flags:
+        return None
+    code, so, se = run([tools['cpu8'], 'run', binary] + args, stdin=subprocess.DEVNULL)
+    bad = cpu8_run_result(spec, 'run of the binary', code, so, se,
+                          lambda l, m: r'%s: runtime error: %s \(pc \d+, source line %s\)'
+                          % (re.escape(binary), re.escape(m), l))
+    if bad:
+        return bad
+    if spec.all('run-stderr'):
+        bad = compare('stderr of the run', lines_text(spec.all('run-stderr')), se)
+        if bad:
+            return bad
+    code, so, se = run([tools['cpu8'], 'run', path] + args, stdin=subprocess.DEVNULL)
+    return cpu8_run_result(spec, 'run of the source', code, so, se,
+                           lambda l, m: '%s:%s: runtime error: %s' % (re.escape(path), l, re.escape(m)))
+
+
 HANDLERS = {
     'nifasm': ('.nif', nifasm_test),
     'rvm': ('.s', rvm_test),
+    'cpu8': ('.s', cpu8_test),
 }
 
 
