@@ -5,7 +5,7 @@
  *
  *     TOOL asm PROG.s -o PROG.bin     assemble (warnings on stderr)
  *     TOOL run PROG.s|PROG.bin        assemble if needed, then run
- *     TOOL check PROG.s               static checks only
+ *     TOOL check PROG.s|PROG.bin      static checks only (a binary: the loader's)
  *
  * User errors go through diag (file:line:col: error: ..., exit 1, no output
  * file); a binary is recognised by the ISA's 4-byte magic.
@@ -36,6 +36,9 @@ typedef struct Isa {
 	bool (*assemble)(SrcFile *src, Buf *image, const IsaOpts *o);
 	/* Static checks of a source file (warnings); false on errors. */
 	bool (*check)(SrcFile *src, const IsaOpts *o);
+	/* The loader's checks of a binary, without running it; false (reported)
+	 * when it is malformed. */
+	bool (*check_binary)(const u8 *image, size_t n, const char *path);
 	/* Runs an image and returns the process exit status.  `src` is the
 	 * source it came from, or NULL when it was read from a binary. */
 	int (*run)(const u8 *image, size_t n, SrcFile *src, const char *path, const IsaOpts *o);

@@ -10,7 +10,7 @@ static void usage(const Isa *isa, FILE *f)
 	fprintf(f,
 		"usage: %s asm PROG%s -o PROG%s\n"
 		"       %s run PROG%s|PROG%s\n"
-		"       %s check PROG%s\n"
+		"       %s check PROG%s|PROG%s\n"
 		"\n%s\n\n"
 		"options:\n"
 		"  -o OUT        output file of asm\n"
@@ -18,7 +18,7 @@ static void usage(const Isa *isa, FILE *f)
 		"%s"
 		"  --help        show this help\n",
 		isa->name, isa->src_ext, isa->bin_ext, isa->name, isa->src_ext, isa->bin_ext,
-		isa->name, isa->src_ext, isa->summary, isa->options);
+		isa->name, isa->src_ext, isa->bin_ext, isa->summary, isa->options);
 }
 
 typedef struct Cmd {
@@ -71,6 +71,10 @@ static bool is_binary(const Isa *isa, const char *text, u32 len)
 
 static int do_asm(const Isa *isa, Cmd *c, SrcFile *src)
 {
+	if (is_binary(isa, src->text, src->len)) {
+		error_plain(isa->name, "%s is not source but %s output; asm reads source", c->file, isa->name);
+		return 1;
+	}
 	if (!c->o.out) {
 		error_plain(isa->name, "asm needs an output file: -o PROG%s", isa->bin_ext);
 		return 1;
@@ -97,6 +101,14 @@ static int do_run(const Isa *isa, Cmd *c, SrcFile *src)
 	return status;
 }
 
+static int do_check(const Isa *isa, Cmd *c, SrcFile *src)
+{
+	bool ok = is_binary(isa, src->text, src->len)
+			  ? isa->check_binary((const u8 *)src->text, src->len, c->file)
+			  : isa->check(src, &c->o);
+	return ok && diag_error_count == 0 ? 0 : 1;
+}
+
 int isa_main(int argc, char **argv, const Isa *isa)
 {
 	Cmd c = {0};
@@ -116,7 +128,7 @@ int isa_main(int argc, char **argv, const Isa *isa)
 	else if (!strcmp(c.verb, "run"))
 		status = do_run(isa, &c, &src);
 	else if (!strcmp(c.verb, "check"))
-		status = isa->check(&src, &c.o) && diag_error_count == 0 ? 0 : 1;
+		status = do_check(isa, &c, &src);
 	else {
 		error_plain(isa->name, "unknown command '%s': use asm, run or check", c.verb);
 		status = 1;

@@ -32,6 +32,15 @@ static bool check(SrcFile *src, const IsaOpts *o)
 	return ok;
 }
 
+/* check of a binary: the loader's checks, without running it. */
+static bool check_binary(const u8 *image, size_t n, const char *path)
+{
+	Cpu8Prog prog = {0};
+	bool ok = cpu8_read_image(image, n, path, &prog);
+	vec_free(&prog.ins);
+	return ok;
+}
+
 static int run(const u8 *image, size_t n, SrcFile *src, const char *path, const IsaOpts *o)
 {
 	Cpu8Prog prog = {0};
@@ -72,6 +81,7 @@ static const Isa isa_cpu8 = {
 	.default_max_cycles = 100000000,
 	.assemble = assemble,
 	.check = check,
+	.check_binary = check_binary,
 	.run = run,
 	.option = option,
 };

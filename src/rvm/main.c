@@ -8,20 +8,23 @@ const RvmOpInfo rvm_ops[RVM_NOPS] = {
 #undef X
 };
 
-/* check: a source file is assembled with every error and warning, a
- * bytecode file gets the loader's checks; nothing is written or run. */
+/* check: a source file is assembled with every error and warning;
+ * nothing is written or run. */
 static bool rvm_check(SrcFile *src, const IsaOpts *o)
 {
-	if (src->len >= 4 && memcmp(src->text, RVM_MAGIC, 4) == 0) {
-		Program prog;
-		bool ok = rvm_load((const u8 *)src->text, src->len, src->path, &prog);
-		if (ok)
-			free(prog.code);
-		return ok;
-	}
 	Buf scratch = {0};
 	bool ok = rvm_assemble(src, &scratch, o);
 	buf_free(&scratch);
+	return ok;
+}
+
+/* check of a bytecode file: the loader's checks, without running it. */
+static bool rvm_check_binary(const u8 *image, size_t n, const char *path)
+{
+	Program prog;
+	bool ok = rvm_load(image, n, path, &prog);
+	if (ok)
+		free(prog.code);
 	return ok;
 }
 
@@ -49,6 +52,7 @@ static const Isa isa_rvm = {
 	.magic = {0x7f, 'R', 'V', 'M'},
 	.assemble = rvm_assemble,
 	.check = rvm_check,
+	.check_binary = rvm_check_binary,
 	.run = rvm_run,
 	.option = rvm_option,
 };
