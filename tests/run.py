@@ -389,6 +389,9 @@ def script_test(tools, tool, path):
     return None, note
 
 
+# The examples are tests too: they carry their expected output.
+EXTRA_DIRS = {'nifasm': [os.path.join(ROOT, 'examples')]}
+
 HELPER_RE = re.compile(r'^\s*(?:#|;|//)?\s*helper\s*$', re.M)
 
 
@@ -403,8 +406,8 @@ def discover(filters):
     """(tool, path, is_script) for every test whose path matches a filter."""
     tests = []
     for tool, (ext, _) in sorted(HANDLERS.items()):
-        base = os.path.join(ROOT, 'tests', tool)
-        for dirpath, _, files in os.walk(base):
+        bases = [os.path.join(ROOT, 'tests', tool)] + EXTRA_DIRS.get(tool, [])
+        for dirpath, _, files in (w for base in bases for w in os.walk(base)):
             for f in sorted(files):
                 p = os.path.join(dirpath, f)
                 if f.endswith(ext) and (not filters or any(x in p for x in filters)) \
