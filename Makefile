@@ -48,6 +48,15 @@ asan:
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" test
 
+# Random mutants of the suite's .nif files against the sanitizer build:
+# any crash, hang or sanitizer report fails.  Not part of `make test`.
+FUZZ_COUNT ?= 3000
+fuzz:
+	$(MAKE) BUILD=build/asan BIN=build/asan/bin \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" build/asan/bin/nifasm
+	$(PYTHON) tests/fuzz/mutate.py --nifasm build/asan/bin/nifasm --count $(FUZZ_COUNT)
+
 # Assembles and runs every example (modules marked `helper` are only used).
 demo: all
 	@for f in examples/*.nif; do \
@@ -60,4 +69,4 @@ demo: all
 clean:
 	rm -rf build bin
 
-.PHONY: all test asan demo clean
+.PHONY: all test asan demo clean fuzz
