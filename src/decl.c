@@ -60,7 +60,7 @@ bool int_kid(Checker *c, u32 n, i64 *v)
 /* ---- globals ------------------------------------------------------------------------ */
 
 /* A global symbol has a module suffix: at least two dots (foo.0.m). */
-static bool is_global_name(const Program *p, u32 name)
+bool is_global_name(const Program *p, u32 name)
 {
 	const char *s = name_str(&p->names, name), *dot = strchr(s, '.');
 	return dot && strchr(dot + 1, '.');

@@ -112,10 +112,7 @@ static u32 global_section(const ElfOut *e, const Global *gl)
 /* A symbol with a module suffix (foo.0.m) or the entry is global. */
 static bool is_global_symbol(const Program *p, const Global *gl)
 {
-	if (gl->kind == G_ENTRY)
-		return true;
-	const char *s = name_str(&p->names, gl->name), *dot = strchr(s, '.');
-	return dot && strchr(dot + 1, '.');
+	return gl->kind == G_ENTRY || is_global_name(p, gl->name);
 }
 
 static void put_symbols(ElfOut *e, const Program *p, bool global_pass)

@@ -375,6 +375,7 @@ enum { DUMP_TREE = 1, DUMP_CHECK = 2, DUMP_LOWER = 4, DUMP_CODE = 8, DUMP_LINK =
  * private one (foo.0) is qualified by its file, so two files may both
  * have a foo.0. */
 u32 global_key(Program *p, u32 name, u32 file);
+bool is_global_name(const Program *p, u32 name);
 u32 global_lookup(Program *p, u32 key);
 u32 global_get(Program *p, u32 key, u32 name, u32 file, u32 pos);
 /* The global `name` means in `file`; a global symbol of a module no file
