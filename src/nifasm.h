@@ -117,6 +117,12 @@ typedef struct OpenList {
 	u32 info; /* Reader.info.n while it is open (its frame is the last) */
 } OpenList;
 
+/* A name of up to 16 bytes as two zero-padded words, and its name id. */
+typedef struct NameMemo {
+	u64 lo, hi;
+	u32 id;
+} NameMemo;
+
 typedef struct Reader {
 	SrcFile *file;
 	const char *cur;
@@ -126,6 +132,7 @@ typedef struct Reader {
 	bool failed;
 	VEC(InfoFrame) info; /* line information of the open nodes */
 	VEC(OpenList) open;  /* open compound nodes */
+	NameMemo *memo;      /* direct-mapped memo of the interner (reader.c) */
 } Reader;
 
 void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module);

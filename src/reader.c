@@ -130,10 +130,13 @@ Origin node_origin(const Tree *t, const Interner *in, u32 n)
 	return o;
 }
 
-/* ---- errors -------------------------------------------------------------- */
+/* ---- errors --------------------------------------------------------------
+ * Every error path is out of line (cold), so the hot loop in read_node
+ * keeps its registers.
+ */
 
 static u32 fail(Reader *r, const char *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4), cold, noinline));
 
 static u32 fail(Reader *r, const char *at, const char *fmt, ...)
 {
@@ -147,7 +150,13 @@ static u32 fail(Reader *r, const char *at, const char *fmt, ...)
 	return NONE;
 }
 
+#define COLD __attribute__((cold, noinline))
+/* for the helpers of read_node's loop, which must not become calls */
+#define HOT static inline __attribute__((always_inline))
+
 /* ---- setup --------------------------------------------------------------- */
+
+enum { MEMO_BITS = 10 };
 
 void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module)
 {
@@ -158,6 +167,7 @@ void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module)
 	r->names = in;
 	r->tree = t;
 	r->module = module;
+	r->memo = xcalloc((size_t)1 << MEMO_BITS, sizeof(NameMemo));
 	InfoFrame root = {NONE, 0, 0};
 	vec_push(&r->info, root);
 }
@@ -166,28 +176,98 @@ void reader_free(Reader *r)
 {
 	vec_free(&r->info);
 	vec_free(&r->open);
+	free(r->memo);
+	r->memo = NULL;
 }
 
-static inline u32 new_node(Reader *r, u8 kind, const char *at)
+HOT u32 add_node(Reader *r, u8 kind, u16 tag, const char *at, u32 val)
 {
 	Tree *t = r->tree;
 	vec_reserve(&t->nodes, 1);
 	u32 n = t->nodes.n++;
-	t->nodes.v[n] = (Node){kind, 0, 0, 1, (u32)(at - r->file->text), 0};
+	t->nodes.v[n] = (Node){kind, 0, tag, 1, (u32)(at - r->file->text), val};
 	return n;
+}
+
+/* A node that read_atom fills in. */
+static inline u32 new_node(Reader *r, const char *at)
+{
+	return add_node(r, N_EMPTY, 0, at, 0);
+}
+
+/* ---- names ------------------------------------------------------------------
+ * Generated code repeats a few names (tags, registers, the current proc's
+ * locals) over and over, so a small direct-mapped memo keyed by the name's
+ * bytes sits in front of the interner: a hit costs two loads, a multiply
+ * and a compare, and never touches the interner's large table.  Names
+ * reach it only from scan_name's fast path, whose names have no NUL byte,
+ * so the zero-padded words alone identify a name of up to 16 bytes; an
+ * empty slot (lo == 0) never matches.  A miss interns as before, so every
+ * name gets the same id as without the memo.
+ */
+
+HOT u64 load64(const char *p)
+{
+	u64 w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+HOT u32 memo_slot(u64 lo, u64 hi)
+{
+	return (u32)(((lo ^ hi * HASH_K2) * HASH_K1) >> (64 - MEMO_BITS));
+}
+
+static COLD u32 memo_miss(Reader *r, NameMemo *m, const char *s, u32 len, u64 lo, u64 hi)
+{
+	u32 id = intern_padded(r->names, s, len);
+	*m = (NameMemo){lo, hi, id};
+	return id;
+}
+
+static inline u64 low_bytes(u64 w, u32 n) /* 1 <= n <= 8 */
+{
+	return w & (~0ull >> (64 - 8 * n));
+}
+
+/* lookup_name for names of 9 or more bytes, or none. */
+static __attribute__((noinline)) u32 lookup_long_name(Reader *r, const char *s, u32 len)
+{
+	if (len == 0 || len > 16)
+		return intern_padded(r->names, s, len);
+	u64 lo = load64(s), hi = low_bytes(load64(s + 8), len - 8);
+	NameMemo *m = &r->memo[memo_slot(lo, hi)];
+	if (m->lo == lo && m->hi == hi)
+		return m->id;
+	return memo_miss(r, m, s, len, lo, hi);
+}
+
+/* Interns a name without NUL bytes; the text is readable for 8 bytes past
+ * s + len (read_file pads it). */
+HOT u32 lookup_name(Reader *r, const char *s, u32 len)
+{
+	if (UNLIKELY(len - 1 >= 8))
+		return lookup_long_name(r, s, len);
+	u64 lo = low_bytes(load64(s), len);
+	NameMemo *m = &r->memo[memo_slot(lo, 0)];
+	if (LIKELY(m->lo == lo && m->hi == 0))
+		return m->id;
+	return memo_miss(r, m, s, len, lo, 0);
 }
 
 /* ---- line information ----------------------------------------------------- */
 
+/* Line information read before a node: `at` is NULL when there is none;
+ * `file` is NONE for the relative forms, whose line diff is 0 when absent. */
 typedef struct Pending {
-	bool set;
-	const char *start;
-	bool has_line, has_file;
+	const char *at;
 	i32 col, line;
 	u32 file;
 } Pending;
 
-static const char *read_diff(Reader *r, const char *p, i32 *out)
+/* read_diff for the rare shapes: more than 9 digits, or '~' without any.
+ * Accumulation saturates above INT32_MAX, so no digit count wraps. */
+static COLD const char *read_diff_slow(Reader *r, const char *p, i32 *out)
 {
 	bool neg = *p == '~';
 	p += neg;
@@ -196,51 +276,74 @@ static const char *read_diff(Reader *r, const char *p, i32 *out)
 	u64 v = 0;
 	const char *start = p;
 	for (u8 d; (d = (u8)(*p - '0')) <= 9; p++)
-		v = v * 10 + d;
-	if (p - start > 9 && v > INT32_MAX)
+		v = v > INT32_MAX ? v : v * 10 + d;
+	if (v > INT32_MAX)
 		return fail(r, start, "line information number too large"), NULL;
 	*out = (i32)(neg ? -(i64)v : (i64)v);
 	return p;
 }
 
-static const char *read_lineinfo(Reader *r, const char *p, Pending *pi)
+/* A diff: optional '~' (minus), then digits, possibly none. */
+HOT const char *read_diff(Reader *r, const char *p, i32 *out)
 {
-	pi->set = true;
-	pi->start = p;
-	pi->has_line = pi->has_file = false;
-	pi->line = 0;
-	if (!(p = read_diff(r, p, &pi->col)))
-		return NULL;
-	if (*p != ',')
-		return p;
-	pi->has_line = true;
-	if (!(p = read_diff(r, p + 1, &pi->line)))
-		return NULL;
-	if (*p != ',')
-		return p;
-	const char *start = ++p;
+	const char *start = p + (*p == '~');
+	const char *q = start;
+	u32 v = 0;
+	for (u32 d; (d = (u32)((u8)*q - '0')) <= 9; q++)
+		v = v * 10 + d;
+	if (UNLIKELY(q - start > 9 || (start != p && q == start)))
+		return read_diff_slow(r, p, out);
+	*out = start != p ? -(i32)v : (i32)v;
+	return q;
+}
+
+/* The file name of absolute line information: up to a space or paren. */
+static COLD const char *read_info_file(Reader *r, const char *p, u32 *file)
+{
+	const char *start = p;
 	while (*p && cclass[(u8)*p] != CC_WS && cclass[(u8)*p] != CC_OPEN &&
 	       cclass[(u8)*p] != CC_CLOSE)
 		p++;
 	if (p == start)
 		return fail(r, p, "expected a file name in line information"), NULL;
-	pi->has_file = true;
-	pi->file = intern(r->names, start, (u32)(p - start));
+	*file = intern(r->names, start, (u32)(p - start));
 	return p;
 }
 
-/* Resolves pending line information against the enclosing node's. */
-static InfoFrame resolve_info(Reader *r, const Pending *pi)
+HOT const char *read_lineinfo(Reader *r, const char *p, Pending *pi)
+{
+	pi->at = p;
+	pi->line = 0;
+	pi->file = NONE;
+	if (!(p = read_diff(r, p, &pi->col)) || *p != ',')
+		return p;
+	if (!(p = read_diff(r, p + 1, &pi->line)) || *p != ',')
+		return p;
+	u32 file;
+	if (!(p = read_info_file(r, p + 1, &file)))
+		return NULL;
+	pi->file = file;
+	return p;
+}
+
+static COLD u32 info_twice(Reader *r, const char *p)
+{
+	return fail(r, p, "line information given twice; a number needs its sign, as in +%c", *p);
+}
+
+/* Resolves pending line information against the enclosing node's.  The
+ * sums wrap instead of overflowing (huge diffs are the input's business). */
+HOT InfoFrame resolve_info(Reader *r, const Pending *pi)
 {
 	InfoFrame f = vec_last(&r->info);
-	if (pi->has_file)
+	if (pi->file != NONE)
 		return (InfoFrame){pi->file, pi->line, pi->col};
-	f.col += pi->col;
-	f.line += pi->line;
+	f.col = (i32)((u32)f.col + (u32)pi->col);
+	f.line = (i32)((u32)f.line + (u32)pi->line);
 	return f;
 }
 
-static void attach_info(Reader *r, u32 n, const InfoFrame *f)
+HOT void attach_info(Reader *r, u32 n, const InfoFrame *f)
 {
 	r->tree->nodes.v[n].flags |= NF_INFO;
 	LineInfo li = {n, f->file, f->line, f->col};
@@ -249,7 +352,7 @@ static void attach_info(Reader *r, u32 n, const InfoFrame *f)
 
 /* ---- skipping whitespace, comments and prefixes ---------------------------- */
 
-static const char *skip_comment(Reader *r, const char *p)
+static COLD const char *skip_comment(Reader *r, const char *p)
 {
 	const char *start = p++;
 	while (*p != '#') {
@@ -260,7 +363,8 @@ static const char *skip_comment(Reader *r, const char *p)
 	return p + 1;
 }
 
-/* Skips whitespace and comments, collecting line information into *pi. */
+/* Skips whitespace and comments, collecting line information into *pi.
+ * (read_node has its own copy of this loop, inline.) */
 static const char *skip_space(Reader *r, const char *p, Pending *pi)
 {
 	for (;;) {
@@ -274,9 +378,8 @@ static const char *skip_space(Reader *r, const char *p, Pending *pi)
 		case CC_DIGIT:
 		case CC_TILDE:
 		case CC_COMMA:
-			if (pi->set)
-				return fail(r, p, "line information given twice; a number needs its sign, "
-						  "as in +%c", *p), NULL;
+			if (pi->at)
+				return info_twice(r, p), NULL;
 			if (!(p = read_lineinfo(r, p, pi)))
 				return NULL;
 			break;
@@ -298,8 +401,8 @@ static const char *read_escape(Reader *r, const char *p, u8 *out)
 }
 
 /* Slow path of scan_name: decodes escapes and expands a trailing dot. */
-static const char *scan_name_slow(Reader *r, const char *start, const char *p, u32 *id,
-				  bool trailing_dot)
+static COLD const char *scan_name_slow(Reader *r, const char *start, const char *p, u32 *id,
+				       bool trailing_dot)
 {
 	Buf b = {0};
 	for (const char *q = start; q < p;) {
@@ -321,7 +424,7 @@ static const char *scan_name_slow(Reader *r, const char *start, const char *p, u
 
 /* Scans an identifier or symbol and interns it.  An escape's two hex
  * digits are name characters, so one loop finds the end. */
-static inline const char *scan_name(Reader *r, const char *p, u32 *id, bool *dot)
+HOT const char *scan_name(Reader *r, const char *p, u32 *id, bool *dot)
 {
 	const char *start = p;
 	u8 flags = 0, k;
@@ -331,18 +434,18 @@ static inline const char *scan_name(Reader *r, const char *p, u32 *id, bool *dot
 	bool trailing_dot = *dot && p[-1] == '.';
 	if (UNLIKELY((flags & NAME_ESC) || trailing_dot))
 		return scan_name_slow(r, start, p, id, trailing_dot);
-	*id = intern_padded(r->names, start, (u32)(p - start));
+	*id = lookup_name(r, start, (u32)(p - start));
 	return p;
 }
 
-static const char *read_name(Reader *r, const char *p, u32 n, bool def)
+HOT const char *read_name(Reader *r, const char *p, u32 n, bool def)
 {
 	u32 id;
 	bool dot;
 	const char *start = p;
 	if (!(p = scan_name(r, p, &id, &dot)))
 		return NULL;
-	if (*start == '.' || (def && start == p))
+	if (UNLIKELY(*start == '.' || (def && start == p)))
 		return fail(r, start, "expected a symbol after ':'"), NULL;
 	Node *nd = &r->tree->nodes.v[n];
 	nd->kind = def ? N_SYMDEF : dot ? N_SYM : N_IDENT;
@@ -391,7 +494,17 @@ static const char *read_float(Reader *r, const char *start, const char *p, u32 n
 	return p;
 }
 
-static const char *read_number(Reader *r, const char *p, u32 n)
+/* A suffix such as u32 or i8 records the source spelling only. */
+HOT const char *skip_number_suffix(const char *p)
+{
+	if (*p >= 'a' && *p <= 'z')
+		while (identchar[(u8)*p])
+			p++;
+	return p;
+}
+
+/* Every number read_number leaves: floats, more than 9 digits, errors. */
+static COLD const char *read_number_slow(Reader *r, const char *p, u32 n)
 {
 	const char *start = p;
 	bool neg = *p++ == '-';
@@ -419,10 +532,24 @@ static const char *read_number(Reader *r, const char *p, u32 n)
 			set_number(r, n, N_INT, (u64)s, s >= INT32_MIN && s <= INT32_MAX);
 		}
 	}
-	if (*p >= 'a' && *p <= 'z') /* suffix: records the source spelling only */
-		while (identchar[(u8)*p])
-			p++;
-	return p;
+	return skip_number_suffix(p);
+}
+
+/* The common number, a sign and 1 to 9 digits without fraction or
+ * exponent, fits val whatever its sign; read_number_slow has the rest. */
+HOT const char *read_number(Reader *r, const char *p, u32 n)
+{
+	const char *q = p + 1;
+	u32 v = 0;
+	for (u32 d; (d = (u32)((u8)*q - '0')) <= 9; q++)
+		v = v * 10 + d;
+	bool neg = *p == '-', unsig = *q == 'u';
+	if (UNLIKELY((u32)(q - p - 2) >= 9 || *q == '.' || *q == 'E' || (unsig && neg)))
+		return read_number_slow(r, p, n);
+	Node *nd = &r->tree->nodes.v[n];
+	nd->kind = unsig ? N_UINT : N_INT;
+	nd->val = neg ? 0 - v : v;
+	return skip_number_suffix(q);
 }
 
 static const char *read_char(Reader *r, const char *p, u32 n)
@@ -474,7 +601,8 @@ static const char *read_string(Reader *r, const char *p, u32 n)
 	return p;
 }
 
-static const char *read_atom(Reader *r, const char *p, u32 n)
+/* Reads any atom into node n (read_node inlines the common ones). */
+static __attribute__((noinline)) const char *read_atom(Reader *r, const char *p, u32 n)
 {
 	switch (cclass[(u8)*p]) {
 	case CC_IDENT:
@@ -501,24 +629,24 @@ static const char *read_atom(Reader *r, const char *p, u32 n)
 
 /* ---- compound nodes ------------------------------------------------------------ */
 
-static const char *read_tag(Reader *r, const char *p, u32 *name, u16 *tag)
+HOT const char *read_tag(Reader *r, const char *p, u32 *name, u16 *tag)
 {
 	bool dot;
 	const char *start = p;
-	if (*p == '.')
+	if (UNLIKELY(*p == '.'))
 		return fail(r, p - 1, "a directive must stand at the top level"), NULL;
-	if (cclass[(u8)*p] != CC_IDENT && *p != '\\')
+	if (UNLIKELY(cclass[(u8)*p] != CC_IDENT && *p != '\\'))
 		return fail(r, p - 1, "expected a tag after '('"), NULL;
 	if (!(p = scan_name(r, p, name, &dot)))
 		return NULL;
-	if (dot)
+	if (UNLIKELY(dot))
 		return fail(r, start, "a tag cannot contain '.'"), NULL;
 	*tag = *name < TAG__COUNT ? (u16)*name : TAG_UNKNOWN;
 	return p;
 }
 
 /* Skips a directive "(.name ...)"; directives may nest nodes. */
-static const char *skip_directive(Reader *r, const char *p)
+static COLD const char *skip_directive(Reader *r, const char *p)
 {
 	const char *start = p;
 	r->cur = p + 2;
@@ -535,7 +663,7 @@ static const char *skip_directive(Reader *r, const char *p)
 		} else if (*q == 0 && q >= r->file->text + r->file->len) {
 			return fail(r, start, "unclosed directive"), NULL;
 		} else {
-			u32 mark = r->tree->nodes.n, n = new_node(r, N_EMPTY, q);
+			u32 mark = r->tree->nodes.n, n = new_node(r, q);
 			q = read_atom(r, q, n);
 			r->tree->nodes.n = mark;
 			if (!q)
@@ -548,9 +676,9 @@ static const char *skip_directive(Reader *r, const char *p)
 
 /* Opens a compound node.  Only a node with line information pushes an
  * info frame; the others share their parent's. */
-static inline void push_open(Reader *r, u32 node, const char *at, const Pending *pi)
+HOT void push_open(Reader *r, u32 node, const char *at, const Pending *pi)
 {
-	if (UNLIKELY(pi->set)) {
+	if (pi->at) {
 		InfoFrame f = resolve_info(r, pi);
 		attach_info(r, node, &f);
 		vec_push(&r->info, f);
@@ -559,7 +687,18 @@ static inline void push_open(Reader *r, u32 node, const char *at, const Pending 
 	r->open.v[r->open.n++] = (OpenList){node, (u32)(at - r->file->text), r->info.n};
 }
 
-static inline void pop_open(Reader *r)
+/* Reads "(tag" at p into a new node *n; NULL after an error. */
+HOT const char *read_head(Reader *r, const char *p, u32 *n)
+{
+	u32 name;
+	u16 tag;
+	const char *q = read_tag(r, p + 1, &name, &tag);
+	if (q)
+		*n = add_node(r, N_TREE, tag, p, name);
+	return q;
+}
+
+HOT void pop_open(Reader *r)
 {
 	OpenList *o = &r->open.v[--r->open.n];
 	u32 parent_info = r->open.n ? r->open.v[r->open.n - 1].info : 1;
@@ -573,27 +712,71 @@ static bool at_end(Reader *r, const char *p)
 	return *p == 0 && p >= r->file->text + r->file->len;
 }
 
-static u32 unclosed(Reader *r)
+static COLD u32 unclosed(Reader *r)
 {
 	return fail(r, r->file->text + vec_last(&r->open).pos, "unclosed '(': missing ')'");
 }
 
+/* The input ended where read_node expected a node or a ')'. */
+static COLD u32 end_of_input(Reader *r, const char *p, const char *info_at, u32 base)
+{
+	r->cur = p;
+	if (info_at)
+		return fail(r, info_at, "line information must be followed by a node");
+	return r->open.n == base ? NONE : unclosed(r);
+}
+
+/* The hot loop: one token per iteration, the common shapes inline, every
+ * rare one (errors, comments, directives, strings, floats, escapes) out
+ * of line.  Line information is pending in a local until its node. */
 u32 read_node(Reader *r)
 {
 	if (r->failed)
 		return NONE;
-	u32 base = r->open.n, first = NONE;
+	const u32 base = r->open.n, first = r->tree->nodes.n;
 	const char *p = r->cur;
+	Pending pi = {0};
 	for (;;) {
-		Pending pi;
-		pi.set = false;
-		if (!(p = skip_space(r, p, &pi)))
-			return NONE;
-		u8 c = (u8)*p;
-		if (c == ')') {
-			if (pi.set)
-				return fail(r, pi.start, "line information must be followed by a node "
-						  "(a number needs its sign, as in +1)");
+		u8 cls;
+		while ((cls = cclass[(u8)*p]) == CC_WS)
+			p++;
+		u32 n;
+		switch (cls) {
+		case CC_DIGIT:
+		case CC_TILDE:
+		case CC_COMMA:
+			if (UNLIKELY(pi.at))
+				return info_twice(r, p);
+			if (!(p = read_lineinfo(r, p, &pi)))
+				return NONE;
+			continue;
+		case CC_HASH:
+			if (!(p = skip_comment(r, p)))
+				return NONE;
+			continue;
+		case CC_OPEN: {
+			if (UNLIKELY(p[1] == '.') && r->open.n == 0) {
+				if (!(p = skip_directive(r, p)))
+					return NONE;
+				pi.at = NULL; /* line information before a directive is dropped */
+				continue;
+			}
+			const char *q = read_head(r, p, &n);
+			if (!q)
+				return NONE;
+			if (*q == ')') { /* "(tag)" is complete: no need to open it */
+				p = q + 1;
+				break;
+			}
+			push_open(r, n, p, &pi);
+			pi.at = NULL;
+			p = q;
+			continue;
+		}
+		case CC_CLOSE:
+			if (UNLIKELY(pi.at))
+				return fail(r, pi.at, "line information must be followed by a node "
+						      "(a number needs its sign, as in +1)");
 			if (r->open.n == base) {
 				r->cur = p;
 				return NONE;
@@ -601,45 +784,55 @@ u32 read_node(Reader *r)
 			pop_open(r);
 			p++;
 			if (r->open.n == base)
-				break;
+				goto done;
 			continue;
-		}
-		if (c == '(') {
-			if (p[1] == '.' && r->open.n == 0) {
-				if (!(p = skip_directive(r, p)))
-					return NONE;
-				continue;
-			}
-			u32 n = new_node(r, N_TREE, p);
-			u32 name;
-			u16 tag;
-			if (!(p = read_tag(r, p + 1, &name, &tag)))
+		case CC_IDENT: {
+			u32 id;
+			bool dot;
+			const char *q = scan_name(r, p, &id, &dot);
+			if (!q)
 				return NONE;
-			r->tree->nodes.v[n].tag = tag;
-			r->tree->nodes.v[n].val = name;
-			push_open(r, n, r->file->text + r->tree->nodes.v[n].pos, &pi);
-			if (first == NONE)
-				first = n;
-			continue;
+			n = add_node(r, dot ? N_SYM : N_IDENT, 0, p, id);
+			p = q;
+			break;
 		}
-		if (at_end(r, p)) {
-			r->cur = p;
-			if (pi.set)
-				return fail(r, pi.start, "line information must be followed by a node");
-			return r->open.n == base ? NONE : unclosed(r);
+		case CC_COLON:
+			if (LIKELY(cclass[(u8)p[1]] == CC_IDENT)) {
+				u32 id;
+				bool dot;
+				const char *q = scan_name(r, p + 1, &id, &dot);
+				if (!q)
+					return NONE;
+				n = add_node(r, N_SYMDEF, 0, p, id);
+				p = q;
+			} else { /* ":" alone, ":.", ":\41" */
+				n = new_node(r, p);
+				p = read_atom(r, p, n);
+			}
+			break;
+		case CC_SIGN:
+			n = new_node(r, p);
+			p = read_number(r, p, n);
+			break;
+		default:
+			if (UNLIKELY(at_end(r, p)))
+				return end_of_input(r, p, pi.at, base);
+			n = new_node(r, p);
+			p = read_atom(r, p, n);
+			break;
 		}
-		u32 n = new_node(r, N_EMPTY, p);
-		if (!(p = read_atom(r, p, n)))
+		/* a complete node n was read: an atom or "(tag)" */
+		if (!p)
 			return NONE;
-		if (pi.set) {
+		if (pi.at) {
 			InfoFrame f = resolve_info(r, &pi);
 			attach_info(r, n, &f);
+			pi.at = NULL;
 		}
-		if (first == NONE)
-			first = n;
 		if (r->open.n == base)
 			break;
 	}
+done:
 	r->cur = p;
 	return first;
 }
@@ -662,15 +855,13 @@ u32 read_open(Reader *r)
 			r->cur = p;
 			return NONE;
 		}
-		u32 n = new_node(r, N_TREE, p);
-		u32 name;
-		u16 tag;
-		if (!(p = read_tag(r, p + 1, &name, &tag)))
+		u32 n;
+		const char *q = read_head(r, p, &n);
+		if (!q)
 			return NONE;
-		r->tree->nodes.v[n].tag = tag;
-		r->tree->nodes.v[n].val = name;
-		push_open(r, n, r->file->text + r->tree->nodes.v[n].pos, &pi);
+		push_open(r, n, p, &pi);
 		r->open.v[r->open.n - 1].node = NONE; /* the caller may clear the tree */
+		p = q;
 		r->cur = p;
 		return n;
 	}
