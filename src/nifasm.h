@@ -114,14 +114,10 @@ typedef struct InfoFrame {
 typedef struct OpenList {
 	u32 node; /* NONE for a list opened by read_open */
 	u32 pos;  /* byte offset of its '(' */
-	u32 info; /* Reader.info.n while it is open (its frame is the last) */
+	u32 outer_info; /* Reader.info.n before it opened, restored when it closes */
 } OpenList;
 
-/* A name of up to 16 bytes as two zero-padded words, and its name id. */
-typedef struct NameMemo {
-	u64 lo, hi;
-	u32 id;
-} NameMemo;
+typedef struct NameMemo NameMemo; /* reader.c */
 
 typedef struct Reader {
 	SrcFile *file;
@@ -132,6 +128,7 @@ typedef struct Reader {
 	bool failed;
 	VEC(InfoFrame) info; /* line information of the open nodes */
 	VEC(OpenList) open;  /* open compound nodes */
+	InfoFrame pending;   /* line information read before the next node */
 	NameMemo *memo;      /* direct-mapped memo of the interner (reader.c) */
 } Reader;
 

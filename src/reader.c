@@ -154,9 +154,28 @@ static u32 fail(Reader *r, const char *at, const char *fmt, ...)
 /* for the helpers of read_node's loop, which must not become calls */
 #define HOT static inline __attribute__((always_inline))
 
-/* ---- setup --------------------------------------------------------------- */
+/* ---- setup ----------------------------------------------------------------
+ * The name memo is explained with lookup_name below.
+ */
 
 enum { MEMO_BITS = 10 };
+
+typedef struct ShortName {
+	u64 key; /* 1 to 8 bytes */
+	u32 id;
+} ShortName;
+
+typedef struct LongName {
+	u64 lo, hi; /* 9 to 16 bytes */
+	u32 id;
+} LongName;
+
+struct NameMemo {
+	ShortName small[1 << MEMO_BITS];
+	LongName large[1 << MEMO_BITS];
+};
+
+/* ---- ----------------------------------------------------------- */
 
 void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module)
 {
@@ -167,7 +186,7 @@ void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module)
 	r->names = in;
 	r->tree = t;
 	r->module = module;
-	r->memo = xcalloc((size_t)1 << MEMO_BITS, sizeof(NameMemo));
+	r->memo = xcalloc(1, sizeof(NameMemo));
 	InfoFrame root = {NONE, 0, 0};
 	vec_push(&r->info, root);
 }
@@ -180,31 +199,42 @@ void reader_free(Reader *r)
 	r->memo = NULL;
 }
 
-HOT u32 add_node(Reader *r, u8 kind, u16 tag, const char *at, u32 val)
+HOT u32 add_node(Tree *t, u8 kind, u16 tag, u32 pos, u32 val)
 {
-	Tree *t = r->tree;
 	vec_reserve(&t->nodes, 1);
 	u32 n = t->nodes.n++;
-	t->nodes.v[n] = (Node){kind, 0, tag, 1, (u32)(at - r->file->text), val};
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* two word stores; compilers store the fields one by one otherwise */
+	u64 w[2] = {kind | (u64)tag << 16 | (u64)1 << 32, pos | (u64)val << 32};
+	memcpy(&t->nodes.v[n], w, sizeof w);
+#else
+	t->nodes.v[n] = (Node){kind, 0, tag, 1, pos, val};
+#endif
 	return n;
 }
 
 /* A node that read_atom fills in. */
 static inline u32 new_node(Reader *r, const char *at)
 {
-	return add_node(r, N_EMPTY, 0, at, 0);
+	return add_node(r->tree, N_EMPTY, 0, (u32)(at - r->file->text), 0);
 }
 
 /* ---- names ------------------------------------------------------------------
  * Generated code repeats a few names (tags, registers, the current proc's
  * locals) over and over, so a small direct-mapped memo keyed by the name's
- * bytes sits in front of the interner: a hit costs two loads, a multiply
- * and a compare, and never touches the interner's large table.  Names
- * reach it only from scan_name's fast path, whose names have no NUL byte,
- * so the zero-padded words alone identify a name of up to 16 bytes; an
- * empty slot (lo == 0) never matches.  A miss interns as before, so every
- * name gets the same id as without the memo.
+ * bytes sits in front of the interner: a hit costs a load, a multiply and
+ * a compare, and never touches the interner's large table.  Names reach
+ * it only from scan_name's fast path, whose names have no NUL byte, so the
+ * zero-padded words alone identify a name of up to 16 bytes; an empty
+ * slot (key 0) never matches.  A miss interns as before, so every name
+ * gets the same id as without the memo.
  */
+
+/* The first n bytes of a word (loaded little-endian): low_bytes[n]. */
+static const u64 low_bytes[9] = {
+	0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff,
+	0xffffffffffffff, 0xffffffffffffffff,
+};
 
 HOT u64 load64(const char *p)
 {
@@ -213,21 +243,9 @@ HOT u64 load64(const char *p)
 	return w;
 }
 
-HOT u32 memo_slot(u64 lo, u64 hi)
+HOT u32 memo_slot(u64 key)
 {
-	return (u32)(((lo ^ hi * HASH_K2) * HASH_K1) >> (64 - MEMO_BITS));
-}
-
-static COLD u32 memo_miss(Reader *r, NameMemo *m, const char *s, u32 len, u64 lo, u64 hi)
-{
-	u32 id = intern_padded(r->names, s, len);
-	*m = (NameMemo){lo, hi, id};
-	return id;
-}
-
-static inline u64 low_bytes(u64 w, u32 n) /* 1 <= n <= 8 */
-{
-	return w & (~0ull >> (64 - 8 * n));
+	return (u32)((key * HASH_K1) >> (64 - MEMO_BITS));
 }
 
 /* lookup_name for names of 9 or more bytes, or none. */
@@ -235,11 +253,21 @@ static __attribute__((noinline)) u32 lookup_long_name(Reader *r, const char *s, 
 {
 	if (len == 0 || len > 16)
 		return intern_padded(r->names, s, len);
-	u64 lo = load64(s), hi = low_bytes(load64(s + 8), len - 8);
-	NameMemo *m = &r->memo[memo_slot(lo, hi)];
-	if (m->lo == lo && m->hi == hi)
-		return m->id;
-	return memo_miss(r, m, s, len, lo, hi);
+	u64 lo = load64(s), hi = load64(s + 8) & low_bytes[len - 8];
+	LongName *m = &r->memo->large[memo_slot(lo ^ hi * HASH_K2)];
+	if (m->lo != lo || m->hi != hi) {
+		m->lo = lo, m->hi = hi;
+		m->id = intern_padded(r->names, s, len);
+	}
+	return m->id;
+}
+
+static COLD u32 memo_miss(Reader *r, const char *s, u32 len, u64 key)
+{
+	u32 id = intern_padded(r->names, s, len);
+	r->memo->small[memo_slot(key)].key = key;
+	r->memo->small[memo_slot(key)].id = id;
+	return id;
 }
 
 /* Interns a name without NUL bytes; the text is readable for 8 bytes past
@@ -248,22 +276,20 @@ HOT u32 lookup_name(Reader *r, const char *s, u32 len)
 {
 	if (UNLIKELY(len - 1 >= 8))
 		return lookup_long_name(r, s, len);
-	u64 lo = low_bytes(load64(s), len);
-	NameMemo *m = &r->memo[memo_slot(lo, 0)];
-	if (LIKELY(m->lo == lo && m->hi == 0))
-		return m->id;
-	return memo_miss(r, m, s, len, lo, 0);
+	u64 key = load64(s) & low_bytes[len];
+	u32 slot = memo_slot(key);
+	if (LIKELY(r->memo->small[slot].key == key))
+		return r->memo->small[slot].id;
+	return memo_miss(r, s, len, key);
 }
 
 /* ---- line information ----------------------------------------------------- */
 
-/* Line information read before a node: `at` is NULL when there is none;
- * `file` is NONE for the relative forms, whose line diff is 0 when absent. */
-typedef struct Pending {
-	const char *at;
-	i32 col, line;
-	u32 file;
-} Pending;
+/* Line information read before a node waits in Reader.pending until the
+ * node comes; its `file` is NONE for the relative forms, whose line diff is
+ * 0 when absent.  The readers keep a pointer to its text in a local,
+ * `info_at`, which is NULL when there is none.  (Keeping the numbers in the
+ * Reader rather than in locals leaves the hot loop's registers alone.) */
 
 /* read_diff for the rare shapes: more than 9 digits, or '~' without any.
  * Accumulation saturates above INT32_MAX, so no digit count wraps. */
@@ -286,13 +312,22 @@ static COLD const char *read_diff_slow(Reader *r, const char *p, i32 *out)
 /* A diff: optional '~' (minus), then digits, possibly none. */
 HOT const char *read_diff(Reader *r, const char *p, i32 *out)
 {
+	u32 d0 = (u32)((u8)p[0] - '0');
+	if (LIKELY(d0 <= 9 && (u32)((u8)p[1] - '0') > 9)) { /* the common diff: one digit */
+		*out = (i32)d0;
+		return p + 1;
+	}
 	const char *start = p + (*p == '~');
 	const char *q = start;
 	u32 v = 0;
 	for (u32 d; (d = (u32)((u8)*q - '0')) <= 9; q++)
 		v = v * 10 + d;
-	if (UNLIKELY(q - start > 9 || (start != p && q == start)))
-		return read_diff_slow(r, p, out);
+	if (UNLIKELY(q - start > 9 || (start != p && q == start))) {
+		i32 slow; /* keeps *out (the pending info) out of memory */
+		q = read_diff_slow(r, p, &slow);
+		*out = slow;
+		return q;
+	}
 	*out = start != p ? -(i32)v : (i32)v;
 	return q;
 }
@@ -310,20 +345,16 @@ static COLD const char *read_info_file(Reader *r, const char *p, u32 *file)
 	return p;
 }
 
-HOT const char *read_lineinfo(Reader *r, const char *p, Pending *pi)
+HOT const char *read_lineinfo(Reader *r, const char *p)
 {
-	pi->at = p;
-	pi->line = 0;
-	pi->file = NONE;
-	if (!(p = read_diff(r, p, &pi->col)) || *p != ',')
+	InfoFrame *pf = &r->pending;
+	pf->line = 0;
+	pf->file = NONE;
+	if (!(p = read_diff(r, p, &pf->col)) || *p != ',')
 		return p;
-	if (!(p = read_diff(r, p + 1, &pi->line)) || *p != ',')
+	if (!(p = read_diff(r, p + 1, &pf->line)) || *p != ',')
 		return p;
-	u32 file;
-	if (!(p = read_info_file(r, p + 1, &file)))
-		return NULL;
-	pi->file = file;
-	return p;
+	return read_info_file(r, p + 1, &pf->file);
 }
 
 static COLD u32 info_twice(Reader *r, const char *p)
@@ -333,21 +364,21 @@ static COLD u32 info_twice(Reader *r, const char *p)
 
 /* Resolves pending line information against the enclosing node's.  The
  * sums wrap instead of overflowing (huge diffs are the input's business). */
-HOT InfoFrame resolve_info(Reader *r, const Pending *pi)
+HOT InfoFrame resolve_info(Reader *r)
 {
-	InfoFrame f = vec_last(&r->info);
-	if (pi->file != NONE)
-		return (InfoFrame){pi->file, pi->line, pi->col};
-	f.col = (i32)((u32)f.col + (u32)pi->col);
-	f.line = (i32)((u32)f.line + (u32)pi->line);
+	InfoFrame f = vec_last(&r->info), d = r->pending;
+	if (d.file != NONE)
+		return d;
+	f.col = (i32)((u32)f.col + (u32)d.col);
+	f.line = (i32)((u32)f.line + (u32)d.line);
 	return f;
 }
 
-HOT void attach_info(Reader *r, u32 n, const InfoFrame *f)
+HOT void attach_info(Tree *t, u32 n, const InfoFrame *f)
 {
-	r->tree->nodes.v[n].flags |= NF_INFO;
+	t->nodes.v[n].flags |= NF_INFO;
 	LineInfo li = {n, f->file, f->line, f->col};
-	vec_push(&r->tree->infos, li);
+	vec_push(&t->infos, li);
 }
 
 /* ---- skipping whitespace, comments and prefixes ---------------------------- */
@@ -363,9 +394,9 @@ static COLD const char *skip_comment(Reader *r, const char *p)
 	return p + 1;
 }
 
-/* Skips whitespace and comments, collecting line information into *pi.
+/* Skips whitespace and comments, collecting line information (*info_at).
  * (read_node has its own copy of this loop, inline.) */
-static const char *skip_space(Reader *r, const char *p, Pending *pi)
+static const char *skip_space(Reader *r, const char *p, const char **info_at)
 {
 	for (;;) {
 		while (cclass[(u8)*p] == CC_WS)
@@ -378,9 +409,10 @@ static const char *skip_space(Reader *r, const char *p, Pending *pi)
 		case CC_DIGIT:
 		case CC_TILDE:
 		case CC_COMMA:
-			if (pi->at)
+			if (*info_at)
 				return info_twice(r, p), NULL;
-			if (!(p = read_lineinfo(r, p, pi)))
+			*info_at = p;
+			if (!(p = read_lineinfo(r, p)))
 				return NULL;
 			break;
 		default:
@@ -401,15 +433,15 @@ static const char *read_escape(Reader *r, const char *p, u8 *out)
 }
 
 /* Slow path of scan_name: decodes escapes and expands a trailing dot. */
-static COLD const char *scan_name_slow(Reader *r, const char *start, const char *p, u32 *id,
-				       bool trailing_dot)
+/* Returns the name id, or NONE after an error. */
+static COLD u32 scan_name_slow(Reader *r, const char *start, const char *p, bool trailing_dot)
 {
 	Buf b = {0};
 	for (const char *q = start; q < p;) {
 		u8 c;
 		if (*q == '\\') {
 			if (!(q = read_escape(r, q, &c)))
-				return buf_free(&b), NULL;
+				return buf_free(&b), NONE;
 		} else {
 			c = (u8)*q++;
 		}
@@ -417,9 +449,9 @@ static COLD const char *scan_name_slow(Reader *r, const char *start, const char 
 	}
 	if (trailing_dot) /* foo.0. is foo.0.<module> */
 		buf_put(&b, name_str(r->names, r->module), name_len(r->names, r->module));
-	*id = intern(r->names, (const char *)b.p, (u32)b.n);
+	u32 id = intern(r->names, (const char *)b.p, (u32)b.n);
 	buf_free(&b);
-	return p;
+	return id;
 }
 
 /* Scans an identifier or symbol and interns it.  An escape's two hex
@@ -427,13 +459,17 @@ static COLD const char *scan_name_slow(Reader *r, const char *start, const char 
 HOT const char *scan_name(Reader *r, const char *p, u32 *id, bool *dot)
 {
 	const char *start = p;
+	while (namechar[(u8)*p] == NAME_CHAR) /* most names are letters and digits only */
+		p++;
 	u8 flags = 0, k;
 	while ((k = namechar[(u8)*p]) != 0)
 		flags |= k, p++;
 	*dot = flags & NAME_DOT;
 	bool trailing_dot = *dot && p[-1] == '.';
-	if (UNLIKELY((flags & NAME_ESC) || trailing_dot))
-		return scan_name_slow(r, start, p, id, trailing_dot);
+	if (UNLIKELY((flags & NAME_ESC) || trailing_dot)) {
+		*id = scan_name_slow(r, start, p, trailing_dot);
+		return *id == NONE ? NULL : p;
+	}
 	*id = lookup_name(r, start, (u32)(p - start));
 	return p;
 }
@@ -633,10 +669,12 @@ HOT const char *read_tag(Reader *r, const char *p, u32 *name, u16 *tag)
 {
 	bool dot;
 	const char *start = p;
-	if (UNLIKELY(*p == '.'))
-		return fail(r, p - 1, "a directive must stand at the top level"), NULL;
-	if (UNLIKELY(cclass[(u8)*p] != CC_IDENT && *p != '\\'))
-		return fail(r, p - 1, "expected a tag after '('"), NULL;
+	if (UNLIKELY(cclass[(u8)*p] != CC_IDENT)) {
+		if (*p == '.')
+			return fail(r, p - 1, "a directive must stand at the top level"), NULL;
+		if (*p != '\\')
+			return fail(r, p - 1, "expected a tag after '('"), NULL;
+	}
 	if (!(p = scan_name(r, p, name, &dot)))
 		return NULL;
 	if (UNLIKELY(dot))
@@ -652,8 +690,8 @@ static COLD const char *skip_directive(Reader *r, const char *p)
 	r->cur = p + 2;
 	u32 depth = 1;
 	while (depth > 0) {
-		Pending pi = {0};
-		const char *q = skip_space(r, r->cur, &pi);
+		const char *info_at = NULL;
+		const char *q = skip_space(r, r->cur, &info_at);
 		if (!q)
 			return NULL;
 		if (*q == ')') {
@@ -676,35 +714,35 @@ static COLD const char *skip_directive(Reader *r, const char *p)
 
 /* Opens a compound node.  Only a node with line information pushes an
  * info frame; the others share their parent's. */
-HOT void push_open(Reader *r, u32 node, const char *at, const Pending *pi)
+HOT void push_open(Reader *r, u32 node, u32 pos, bool has_info)
 {
-	if (pi->at) {
-		InfoFrame f = resolve_info(r, pi);
-		attach_info(r, node, &f);
+	u32 outer_info = r->info.n;
+	if (has_info) {
+		InfoFrame f = resolve_info(r);
+		attach_info(r->tree, node, &f);
 		vec_push(&r->info, f);
 	}
 	vec_reserve(&r->open, 1);
-	r->open.v[r->open.n++] = (OpenList){node, (u32)(at - r->file->text), r->info.n};
+	r->open.v[r->open.n++] = (OpenList){node, pos, outer_info};
 }
 
 /* Reads "(tag" at p into a new node *n; NULL after an error. */
-HOT const char *read_head(Reader *r, const char *p, u32 *n)
+HOT const char *read_head(Reader *r, Tree *t, const char *text, const char *p, u32 *n)
 {
 	u32 name;
 	u16 tag;
 	const char *q = read_tag(r, p + 1, &name, &tag);
 	if (q)
-		*n = add_node(r, N_TREE, tag, p, name);
+		*n = add_node(t, N_TREE, tag, (u32)(p - text), name);
 	return q;
 }
 
-HOT void pop_open(Reader *r)
+HOT void pop_open(Reader *r, Tree *t)
 {
 	OpenList *o = &r->open.v[--r->open.n];
-	u32 parent_info = r->open.n ? r->open.v[r->open.n - 1].info : 1;
-	r->info.n = parent_info;
+	r->info.n = o->outer_info;
 	if (o->node != NONE)
-		r->tree->nodes.v[o->node].span = r->tree->nodes.n - o->node;
+		t->nodes.v[o->node].span = t->nodes.n - o->node;
 }
 
 static bool at_end(Reader *r, const char *p)
@@ -733,9 +771,10 @@ u32 read_node(Reader *r)
 {
 	if (r->failed)
 		return NONE;
-	const u32 base = r->open.n, first = r->tree->nodes.n;
-	const char *p = r->cur;
-	Pending pi = {0};
+	Tree *t = r->tree;
+	const char *text = r->file->text, *p = r->cur;
+	const u32 base = r->open.n, first = t->nodes.n;
+	const char *info_at = NULL;
 	for (;;) {
 		u8 cls;
 		while ((cls = cclass[(u8)*p]) == CC_WS)
@@ -745,9 +784,10 @@ u32 read_node(Reader *r)
 		case CC_DIGIT:
 		case CC_TILDE:
 		case CC_COMMA:
-			if (UNLIKELY(pi.at))
+			if (UNLIKELY(info_at))
 				return info_twice(r, p);
-			if (!(p = read_lineinfo(r, p, &pi)))
+			info_at = p;
+			if (!(p = read_lineinfo(r, p)))
 				return NONE;
 			continue;
 		case CC_HASH:
@@ -758,30 +798,30 @@ u32 read_node(Reader *r)
 			if (UNLIKELY(p[1] == '.') && r->open.n == 0) {
 				if (!(p = skip_directive(r, p)))
 					return NONE;
-				pi.at = NULL; /* line information before a directive is dropped */
+				info_at = NULL; /* line information before a directive is dropped */
 				continue;
 			}
-			const char *q = read_head(r, p, &n);
+			const char *q = read_head(r, t, text, p, &n);
 			if (!q)
 				return NONE;
 			if (*q == ')') { /* "(tag)" is complete: no need to open it */
 				p = q + 1;
 				break;
 			}
-			push_open(r, n, p, &pi);
-			pi.at = NULL;
+			push_open(r, n, (u32)(p - text), info_at);
+			info_at = NULL;
 			p = q;
 			continue;
 		}
 		case CC_CLOSE:
-			if (UNLIKELY(pi.at))
-				return fail(r, pi.at, "line information must be followed by a node "
+			if (UNLIKELY(info_at))
+				return fail(r, info_at, "line information must be followed by a node "
 						      "(a number needs its sign, as in +1)");
 			if (r->open.n == base) {
 				r->cur = p;
 				return NONE;
 			}
-			pop_open(r);
+			pop_open(r, t);
 			p++;
 			if (r->open.n == base)
 				goto done;
@@ -792,7 +832,7 @@ u32 read_node(Reader *r)
 			const char *q = scan_name(r, p, &id, &dot);
 			if (!q)
 				return NONE;
-			n = add_node(r, dot ? N_SYM : N_IDENT, 0, p, id);
+			n = add_node(t, dot ? N_SYM : N_IDENT, 0, (u32)(p - text), id);
 			p = q;
 			break;
 		}
@@ -803,7 +843,7 @@ u32 read_node(Reader *r)
 				const char *q = scan_name(r, p + 1, &id, &dot);
 				if (!q)
 					return NONE;
-				n = add_node(r, N_SYMDEF, 0, p, id);
+				n = add_node(t, N_SYMDEF, 0, (u32)(p - text), id);
 				p = q;
 			} else { /* ":" alone, ":.", ":\41" */
 				n = new_node(r, p);
@@ -816,7 +856,7 @@ u32 read_node(Reader *r)
 			break;
 		default:
 			if (UNLIKELY(at_end(r, p)))
-				return end_of_input(r, p, pi.at, base);
+				return end_of_input(r, p, info_at, base);
 			n = new_node(r, p);
 			p = read_atom(r, p, n);
 			break;
@@ -824,10 +864,10 @@ u32 read_node(Reader *r)
 		/* a complete node n was read: an atom or "(tag)" */
 		if (!p)
 			return NONE;
-		if (pi.at) {
-			InfoFrame f = resolve_info(r, &pi);
-			attach_info(r, n, &f);
-			pi.at = NULL;
+		if (info_at) {
+			InfoFrame f = resolve_info(r);
+			attach_info(t, n, &f);
+			info_at = NULL;
 		}
 		if (r->open.n == base)
 			break;
@@ -843,8 +883,8 @@ u32 read_open(Reader *r)
 		return NONE;
 	const char *p = r->cur;
 	for (;;) {
-		Pending pi = {0};
-		if (!(p = skip_space(r, p, &pi)))
+		const char *info_at = NULL;
+		if (!(p = skip_space(r, p, &info_at)))
 			return NONE;
 		if (*p == '(' && p[1] == '.' && r->open.n == 0) {
 			if (!(p = skip_directive(r, p)))
@@ -856,10 +896,10 @@ u32 read_open(Reader *r)
 			return NONE;
 		}
 		u32 n;
-		const char *q = read_head(r, p, &n);
+		const char *q = read_head(r, r->tree, r->file->text, p, &n);
 		if (!q)
 			return NONE;
-		push_open(r, n, p, &pi);
+		push_open(r, n, (u32)(p - r->file->text), info_at);
 		r->open.v[r->open.n - 1].node = NONE; /* the caller may clear the tree */
 		p = q;
 		r->cur = p;
@@ -871,8 +911,8 @@ bool read_close(Reader *r)
 {
 	if (r->failed)
 		return false;
-	Pending pi = {0};
-	const char *p = skip_space(r, r->cur, &pi);
+	const char *info_at = NULL;
+	const char *p = skip_space(r, r->cur, &info_at);
 	if (!p)
 		return false;
 	if (*p != ')') {
@@ -880,7 +920,7 @@ bool read_close(Reader *r)
 			return unclosed(r), false;
 		return fail(r, p, "expected ')'"), false;
 	}
-	pop_open(r);
+	pop_open(r, r->tree);
 	r->cur = p + 1;
 	return true;
 }
