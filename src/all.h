@@ -110,7 +110,8 @@ void buf_free(Buf *b);
 typedef struct Interner {
 	VEC(u32) names;
 	VEC(char) chars;
-	u64 *slots; /* (hash << 32) | (entry offset / 8 + 1); 0 is empty */
+	u8 *tags;   /* per slot: 0x80 | the hash's top 7 bits; 0 is empty */
+	u32 *slots; /* per slot: entry offset / 8 */
 	u32 mask;
 } Interner;
 

@@ -163,6 +163,7 @@ enum { MEMO_BITS = 10 };
 typedef struct ShortName {
 	u64 key; /* 1 to 8 bytes */
 	u32 id;
+	u32 dot; /* the name contains a '.' (a symbol) */
 } ShortName;
 
 typedef struct LongName {
@@ -174,8 +175,6 @@ struct NameMemo {
 	ShortName small[1 << MEMO_BITS];
 	LongName large[1 << MEMO_BITS];
 };
-
-/* ---- ----------------------------------------------------------- */
 
 void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module)
 {
@@ -262,25 +261,49 @@ static __attribute__((noinline)) u32 lookup_long_name(Reader *r, const char *s, 
 	return m->id;
 }
 
-static COLD u32 memo_miss(Reader *r, const char *s, u32 len, u64 key)
+/* Interns a name without NUL bytes (dot: it contains a '.'); the text is
+ * readable for 8 bytes past s + len (read_file pads it). */
+static u32 lookup_name(Reader *r, const char *s, u32 len, bool dot)
 {
-	u32 id = intern_padded(r->names, s, len);
-	r->memo->small[memo_slot(key)].key = key;
-	r->memo->small[memo_slot(key)].id = id;
-	return id;
-}
-
-/* Interns a name without NUL bytes; the text is readable for 8 bytes past
- * s + len (read_file pads it). */
-HOT u32 lookup_name(Reader *r, const char *s, u32 len)
-{
-	if (UNLIKELY(len - 1 >= 8))
+	if (len - 1 >= 8)
 		return lookup_long_name(r, s, len);
 	u64 key = load64(s) & low_bytes[len];
-	u32 slot = memo_slot(key);
-	if (LIKELY(r->memo->small[slot].key == key))
-		return r->memo->small[slot].id;
-	return memo_miss(r, s, len, key);
+	ShortName *m = &r->memo->small[memo_slot(key)];
+	if (m->key != key)
+		*m = (ShortName){key, intern_padded(r->names, s, len), dot};
+	return m->id;
+}
+
+/* The bytes of w that end a name, as 0x80 bits: those below '0' except
+ * '.' (the only name character below '0').  Every test is per byte, with
+ * no carry from one byte into the next, so every bit is exact. */
+HOT u64 name_stops(u64 w)
+{
+	const u64 low7 = 0x7f7f7f7f7f7f7f7full, high = 0x8080808080808080ull;
+	u64 below0 = ~(((w & low7) + 0x5050505050505050ull) | w) & high;
+	u64 y = w ^ 0x2e2e2e2e2e2e2e2eull; /* '.' bytes become 0 */
+	u64 dots = ~(((y & low7) + low7) | y) & high;
+	return below0 & ~dots;
+}
+
+/* scan_name's fast path, for a name of 1 to 7 bytes that the memo knows,
+ * without a loop: the end is the first stop byte, and a memo hit proves
+ * that the bytes before it are a name scan_name accepted (only plain names
+ * without escapes or a trailing dot enter the memo).  Returns NULL to
+ * leave the name to the byte loop. */
+HOT const char *scan_known_name(Reader *r, const char *p, u32 *id, bool *dot)
+{
+	u64 w = load64(p), stops = name_stops(w);
+	u32 len = stops ? (u32)__builtin_ctzll(stops) / 8 : 0;
+	if (UNLIKELY(len == 0)) /* an empty name or 8 bytes and more */
+		return NULL;
+	u64 key = w & low_bytes[len];
+	const ShortName *m = &r->memo->small[memo_slot(key)];
+	if (UNLIKELY(m->key != key))
+		return NULL;
+	*id = m->id;
+	*dot = m->dot;
+	return p + len;
 }
 
 /* ---- line information ----------------------------------------------------- */
@@ -454,9 +477,10 @@ static COLD u32 scan_name_slow(Reader *r, const char *start, const char *p, bool
 	return id;
 }
 
-/* Scans an identifier or symbol and interns it.  An escape's two hex
- * digits are name characters, so one loop finds the end. */
-HOT const char *scan_name(Reader *r, const char *p, u32 *id, bool *dot)
+/* The byte loop of scan_name.  An escape's two hex digits are name
+ * characters, so one loop finds the end. */
+static __attribute__((noinline)) const char *scan_new_name(Reader *r, const char *p, u32 *id,
+							   bool *dot)
 {
 	const char *start = p;
 	while (namechar[(u8)*p] == NAME_CHAR) /* most names are letters and digits only */
@@ -470,8 +494,15 @@ HOT const char *scan_name(Reader *r, const char *p, u32 *id, bool *dot)
 		*id = scan_name_slow(r, start, p, trailing_dot);
 		return *id == NONE ? NULL : p;
 	}
-	*id = lookup_name(r, start, (u32)(p - start));
+	*id = lookup_name(r, start, (u32)(p - start), *dot);
 	return p;
+}
+
+/* Scans an identifier or symbol and interns it. */
+HOT const char *scan_name(Reader *r, const char *p, u32 *id, bool *dot)
+{
+	const char *q = scan_known_name(r, p, id, dot);
+	return LIKELY(q) ? q : scan_new_name(r, p, id, dot);
 }
 
 HOT const char *read_name(Reader *r, const char *p, u32 n, bool def)
