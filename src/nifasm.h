@@ -107,8 +107,10 @@ Origin node_origin(const Tree *t, const Interner *in, u32 n);
 /* ---- reader ------------------------------------------------------------------ */
 
 typedef struct InfoFrame {
-	u32 file;
-	i32 line, col;
+	i32 line;
+	u32 file; /* between line and col, so compilers do not load them as one
+		   * word right after storing them one by one (a slow forward) */
+	i32 col;
 } InfoFrame;
 
 typedef struct OpenList {

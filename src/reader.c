@@ -154,27 +154,9 @@ static u32 fail(Reader *r, const char *at, const char *fmt, ...)
 /* for the helpers of read_node's loop, which must not become calls */
 #define HOT static inline __attribute__((always_inline))
 
-/* ---- setup ----------------------------------------------------------------
- * The name memo is explained with lookup_name below.
- */
+/* ---- setup --------------------------------------------------------------- */
 
-enum { MEMO_BITS = 10 };
-
-typedef struct ShortName {
-	u64 key; /* 1 to 8 bytes */
-	u32 id;
-	u32 dot; /* the name contains a '.' (a symbol) */
-} ShortName;
-
-typedef struct LongName {
-	u64 lo, hi; /* 9 to 16 bytes */
-	u32 id;
-} LongName;
-
-struct NameMemo {
-	ShortName small[1 << MEMO_BITS];
-	LongName large[1 << MEMO_BITS];
-};
+static NameMemo *name_memo_new(void);
 
 void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module)
 {
@@ -185,8 +167,8 @@ void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module)
 	r->names = in;
 	r->tree = t;
 	r->module = module;
-	r->memo = xcalloc(1, sizeof(NameMemo));
-	InfoFrame root = {NONE, 0, 0};
+	r->memo = name_memo_new();
+	InfoFrame root = {0, NONE, 0};
 	vec_push(&r->info, root);
 }
 
@@ -221,13 +203,44 @@ static inline u32 new_node(Reader *r, const char *at)
 /* ---- names ------------------------------------------------------------------
  * Generated code repeats a few names (tags, registers, the current proc's
  * locals) over and over, so a small direct-mapped memo keyed by the name's
- * bytes sits in front of the interner: a hit costs a load, a multiply and
- * a compare, and never touches the interner's large table.  Names reach
- * it only from scan_name's fast path, whose names have no NUL byte, so the
- * zero-padded words alone identify a name of up to 16 bytes; an empty
+ * bytes sits in front of the interner.  For a name of up to 15 bytes that
+ * it knows, the end is found 8 bytes at a time and a hit costs a multiply,
+ * a load and a compare; the interner's large table is not touched.  Only
+ * plain names (no escape, no trailing dot) enter the memo, and they have
+ * no NUL byte, so their zero-padded words alone identify them; an empty
  * slot (key 0) never matches.  A miss interns as before, so every name
  * gets the same id as without the memo.
  */
+
+/* What a name is to the reader: its id, the Tag it is as a tag, and
+ * whether it has a '.' (a symbol). */
+typedef struct NameInfo {
+	u32 id;
+	u16 tag;
+	bool dot;
+} NameInfo;
+
+enum { MEMO_BITS = 10 };
+
+typedef struct ShortName {
+	u64 key; /* 1 to 8 bytes */
+	NameInfo name;
+} ShortName;
+
+typedef struct LongName {
+	u64 lo, hi; /* 9 to 16 bytes */
+	NameInfo name;
+} LongName;
+
+struct NameMemo {
+	ShortName small[1 << MEMO_BITS];
+	LongName large[1 << MEMO_BITS];
+};
+
+static NameMemo *name_memo_new(void)
+{
+	return xcalloc(1, sizeof(NameMemo));
+}
 
 /* The first n bytes of a word (loaded little-endian): low_bytes[n]. */
 static const u64 low_bytes[9] = {
@@ -247,31 +260,30 @@ HOT u32 memo_slot(u64 key)
 	return (u32)((key * HASH_K1) >> (64 - MEMO_BITS));
 }
 
-/* lookup_name for names of 9 or more bytes, or none. */
-static __attribute__((noinline)) u32 lookup_long_name(Reader *r, const char *s, u32 len)
+static NameInfo name_info(u32 id, bool dot)
 {
-	if (len == 0 || len > 16)
-		return intern_padded(r->names, s, len);
-	u64 lo = load64(s), hi = load64(s + 8) & low_bytes[len - 8];
-	LongName *m = &r->memo->large[memo_slot(lo ^ hi * HASH_K2)];
-	if (m->lo != lo || m->hi != hi) {
-		m->lo = lo, m->hi = hi;
-		m->id = intern_padded(r->names, s, len);
-	}
-	return m->id;
+	return (NameInfo){id, id < TAG__COUNT ? (u16)id : TAG_UNKNOWN, dot};
 }
 
-/* Interns a name without NUL bytes (dot: it contains a '.'); the text is
- * readable for 8 bytes past s + len (read_file pads it). */
-static u32 lookup_name(Reader *r, const char *s, u32 len, bool dot)
+/* Interns a plain name and enters it in the memo.  The text is readable
+ * for 8 bytes past s + len (read_file pads it). */
+static NameInfo lookup_name(Reader *r, const char *s, u32 len, bool dot)
 {
-	if (len - 1 >= 8)
-		return lookup_long_name(r, s, len);
-	u64 key = load64(s) & low_bytes[len];
-	ShortName *m = &r->memo->small[memo_slot(key)];
-	if (m->key != key)
-		*m = (ShortName){key, intern_padded(r->names, s, len), dot};
-	return m->id;
+	if (len - 1 < 8) {
+		u64 key = load64(s) & low_bytes[len];
+		ShortName *m = &r->memo->small[memo_slot(key)];
+		if (m->key != key)
+			*m = (ShortName){key, name_info(intern_padded(r->names, s, len), dot)};
+		return m->name;
+	}
+	if (len - 9 < 8) {
+		u64 lo = load64(s), hi = load64(s + 8) & low_bytes[len - 8];
+		LongName *m = &r->memo->large[memo_slot(lo ^ hi * HASH_K2)];
+		if (m->lo != lo || m->hi != hi)
+			*m = (LongName){lo, hi, name_info(intern_padded(r->names, s, len), dot)};
+		return m->name;
+	}
+	return name_info(intern_padded(r->names, s, len), dot);
 }
 
 /* The bytes of w that end a name, as 0x80 bits: those below '0' except
@@ -286,24 +298,110 @@ HOT u64 name_stops(u64 w)
 	return below0 & ~dots;
 }
 
-/* scan_name's fast path, for a name of 1 to 7 bytes that the memo knows,
- * without a loop: the end is the first stop byte, and a memo hit proves
- * that the bytes before it are a name scan_name accepted (only plain names
- * without escapes or a trailing dot enter the memo).  Returns NULL to
- * leave the name to the byte loop. */
-HOT const char *scan_known_name(Reader *r, const char *p, u32 *id, bool *dot)
+/* scan_known_name for 8 to 15 bytes.  The first 8 have no stop byte, so
+ * no NUL either: they lie before the text's end and the next 8 are
+ * readable. */
+static __attribute__((noinline)) const char *scan_known_long_name(Reader *r, const char *p,
+								   NameInfo *out)
+{
+	u64 lo = load64(p), hi = load64(p + 8), stops = name_stops(hi);
+	if (!stops)
+		return NULL;
+	u32 len = 8 + (u32)__builtin_ctzll(stops) / 8;
+	if (len == 8) {
+		const ShortName *m = &r->memo->small[memo_slot(lo)];
+		if (m->key != lo)
+			return NULL;
+		*out = m->name;
+	} else {
+		hi &= low_bytes[len - 8];
+		const LongName *m = &r->memo->large[memo_slot(lo ^ hi * HASH_K2)];
+		if (m->lo != lo || m->hi != hi)
+			return NULL;
+		*out = m->name;
+	}
+	return p + len;
+}
+
+/* scan_name's fast path, for a name the memo knows, without a loop: the
+ * end is the first stop byte, and a memo hit proves that the bytes before
+ * it are a name scan_name accepted.  Returns NULL to leave the name to
+ * the byte loop. */
+HOT const char *scan_known_name(Reader *r, const char *p, NameInfo *out)
 {
 	u64 w = load64(p), stops = name_stops(w);
-	u32 len = stops ? (u32)__builtin_ctzll(stops) / 8 : 0;
-	if (UNLIKELY(len == 0)) /* an empty name or 8 bytes and more */
-		return NULL;
+	if (UNLIKELY(!stops))
+		return scan_known_long_name(r, p, out);
+	u32 len = (u32)__builtin_ctzll(stops) / 8;
 	u64 key = w & low_bytes[len];
 	const ShortName *m = &r->memo->small[memo_slot(key)];
-	if (UNLIKELY(m->key != key))
+	if (UNLIKELY(m->key != key || len == 0))
 		return NULL;
-	*id = m->id;
-	*dot = m->dot;
+	*out = m->name;
 	return p + len;
+}
+
+static const char *read_escape(Reader *r, const char *p, u8 *out)
+{
+	u8 hi = hexval[(u8)p[1]], lo = hi == 0xff ? 0xff : hexval[(u8)p[2]];
+	if (hi == 0xff || lo == 0xff)
+		return fail(r, p, "bad escape: '\\' must be followed by two hex digits"), NULL;
+	*out = (u8)(hi << 4 | lo);
+	return p + 3;
+}
+
+/* A name with escapes or a trailing dot: decodes the escapes, expands the
+ * dot.  Returns the name id, or NONE after an error. */
+static COLD u32 scan_name_slow(Reader *r, const char *start, const char *p, bool trailing_dot)
+{
+	Buf b = {0};
+	for (const char *q = start; q < p;) {
+		u8 c;
+		if (*q == '\\') {
+			if (!(q = read_escape(r, q, &c)))
+				return buf_free(&b), NONE;
+		} else {
+			c = (u8)*q++;
+		}
+		buf_byte(&b, c);
+	}
+	if (trailing_dot) /* foo.0. is foo.0.<module> */
+		buf_put(&b, name_str(r->names, r->module), name_len(r->names, r->module));
+	u32 id = intern(r->names, (const char *)b.p, (u32)b.n);
+	buf_free(&b);
+	return id;
+}
+
+/* The byte loop of scan_name, for names the memo does not know.  An
+ * escape's two hex digits are name characters, so one loop finds the end. */
+static __attribute__((noinline)) const char *scan_new_name(Reader *r, const char *p,
+							   NameInfo *out)
+{
+	const char *start = p;
+	while (namechar[(u8)*p] == NAME_CHAR) /* most names are letters and digits only */
+		p++;
+	u8 flags = 0, k;
+	while ((k = namechar[(u8)*p]) != 0)
+		flags |= k, p++;
+	bool dot = flags & NAME_DOT, trailing_dot = dot && p[-1] == '.';
+	if (UNLIKELY((flags & NAME_ESC) || trailing_dot)) {
+		*out = name_info(scan_name_slow(r, start, p, trailing_dot), dot);
+		return out->id == NONE ? NULL : p;
+	}
+	*out = lookup_name(r, start, (u32)(p - start), dot);
+	return p;
+}
+
+/* Scans an identifier or symbol and interns it; NULL after an error. */
+HOT const char *scan_name(Reader *r, const char *p, NameInfo *out)
+{
+	const char *q = scan_known_name(r, p, out);
+	if (LIKELY(q))
+		return q;
+	NameInfo slow; /* keeps *out out of memory */
+	q = scan_new_name(r, p, &slow);
+	*out = slow;
+	return q;
 }
 
 /* ---- line information ----------------------------------------------------- */
@@ -368,16 +466,18 @@ static COLD const char *read_info_file(Reader *r, const char *p, u32 *file)
 	return p;
 }
 
+/* Reads line information into r->pending, which is written as a whole:
+ * resolve_info reads it as a whole, and a load wider than the stores
+ * before it would wait for them to reach the cache. */
 HOT const char *read_lineinfo(Reader *r, const char *p)
 {
-	InfoFrame *pf = &r->pending;
-	pf->line = 0;
-	pf->file = NONE;
-	if (!(p = read_diff(r, p, &pf->col)) || *p != ',')
-		return p;
-	if (!(p = read_diff(r, p + 1, &pf->line)) || *p != ',')
-		return p;
-	return read_info_file(r, p + 1, &pf->file);
+	i32 col = 0, line = 0;
+	u32 file = NONE; /* apart from col and line, so they stay in registers */
+	if ((p = read_diff(r, p, &col)) && *p == ',' && (p = read_diff(r, p + 1, &line)) &&
+	    *p == ',')
+		p = read_info_file(r, p + 1, &file);
+	r->pending = (InfoFrame){line, file, col};
+	return p;
 }
 
 static COLD u32 info_twice(Reader *r, const char *p)
@@ -446,77 +546,17 @@ static const char *skip_space(Reader *r, const char *p, const char **info_at)
 
 /* ---- atoms ------------------------------------------------------------------ */
 
-static const char *read_escape(Reader *r, const char *p, u8 *out)
-{
-	u8 hi = hexval[(u8)p[1]], lo = hi == 0xff ? 0xff : hexval[(u8)p[2]];
-	if (hi == 0xff || lo == 0xff)
-		return fail(r, p, "bad escape: '\\' must be followed by two hex digits"), NULL;
-	*out = (u8)(hi << 4 | lo);
-	return p + 3;
-}
-
-/* Slow path of scan_name: decodes escapes and expands a trailing dot. */
-/* Returns the name id, or NONE after an error. */
-static COLD u32 scan_name_slow(Reader *r, const char *start, const char *p, bool trailing_dot)
-{
-	Buf b = {0};
-	for (const char *q = start; q < p;) {
-		u8 c;
-		if (*q == '\\') {
-			if (!(q = read_escape(r, q, &c)))
-				return buf_free(&b), NONE;
-		} else {
-			c = (u8)*q++;
-		}
-		buf_byte(&b, c);
-	}
-	if (trailing_dot) /* foo.0. is foo.0.<module> */
-		buf_put(&b, name_str(r->names, r->module), name_len(r->names, r->module));
-	u32 id = intern(r->names, (const char *)b.p, (u32)b.n);
-	buf_free(&b);
-	return id;
-}
-
-/* The byte loop of scan_name.  An escape's two hex digits are name
- * characters, so one loop finds the end. */
-static __attribute__((noinline)) const char *scan_new_name(Reader *r, const char *p, u32 *id,
-							   bool *dot)
-{
-	const char *start = p;
-	while (namechar[(u8)*p] == NAME_CHAR) /* most names are letters and digits only */
-		p++;
-	u8 flags = 0, k;
-	while ((k = namechar[(u8)*p]) != 0)
-		flags |= k, p++;
-	*dot = flags & NAME_DOT;
-	bool trailing_dot = *dot && p[-1] == '.';
-	if (UNLIKELY((flags & NAME_ESC) || trailing_dot)) {
-		*id = scan_name_slow(r, start, p, trailing_dot);
-		return *id == NONE ? NULL : p;
-	}
-	*id = lookup_name(r, start, (u32)(p - start), *dot);
-	return p;
-}
-
-/* Scans an identifier or symbol and interns it. */
-HOT const char *scan_name(Reader *r, const char *p, u32 *id, bool *dot)
-{
-	const char *q = scan_known_name(r, p, id, dot);
-	return LIKELY(q) ? q : scan_new_name(r, p, id, dot);
-}
-
 HOT const char *read_name(Reader *r, const char *p, u32 n, bool def)
 {
-	u32 id;
-	bool dot;
+	NameInfo name;
 	const char *start = p;
-	if (!(p = scan_name(r, p, &id, &dot)))
+	if (!(p = scan_name(r, p, &name)))
 		return NULL;
 	if (UNLIKELY(*start == '.' || (def && start == p)))
 		return fail(r, start, "expected a symbol after ':'"), NULL;
 	Node *nd = &r->tree->nodes.v[n];
-	nd->kind = def ? N_SYMDEF : dot ? N_SYM : N_IDENT;
-	nd->val = id;
+	nd->kind = def ? N_SYMDEF : name.dot ? N_SYM : N_IDENT;
+	nd->val = name.id;
 	return p;
 }
 
@@ -639,11 +679,27 @@ static const char *read_char(Reader *r, const char *p, u32 n)
 	return p + 1;
 }
 
+/* The bytes of w equal to c, as 0x80 bits.  Only the lowest bit is sure
+ * (a borrow can flag a byte above a match), which is all a scan needs. */
+HOT u64 bytes_equal(u64 w, u8 c)
+{
+	u64 v = w ^ 0x0101010101010101ull * c;
+	return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+}
+
 static const char *read_string(Reader *r, const char *p, u32 n)
 {
 	const char *start = p++;
 	u8 flags = 0;
 	for (;;) {
+		/* to the next '"', '\\' or NUL, 8 bytes at a time: the text is
+		 * readable for 8 bytes past any byte before its end */
+		u64 w = load64(p), stops = bytes_equal(w, '"') | bytes_equal(w, '\\') | bytes_equal(w, 0);
+		if (!stops) {
+			p += 8;
+			continue;
+		}
+		p += __builtin_ctzll(stops) / 8;
 		u8 c = (u8)*p;
 		if (c == '"')
 			break;
@@ -696,9 +752,8 @@ static __attribute__((noinline)) const char *read_atom(Reader *r, const char *p,
 
 /* ---- compound nodes ------------------------------------------------------------ */
 
-HOT const char *read_tag(Reader *r, const char *p, u32 *name, u16 *tag)
+HOT const char *read_tag(Reader *r, const char *p, NameInfo *name)
 {
-	bool dot;
 	const char *start = p;
 	if (UNLIKELY(cclass[(u8)*p] != CC_IDENT)) {
 		if (*p == '.')
@@ -706,11 +761,10 @@ HOT const char *read_tag(Reader *r, const char *p, u32 *name, u16 *tag)
 		if (*p != '\\')
 			return fail(r, p - 1, "expected a tag after '('"), NULL;
 	}
-	if (!(p = scan_name(r, p, name, &dot)))
+	if (!(p = scan_name(r, p, name)))
 		return NULL;
-	if (UNLIKELY(dot))
+	if (UNLIKELY(name->dot))
 		return fail(r, start, "a tag cannot contain '.'"), NULL;
-	*tag = *name < TAG__COUNT ? (u16)*name : TAG_UNKNOWN;
 	return p;
 }
 
@@ -760,11 +814,10 @@ HOT void push_open(Reader *r, u32 node, u32 pos, bool has_info)
 /* Reads "(tag" at p into a new node *n; NULL after an error. */
 HOT const char *read_head(Reader *r, Tree *t, const char *text, const char *p, u32 *n)
 {
-	u32 name;
-	u16 tag;
-	const char *q = read_tag(r, p + 1, &name, &tag);
+	NameInfo name;
+	const char *q = read_tag(r, p + 1, &name);
 	if (q)
-		*n = add_node(t, N_TREE, tag, (u32)(p - text), name);
+		*n = add_node(t, N_TREE, name.tag, (u32)(p - text), name.id);
 	return q;
 }
 
@@ -858,23 +911,21 @@ u32 read_node(Reader *r)
 				goto done;
 			continue;
 		case CC_IDENT: {
-			u32 id;
-			bool dot;
-			const char *q = scan_name(r, p, &id, &dot);
+			NameInfo name;
+			const char *q = scan_name(r, p, &name);
 			if (!q)
 				return NONE;
-			n = add_node(t, dot ? N_SYM : N_IDENT, 0, (u32)(p - text), id);
+			n = add_node(t, name.dot ? N_SYM : N_IDENT, 0, (u32)(p - text), name.id);
 			p = q;
 			break;
 		}
 		case CC_COLON:
 			if (LIKELY(cclass[(u8)p[1]] == CC_IDENT)) {
-				u32 id;
-				bool dot;
-				const char *q = scan_name(r, p + 1, &id, &dot);
+				NameInfo name;
+				const char *q = scan_name(r, p + 1, &name);
 				if (!q)
 					return NONE;
-				n = add_node(t, N_SYMDEF, 0, (u32)(p - text), id);
+				n = add_node(t, N_SYMDEF, 0, (u32)(p - text), name.id);
 				p = q;
 			} else { /* ":" alone, ":.", ":\41" */
 				n = new_node(r, p);

@@ -216,16 +216,34 @@ static inline bool same_padded(const char *a, const char *b, u32 len)
 	return len == 0 || ((load64(a) ^ load64(b)) & (~0ull >> (64 - 8 * len))) == 0;
 }
 
-static u32 intern_add(Interner *in, const char *s, u32 len, u32 hash, u32 h)
+/* Stores an entry's bytes and zero padding a word at a time.  A padded
+ * source is readable for 8 bytes past s + len; others are copied first. */
+static void put_name(char *e, const char *s, u32 len, bool padded)
+{
+	if (!padded) {
+		memset(e, 0, (len + 8) & ~7u);
+		memcpy(e, s, len);
+		s = e;
+	}
+	for (u32 i = 0; i < len; i += 8) {
+		u64 w = load64(s + i);
+		if (len - i < 8)
+			w &= ~0ull >> (64 - 8 * (len - i));
+		memcpy(e + i, &w, 8);
+	}
+	if (len % 8 == 0) /* the NUL and padding */
+		memset(e + len, 0, 8);
+}
+
+static u32 intern_add(Interner *in, const char *s, u32 len, u32 hash, u32 h, bool padded)
 {
 	u32 off = in->chars.n, size = (8 + len + 1 + 7) & ~7u, id = in->names.n;
 	if (off / 8 >= UINT32_MAX)
 		die("interner exceeds 32 GiB of names");
-	vec_reserve(&in->chars, size + 8);
-	memset(in->chars.v + off, 0, size + 8);
+	vec_reserve(&in->chars, size);
 	memcpy(in->chars.v + off, &len, 4);
 	memcpy(in->chars.v + off + 4, &id, 4);
-	memcpy(in->chars.v + off + 8, s, len);
+	put_name(in->chars.v + off + 8, s, len, padded);
 	in->chars.n += size;
 	vec_push(&in->names, off);
 	in->tags[h] = slot_tag(hash);
@@ -259,13 +277,13 @@ static inline bool intern_find(Interner *in, const char *s, u32 len, u32 hash, b
 u32 intern_h(Interner *in, const char *s, u32 len, u32 hash)
 {
 	u32 r;
-	return intern_find(in, s, len, hash, false, &r) ? r : intern_add(in, s, len, hash, r);
+	return intern_find(in, s, len, hash, false, &r) ? r : intern_add(in, s, len, hash, r, false);
 }
 
 u32 intern_padded(Interner *in, const char *s, u32 len)
 {
 	u32 hash = hash_padded(s, len), r;
-	return intern_find(in, s, len, hash, true, &r) ? r : intern_add(in, s, len, hash, r);
+	return intern_find(in, s, len, hash, true, &r) ? r : intern_add(in, s, len, hash, r, true);
 }
 
 void intern_free(Interner *in)
