@@ -301,44 +301,43 @@ HOT u64 name_stops(u64 w)
 /* scan_known_name for 8 to 15 bytes.  The first 8 have no stop byte, so
  * no NUL either: they lie before the text's end and the next 8 are
  * readable. */
-static __attribute__((noinline)) const char *scan_known_long_name(Reader *r, const char *p,
-								   NameInfo *out)
+static __attribute__((noinline)) NameInfo scan_known_long_name(Reader *r, const char *p,
+								const char **end)
 {
 	u64 lo = load64(p), hi = load64(p + 8), stops = name_stops(hi);
-	if (!stops)
-		return NULL;
-	u32 len = 8 + (u32)__builtin_ctzll(stops) / 8;
+	u32 len = stops ? 8 + (u32)__builtin_ctzll(stops) / 8 : 0;
+	*end = NULL;
 	if (len == 8) {
 		const ShortName *m = &r->memo->small[memo_slot(lo)];
-		if (m->key != lo)
-			return NULL;
-		*out = m->name;
-	} else {
+		if (m->key == lo)
+			return *end = p + len, m->name;
+	} else if (len) {
 		hi &= low_bytes[len - 8];
 		const LongName *m = &r->memo->large[memo_slot(lo ^ hi * HASH_K2)];
-		if (m->lo != lo || m->hi != hi)
-			return NULL;
-		*out = m->name;
+		if (m->lo == lo && m->hi == hi)
+			return *end = p + len, m->name;
 	}
-	return p + len;
+	return (NameInfo){0};
 }
 
 /* scan_name's fast path, for a name the memo knows, without a loop: the
  * end is the first stop byte, and a memo hit proves that the bytes before
- * it are a name scan_name accepted.  Returns NULL to leave the name to
- * the byte loop. */
-HOT const char *scan_known_name(Reader *r, const char *p, NameInfo *out)
+ * it are a name scan_name accepted.  *end is NULL to leave the name to the
+ * byte loop. */
+HOT NameInfo scan_known_name(Reader *r, const char *p, const char **end)
 {
 	u64 w = load64(p), stops = name_stops(w);
-	if (UNLIKELY(!stops))
-		return scan_known_long_name(r, p, out);
+	if (UNLIKELY(!stops)) {
+		const char *long_end; /* keeps *end out of memory */
+		NameInfo name = scan_known_long_name(r, p, &long_end);
+		*end = long_end;
+		return name;
+	}
 	u32 len = (u32)__builtin_ctzll(stops) / 8;
 	u64 key = w & low_bytes[len];
 	const ShortName *m = &r->memo->small[memo_slot(key)];
-	if (UNLIKELY(m->key != key || len == 0))
-		return NULL;
-	*out = m->name;
-	return p + len;
+	*end = LIKELY(m->key == key && len != 0) ? p + len : NULL;
+	return m->name;
 }
 
 static const char *read_escape(Reader *r, const char *p, u8 *out)
@@ -374,8 +373,8 @@ static COLD u32 scan_name_slow(Reader *r, const char *start, const char *p, bool
 
 /* The byte loop of scan_name, for names the memo does not know.  An
  * escape's two hex digits are name characters, so one loop finds the end. */
-static __attribute__((noinline)) const char *scan_new_name(Reader *r, const char *p,
-							   NameInfo *out)
+static __attribute__((noinline)) NameInfo scan_new_name(Reader *r, const char *p,
+							const char **end)
 {
 	const char *start = p;
 	while (namechar[(u8)*p] == NAME_CHAR) /* most names are letters and digits only */
@@ -385,23 +384,28 @@ static __attribute__((noinline)) const char *scan_new_name(Reader *r, const char
 		flags |= k, p++;
 	bool dot = flags & NAME_DOT, trailing_dot = dot && p[-1] == '.';
 	if (UNLIKELY((flags & NAME_ESC) || trailing_dot)) {
-		*out = name_info(scan_name_slow(r, start, p, trailing_dot), dot);
-		return out->id == NONE ? NULL : p;
+		u32 id = scan_name_slow(r, start, p, trailing_dot);
+		*end = id == NONE ? NULL : p;
+		return name_info(id, dot);
 	}
-	*out = lookup_name(r, start, (u32)(p - start), dot);
-	return p;
+	*end = p;
+	return lookup_name(r, start, (u32)(p - start), dot);
 }
 
-/* Scans an identifier or symbol and interns it; NULL after an error. */
-HOT const char *scan_name(Reader *r, const char *p, NameInfo *out)
+/* Scans an identifier or symbol at p and interns it; *end is after it,
+ * or NULL after an error.  (Names travel by value: written through a
+ * pointer, compilers kept them in memory.) */
+HOT NameInfo scan_name(Reader *r, const char *p, const char **end)
 {
-	const char *q = scan_known_name(r, p, out);
-	if (LIKELY(q))
-		return q;
-	NameInfo slow; /* keeps *out out of memory */
-	q = scan_new_name(r, p, &slow);
-	*out = slow;
-	return q;
+	const char *q;
+	NameInfo name = scan_known_name(r, p, &q);
+	if (LIKELY(q)) {
+		*end = q;
+		return name;
+	}
+	name = scan_new_name(r, p, &q);
+	*end = q;
+	return name;
 }
 
 /* ---- line information ----------------------------------------------------- */
@@ -548,9 +552,9 @@ static const char *skip_space(Reader *r, const char *p, const char **info_at)
 
 HOT const char *read_name(Reader *r, const char *p, u32 n, bool def)
 {
-	NameInfo name;
 	const char *start = p;
-	if (!(p = scan_name(r, p, &name)))
+	NameInfo name = scan_name(r, p, &p);
+	if (!p)
 		return NULL;
 	if (UNLIKELY(*start == '.' || (def && start == p)))
 		return fail(r, start, "expected a symbol after ':'"), NULL;
@@ -752,20 +756,22 @@ static __attribute__((noinline)) const char *read_atom(Reader *r, const char *p,
 
 /* ---- compound nodes ------------------------------------------------------------ */
 
-HOT const char *read_tag(Reader *r, const char *p, NameInfo *name)
+/* Reads a tag at p; *end is after it, or NULL after an error. */
+HOT NameInfo read_tag(Reader *r, const char *p, const char **end)
 {
-	const char *start = p;
+	*end = NULL;
 	if (UNLIKELY(cclass[(u8)*p] != CC_IDENT)) {
 		if (*p == '.')
-			return fail(r, p - 1, "a directive must stand at the top level"), NULL;
+			return fail(r, p - 1, "a directive must stand at the top level"), (NameInfo){0};
 		if (*p != '\\')
-			return fail(r, p - 1, "expected a tag after '('"), NULL;
+			return fail(r, p - 1, "expected a tag after '('"), (NameInfo){0};
 	}
-	if (!(p = scan_name(r, p, name)))
-		return NULL;
-	if (UNLIKELY(name->dot))
-		return fail(r, start, "a tag cannot contain '.'"), NULL;
-	return p;
+	NameInfo name = scan_name(r, p, end);
+	if (UNLIKELY(name.dot) && *end) {
+		*end = NULL;
+		fail(r, p, "a tag cannot contain '.'");
+	}
+	return name;
 }
 
 /* Skips a directive "(.name ...)"; directives may nest nodes. */
@@ -814,8 +820,8 @@ HOT void push_open(Reader *r, u32 node, u32 pos, bool has_info)
 /* Reads "(tag" at p into a new node *n; NULL after an error. */
 HOT const char *read_head(Reader *r, Tree *t, const char *text, const char *p, u32 *n)
 {
-	NameInfo name;
-	const char *q = read_tag(r, p + 1, &name);
+	const char *q;
+	NameInfo name = read_tag(r, p + 1, &q);
 	if (q)
 		*n = add_node(t, N_TREE, name.tag, (u32)(p - text), name.id);
 	return q;
@@ -911,8 +917,8 @@ u32 read_node(Reader *r)
 				goto done;
 			continue;
 		case CC_IDENT: {
-			NameInfo name;
-			const char *q = scan_name(r, p, &name);
+			const char *q;
+			NameInfo name = scan_name(r, p, &q);
 			if (!q)
 				return NONE;
 			n = add_node(t, name.dot ? N_SYM : N_IDENT, 0, (u32)(p - text), name.id);
@@ -921,8 +927,8 @@ u32 read_node(Reader *r)
 		}
 		case CC_COLON:
 			if (LIKELY(cclass[(u8)p[1]] == CC_IDENT)) {
-				NameInfo name;
-				const char *q = scan_name(r, p + 1, &name);
+				const char *q;
+				NameInfo name = scan_name(r, p + 1, &q);
 				if (!q)
 					return NONE;
 				n = add_node(t, N_SYMDEF, 0, (u32)(p - text), name.id);
