@@ -206,10 +206,11 @@ static inline u32 new_node(Reader *r, const char *at)
  * bytes sits in front of the interner.  For a name of up to 15 bytes that
  * it knows, the end is found 8 bytes at a time and a hit costs a multiply,
  * a load and a compare; the interner's large table is not touched.  Only
- * plain names (no escape, no trailing dot) enter the memo, and they have
- * no NUL byte, so their zero-padded words alone identify them; an empty
- * slot (key 0) never matches.  A miss interns as before, so every name
- * gets the same id as without the memo.
+ * plain names (no escape, no trailing dot) that start like an identifier
+ * enter the memo, so a hit also proves that the name is well formed.  They
+ * have no NUL byte, so their zero-padded words alone identify them.  A
+ * miss interns as before, so every name gets the same id as without the
+ * memo.
  */
 
 /* What a name is to the reader: its id, the Tag it is as a tag, and
@@ -237,9 +238,14 @@ struct NameMemo {
 	LongName large[1 << MEMO_BITS];
 };
 
+/* Empty slots hold the key 1: no name starts with byte 1, so no lookup
+ * matches them, not even that of an empty name (key 0). */
 static NameMemo *name_memo_new(void)
 {
-	return xcalloc(1, sizeof(NameMemo));
+	NameMemo *m = xcalloc(1, sizeof(NameMemo));
+	for (u32 i = 0; i < COUNTOF(m->small); i++)
+		m->small[i].key = m->large[i].lo = 1;
+	return m;
 }
 
 /* The first n bytes of a word (loaded little-endian): low_bytes[n]. */
@@ -269,6 +275,8 @@ static NameInfo name_info(u32 id, bool dot)
  * for 8 bytes past s + len (read_file pads it). */
 static NameInfo lookup_name(Reader *r, const char *s, u32 len, bool dot)
 {
+	if (cclass[(u8)*s] != CC_IDENT) /* ":1a" */
+		return name_info(intern_padded(r->names, s, len), dot);
 	if (len - 1 < 8) {
 		u64 key = load64(s) & low_bytes[len];
 		ShortName *m = &r->memo->small[memo_slot(key)];
@@ -336,7 +344,7 @@ HOT NameInfo scan_known_name(Reader *r, const char *p, const char **end)
 	u32 len = (u32)__builtin_ctzll(stops) / 8;
 	u64 key = w & low_bytes[len];
 	const ShortName *m = &r->memo->small[memo_slot(key)];
-	*end = LIKELY(m->key == key && len != 0) ? p + len : NULL;
+	*end = LIKELY(m->key == key) ? p + len : NULL;
 	return m->name;
 }
 
@@ -866,9 +874,9 @@ u32 read_node(Reader *r)
 	const u32 base = r->open.n, first = t->nodes.n;
 	const char *info_at = NULL;
 	for (;;) {
-		u8 cls;
-		while ((cls = cclass[(u8)*p]) == CC_WS)
-			p++;
+		u8 cls = cclass[(u8)*p];
+		while (cls == CC_WS)
+			cls = cclass[(u8)*++p];
 		u32 n;
 		switch (cls) {
 		case CC_DIGIT:
@@ -885,15 +893,20 @@ u32 read_node(Reader *r)
 				return NONE;
 			continue;
 		case CC_OPEN: {
-			if (UNLIKELY(p[1] == '.') && r->open.n == 0) {
-				if (!(p = skip_directive(r, p)))
+			const char *q;
+			NameInfo name = scan_known_name(r, p + 1, &q);
+			if (UNLIKELY(!q || name.dot)) { /* not a known tag */
+				if (p[1] == '.' && r->open.n == 0) {
+					if (!(p = skip_directive(r, p)))
+						return NONE;
+					info_at = NULL; /* line information before it is dropped */
+					continue;
+				}
+				name = read_tag(r, p + 1, &q);
+				if (!q)
 					return NONE;
-				info_at = NULL; /* line information before a directive is dropped */
-				continue;
 			}
-			const char *q = read_head(r, t, text, p, &n);
-			if (!q)
-				return NONE;
+			n = add_node(t, N_TREE, name.tag, (u32)(p - text), name.id);
 			if (*q == ')') { /* "(tag)" is complete: no need to open it */
 				p = q + 1;
 				break;
@@ -925,19 +938,18 @@ u32 read_node(Reader *r)
 			p = q;
 			break;
 		}
-		case CC_COLON:
-			if (LIKELY(cclass[(u8)p[1]] == CC_IDENT)) {
-				const char *q;
-				NameInfo name = scan_name(r, p + 1, &q);
-				if (!q)
-					return NONE;
+		case CC_COLON: {
+			const char *q;
+			NameInfo name = scan_known_name(r, p + 1, &q);
+			if (LIKELY(q)) {
 				n = add_node(t, N_SYMDEF, 0, (u32)(p - text), name.id);
 				p = q;
-			} else { /* ":" alone, ":.", ":\41" */
+			} else { /* a new name, or ":" alone, ":.", ":\41" */
 				n = new_node(r, p);
 				p = read_atom(r, p, n);
 			}
 			break;
+		}
 		case CC_SIGN:
 			n = new_node(r, p);
 			p = read_number(r, p, n);
