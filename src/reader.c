@@ -294,16 +294,15 @@ static NameInfo lookup_name(Reader *r, const char *s, u32 len, bool dot)
 	return name_info(intern_padded(r->names, s, len), dot);
 }
 
-/* The bytes of w that end a name, as 0x80 bits: those below '0' except
- * '.' (the only name character below '0').  Every test is per byte, with
- * no carry from one byte into the next, so every bit is exact. */
+/* Where a name may end in w: the bytes below '.', as 0x80 bits.  They are
+ * never name characters, and they include the usual ends of a name
+ * (space, newline, parentheses, NUL).  Other ends (':', '[', ...) are
+ * not found, but then the candidate holds a byte no memo entry has.  Only
+ * the lowest bit is sure (a borrow can flag a byte above it), which is
+ * the one used. */
 HOT u64 name_stops(u64 w)
 {
-	const u64 low7 = 0x7f7f7f7f7f7f7f7full, high = 0x8080808080808080ull;
-	u64 below0 = ~(((w & low7) + 0x5050505050505050ull) | w) & high;
-	u64 y = w ^ 0x2e2e2e2e2e2e2e2eull; /* '.' bytes become 0 */
-	u64 dots = ~(((y & low7) + low7) | y) & high;
-	return below0 & ~dots;
+	return (w - 0x2e2e2e2e2e2e2e2eull) & ~w & 0x8080808080808080ull;
 }
 
 /* scan_known_name for 8 to 15 bytes.  The first 8 have no stop byte, so
@@ -330,8 +329,8 @@ static __attribute__((noinline)) NameInfo scan_known_long_name(Reader *r, const 
 
 /* scan_name's fast path, for a name the memo knows, without a loop: the
  * end is the first stop byte, and a memo hit proves that the bytes before
- * it are a name scan_name accepted.  *end is NULL to leave the name to the
- * byte loop. */
+ * it are a name scan_name accepted, which ends there.  *end is NULL to
+ * leave the name to the byte loop. */
 HOT NameInfo scan_known_name(Reader *r, const char *p, const char **end)
 {
 	u64 w = load64(p), stops = name_stops(w);
