@@ -891,7 +891,8 @@ u32 read_node(Reader *r)
 			if (!(p = skip_comment(r, p)))
 				return NONE;
 			continue;
-		case CC_OPEN: {
+		case CC_OPEN:
+		open: {
 			const char *q;
 			NameInfo name = scan_known_name(r, p + 1, &q);
 			if (UNLIKELY(!q || name.dot)) { /* not a known tag */
@@ -913,6 +914,10 @@ u32 read_node(Reader *r)
 			push_open(r, n, (u32)(p - text), info_at);
 			info_at = NULL;
 			p = q;
+			if (p[0] == ' ' && p[1] == '(') { /* "(mov (rax": no dispatch */
+				p++;
+				goto open;
+			}
 			continue;
 		}
 		case CC_CLOSE:
@@ -923,10 +928,13 @@ u32 read_node(Reader *r)
 				r->cur = p;
 				return NONE;
 			}
+		close:
 			pop_open(r, t);
 			p++;
 			if (r->open.n == base)
 				goto done;
+			if (*p == ')') /* "))": no dispatch */
+				goto close;
 			continue;
 		case CC_IDENT: {
 			const char *q;
@@ -970,6 +978,8 @@ u32 read_node(Reader *r)
 		}
 		if (r->open.n == base)
 			break;
+		if (*p == ')') /* "x)": no dispatch */
+			goto close;
 	}
 done:
 	r->cur = p;
