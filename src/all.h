@@ -115,6 +115,12 @@ typedef struct Interner {
 	u32 mask;
 } Interner;
 
+/* Hashing and the reader's name scanning load 8 bytes at a time and mask
+ * them, taking the first byte as the lowest. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "nifasm assumes a little-endian host"
+#endif
+
 #define HASH_K1 0x9E3779B97F4A7C15ull
 #define HASH_K2 0xFF51AFD7ED558CCDull
 

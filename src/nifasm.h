@@ -108,8 +108,9 @@ Origin node_origin(const Tree *t, const Interner *in, u32 n);
 
 typedef struct InfoFrame {
 	i32 line;
-	u32 file; /* between line and col, so compilers do not load them as one
-		   * word right after storing them one by one (a slow forward) */
+	u32 file; /* between line and col: compilers then do not load the two
+		   * as one word right after storing them one by one, a load
+		   * that waits for the stores to reach the cache */
 	i32 col;
 } InfoFrame;
 

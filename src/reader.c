@@ -10,11 +10,22 @@
  *   directive ::= '(' '.' ... ')'   skipped at the top level
  * The text is read in place: a node records its byte offset, names are
  * interned, and only big numbers and floats go to a side table.
+ *
+ * Speed (docs/internals.md): read_node is one loop over tokens whose common
+ * shapes ("(tag", ")", names, small numbers, one-digit line information)
+ * are inline, and whose rare ones (errors, comments, directives, strings,
+ * floats, escapes, new names) are calls.  Names are looked up in a small
+ * memo keyed by their bytes, found 8 bytes at a time, before the interner.
  */
 #include "nifasm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+
+/* for the helpers of read_node's loop, which must not become calls */
+#define HOT static inline __attribute__((always_inline))
+/* for the rare paths, so the loop keeps its registers */
+#define COLD __attribute__((cold, noinline))
 
 /* ---- character classes --------------------------------------------------- */
 
@@ -130,10 +141,7 @@ Origin node_origin(const Tree *t, const Interner *in, u32 n)
 	return o;
 }
 
-/* ---- errors --------------------------------------------------------------
- * Every error path is out of line (cold), so the hot loop in read_node
- * keeps its registers.
- */
+/* ---- errors -------------------------------------------------------------- */
 
 static u32 fail(Reader *r, const char *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), cold, noinline));
@@ -149,10 +157,6 @@ static u32 fail(Reader *r, const char *at, const char *fmt, ...)
 	r->failed = true;
 	return NONE;
 }
-
-#define COLD __attribute__((cold, noinline))
-/* for the helpers of read_node's loop, which must not become calls */
-#define HOT static inline __attribute__((always_inline))
 
 /* ---- setup --------------------------------------------------------------- */
 
@@ -184,13 +188,10 @@ HOT u32 add_node(Tree *t, u8 kind, u16 tag, u32 pos, u32 val)
 {
 	vec_reserve(&t->nodes, 1);
 	u32 n = t->nodes.n++;
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* two word stores; compilers store the fields one by one otherwise */
+	/* {kind, flags 0, tag, span 1} and {pos, val} as two word stores
+	 * (little-endian, see all.h); compilers store field by field otherwise */
 	u64 w[2] = {kind | (u64)tag << 16 | (u64)1 << 32, pos | (u64)val << 32};
 	memcpy(&t->nodes.v[n], w, sizeof w);
-#else
-	t->nodes.v[n] = (Node){kind, 0, tag, 1, pos, val};
-#endif
 	return n;
 }
 
@@ -462,7 +463,7 @@ HOT const char *read_diff(Reader *r, const char *p, i32 *out)
 	for (u32 d; (d = (u32)((u8)*q - '0')) <= 9; q++)
 		v = v * 10 + d;
 	if (UNLIKELY(q - start > 9 || (start != p && q == start))) {
-		i32 slow; /* keeps *out (the pending info) out of memory */
+		i32 slow; /* keeps *out in a register */
 		q = read_diff_slow(r, p, &slow);
 		*out = slow;
 		return q;
@@ -484,9 +485,7 @@ static COLD const char *read_info_file(Reader *r, const char *p, u32 *file)
 	return p;
 }
 
-/* Reads line information into r->pending, which is written as a whole:
- * resolve_info reads it as a whole, and a load wider than the stores
- * before it would wait for them to reach the cache. */
+/* Reads line information into r->pending. */
 HOT const char *read_lineinfo(Reader *r, const char *p)
 {
 	i32 col = 0, line = 0;
@@ -770,7 +769,9 @@ static __attribute__((noinline)) const char *read_atom(Reader *r, const char *p,
 
 /* ---- compound nodes ------------------------------------------------------------ */
 
-/* Reads a tag at p; *end is after it, or NULL after an error. */
+/* Reads a tag at p; *end is after it, or NULL after an error.  (read_node
+ * tries the memo first and comes here for new tags and errors; inline, so
+ * its end pointer stays in a register.) */
 HOT NameInfo read_tag(Reader *r, const char *p, const char **end)
 {
 	*end = NULL;
@@ -831,15 +832,6 @@ HOT void push_open(Reader *r, u32 node, u32 pos, bool has_info)
 	r->open.v[r->open.n++] = (OpenList){node, pos, outer_info};
 }
 
-/* Reads "(tag" at p into a new node *n; NULL after an error. */
-HOT const char *read_head(Reader *r, Tree *t, const char *text, const char *p, u32 *n)
-{
-	const char *q;
-	NameInfo name = read_tag(r, p + 1, &q);
-	if (q)
-		*n = add_node(t, N_TREE, name.tag, (u32)(p - text), name.id);
-	return q;
-}
 
 /* Closes the innermost open list; returns its node (NONE for read_open's),
  * whose span the caller sets. */
@@ -875,8 +867,8 @@ static COLD u32 end_of_input(Reader *r, const char *p, const char *info_at, u32 
 }
 
 /* The hot loop: one token per iteration, the common shapes inline, every
- * rare one (errors, comments, directives, strings, floats, escapes) out
- * of line.  Line information is pending in a local until its node. */
+ * rare one (errors, comments, directives, strings, floats, escapes, new
+ * names) out of line.  "(a (b", "))" and "x)" skip the dispatch. */
 u32 read_node(Reader *r)
 {
 	if (r->failed)
@@ -1017,11 +1009,13 @@ u32 read_open(Reader *r)
 			r->cur = p;
 			return NONE;
 		}
-		u32 n;
-		const char *q = read_head(r, r->tree, r->file->text, p, &n);
+		const char *q;
+		NameInfo name = read_tag(r, p + 1, &q);
 		if (!q)
 			return NONE;
-		push_open(r, n, (u32)(p - r->file->text), info_at);
+		u32 pos = (u32)(p - r->file->text);
+		u32 n = add_node(r->tree, N_TREE, name.tag, pos, name.id);
+		push_open(r, n, pos, info_at);
 		r->open.v[r->open.n - 1].node = NONE; /* the caller may clear the tree */
 		p = q;
 		r->cur = p;
