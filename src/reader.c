@@ -184,21 +184,53 @@ void reader_free(Reader *r)
 	r->memo = NULL;
 }
 
-HOT u32 add_node(Tree *t, u8 kind, u16 tag, u32 pos, u32 val)
+/* Writes {kind, flags 0, tag, span 1, pos, val} as two words (little-
+ * endian, see all.h); compilers store it field by field otherwise. */
+HOT void put_node(Node *nd, u8 kind, u16 tag, u32 pos, u32 val)
+{
+	u64 w[2] = {kind | (u64)tag << 16 | (u64)1 << 32, pos | (u64)val << 32};
+	memcpy(nd, w, sizeof w);
+}
+
+static u32 add_node(Tree *t, u8 kind, u16 tag, u32 pos, u32 val)
 {
 	vec_reserve(&t->nodes, 1);
-	u32 n = t->nodes.n++;
-	/* {kind, flags 0, tag, span 1} and {pos, val} as two word stores
-	 * (little-endian, see all.h); compilers store field by field otherwise */
-	u64 w[2] = {kind | (u64)tag << 16 | (u64)1 << 32, pos | (u64)val << 32};
-	memcpy(&t->nodes.v[n], w, sizeof w);
-	return n;
+	put_node(&t->nodes.v[t->nodes.n], kind, tag, pos, val);
+	return t->nodes.n++;
 }
 
 /* A node that read_atom fills in. */
-static inline u32 new_node(Reader *r, const char *at)
+static u32 new_node(Reader *r, const char *at)
 {
 	return add_node(r->tree, N_EMPTY, 0, (u32)(at - r->file->text), 0);
+}
+
+/* read_node's copy of the tree's node vector, kept in registers; the
+ * tree's count is stale until read_node returns (or calls
+ * skip_directive).  Its v is always the tree's, so read_atom may fill in
+ * out.v[n]. */
+typedef struct NodeOut {
+	Node *v;
+	u32 n, cap;
+} NodeOut;
+
+static __attribute__((noinline)) void grow_nodes(NodeOut *out, Tree *t)
+{
+	t->nodes.n = out->n;
+	vec_reserve(&t->nodes, 1);
+	out->v = t->nodes.v;
+	out->cap = t->nodes.cap;
+}
+
+HOT u32 out_node(NodeOut *out, Tree *t, u8 kind, u16 tag, u32 pos, u32 val)
+{
+	if (UNLIKELY(out->n == out->cap)) {
+		NodeOut grown = *out; /* keeps *out in registers */
+		grow_nodes(&grown, t);
+		*out = grown;
+	}
+	put_node(&out->v[out->n], kind, tag, pos, val);
+	return out->n++;
 }
 
 /* ---- names ------------------------------------------------------------------
@@ -842,9 +874,10 @@ HOT u32 pop_open(Reader *r)
 	return o->node;
 }
 
-HOT void set_span(Tree *t, u32 node)
+/* A closed list's node spans the nodes after it, up to count. */
+HOT void set_span(Node *nodes, u32 count, u32 node)
 {
-	t->nodes.v[node].span = t->nodes.n - node;
+	nodes[node].span = count - node;
 }
 
 static bool at_end(Reader *r, const char *p)
@@ -869,13 +902,11 @@ static COLD u32 end_of_input(Reader *r, const char *p, const char *info_at, u32 
 /* The hot loop: one token per iteration, the common shapes inline, every
  * rare one (errors, comments, directives, strings, floats, escapes, new
  * names) out of line.  "(a (b", "))" and "x)" skip the dispatch. */
-u32 read_node(Reader *r)
+HOT u32 read_nodes(Reader *r, NodeOut *out)
 {
-	if (r->failed)
-		return NONE;
 	Tree *t = r->tree;
 	const char *text = r->file->text, *p = r->cur;
-	const u32 base = r->open.n, first = t->nodes.n;
+	const u32 base = r->open.n, first = out->n;
 	const char *info_at = NULL;
 	for (;;) {
 		u8 cls = cclass[(u8)*p];
@@ -902,6 +933,7 @@ u32 read_node(Reader *r)
 			NameInfo name = scan_known_name(r, p + 1, &q);
 			if (UNLIKELY(!q || name.dot)) { /* not a known tag */
 				if (p[1] == '.' && r->open.n == 0) {
+					t->nodes.n = out->n;
 					if (!(p = skip_directive(r, p)))
 						return NONE;
 					info_at = NULL; /* line information before it is dropped */
@@ -911,7 +943,7 @@ u32 read_node(Reader *r)
 				if (!q)
 					return NONE;
 			}
-			n = add_node(t, N_TREE, name.tag, (u32)(p - text), name.id);
+			n = out_node(out, t, N_TREE, name.tag, (u32)(p - text), name.id);
 			if (*q == ')') { /* "(tag)" is complete: no need to open it */
 				p = q + 1;
 				break;
@@ -934,7 +966,7 @@ u32 read_node(Reader *r)
 				return NONE;
 			}
 		close:
-			set_span(t, pop_open(r)); /* read_node's own lists have nodes */
+			set_span(out->v, out->n, pop_open(r)); /* read_node's own lists have nodes */
 			p++;
 			if (r->open.n == base)
 				goto done;
@@ -946,7 +978,7 @@ u32 read_node(Reader *r)
 			NameInfo name = scan_name(r, p, &q);
 			if (!q)
 				return NONE;
-			n = add_node(t, name.dot ? N_SYM : N_IDENT, 0, (u32)(p - text), name.id);
+			n = out_node(out, t, name.dot ? N_SYM : N_IDENT, 0, (u32)(p - text), name.id);
 			p = q;
 			break;
 		}
@@ -954,22 +986,22 @@ u32 read_node(Reader *r)
 			const char *q;
 			NameInfo name = scan_known_name(r, p + 1, &q);
 			if (LIKELY(q)) {
-				n = add_node(t, N_SYMDEF, 0, (u32)(p - text), name.id);
+				n = out_node(out, t, N_SYMDEF, 0, (u32)(p - text), name.id);
 				p = q;
 			} else { /* a new name, or ":" alone, ":.", ":\41" */
-				n = new_node(r, p);
+				n = out_node(out, t, N_EMPTY, 0, (u32)(p - text), 0);
 				p = read_atom(r, p, n);
 			}
 			break;
 		}
 		case CC_SIGN:
-			n = new_node(r, p);
+			n = out_node(out, t, N_EMPTY, 0, (u32)(p - text), 0);
 			p = read_number(r, p, n);
 			break;
 		default:
 			if (UNLIKELY(at_end(r, p)))
 				return end_of_input(r, p, info_at, base);
-			n = new_node(r, p);
+			n = out_node(out, t, N_EMPTY, 0, (u32)(p - text), 0);
 			p = read_atom(r, p, n);
 			break;
 		}
@@ -989,6 +1021,17 @@ u32 read_node(Reader *r)
 done:
 	r->cur = p;
 	return first;
+}
+
+u32 read_node(Reader *r)
+{
+	if (r->failed)
+		return NONE;
+	Tree *t = r->tree;
+	NodeOut out = {t->nodes.v, t->nodes.n, t->nodes.cap};
+	u32 n = read_nodes(r, &out);
+	t->nodes.n = out.n;
+	return n;
 }
 
 u32 read_open(Reader *r)
@@ -1038,7 +1081,7 @@ bool read_close(Reader *r)
 	}
 	u32 node = pop_open(r);
 	if (node != NONE)
-		set_span(r->tree, node);
+		set_span(r->tree->nodes.v, r->tree->nodes.n, node);
 	r->cur = p + 1;
 	return true;
 }
