@@ -922,6 +922,8 @@ HOT u32 read_nodes(Reader *r, NodeOut *out)
 			info_at = p;
 			if (!(p = read_lineinfo(r, p)))
 				return NONE;
+			if (*p == '(') /* "3,1(mov": no dispatch */
+				goto open;
 			continue;
 		case CC_HASH:
 			if (!(p = skip_comment(r, p)))
