@@ -110,9 +110,16 @@ void buf_free(Buf *b);
 typedef struct Interner {
 	VEC(u32) names;
 	VEC(char) chars;
-	u64 *slots; /* (hash << 32) | (entry offset / 8 + 1); 0 is empty */
+	u8 *tags;   /* per slot: 0x80 | the hash's top 7 bits; 0 is empty */
+	u32 *slots; /* per slot: entry offset / 8 */
 	u32 mask;
 } Interner;
+
+/* Hashing and the reader's name scanning load 8 bytes at a time and mask
+ * them, taking the first byte as the lowest. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "nifasm assumes a little-endian host"
+#endif
 
 #define HASH_K1 0x9E3779B97F4A7C15ull
 #define HASH_K2 0xFF51AFD7ED558CCDull

@@ -166,7 +166,7 @@ static u32 define_global(Checker *c, u32 n, GlobalKind kind)
 }
 
 /* Registers the declaration whose head was just opened. */
-static void scan_decl(Checker *c, u32 head, InfoFrame info)
+static void scan_decl(Checker *c, u32 head, u32 start, InfoFrame info)
 {
 	u16 tag = nd(c, head)->tag;
 	u32 name = read_node(&c->rd);
@@ -179,7 +179,7 @@ static void scan_decl(Checker *c, u32 head, InfoFrame info)
 	u32 g = define_global(c, name, decl_kind[tag]);
 	if (g == NONE)
 		return;
-	Decl d = {c->file, nd(c, head)->pos, tag, g, info};
+	Decl d = {c->file, start, tag, g, info};
 	c->p->globals.v[g].decl = c->p->decls.n;
 	vec_push(&c->p->decls, d);
 }
@@ -187,6 +187,7 @@ static void scan_decl(Checker *c, u32 head, InfoFrame info)
 static void scan_top_node(Checker *c)
 {
 	InfoFrame info = reader_info(&c->rd);
+	u32 start = read_node_start(&c->rd);
 	if (read_peek_tag(&c->rd) == TAG_NOT_TREE) {
 		read_node(&c->rd); /* an atom: the code pass reports it */
 		return;
@@ -195,7 +196,7 @@ static void scan_top_node(Checker *c)
 	if (head == NONE)
 		return;
 	if (nd(c, head)->tag != TAG_UNKNOWN && is_decl_tag(nd(c, head)->tag))
-		scan_decl(c, head, info);
+		scan_decl(c, head, start, info);
 	while (read_skip(&c->rd))
 		;
 	read_close(&c->rd);

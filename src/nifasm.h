@@ -107,15 +107,20 @@ Origin node_origin(const Tree *t, const Interner *in, u32 n);
 /* ---- reader ------------------------------------------------------------------ */
 
 typedef struct InfoFrame {
-	u32 file;
-	i32 line, col;
+	i32 line;
+	u32 file; /* between line and col: compilers then do not load the two
+		   * as one word right after storing them one by one, a load
+		   * that waits for the stores to reach the cache */
+	i32 col;
 } InfoFrame;
 
 typedef struct OpenList {
 	u32 node; /* NONE for a list opened by read_open */
 	u32 pos;  /* byte offset of its '(' */
-	u32 info; /* Reader.info.n while it is open (its frame is the last) */
+	u32 outer_info; /* Reader.info.n before it opened, restored when it closes */
 } OpenList;
+
+typedef struct NameMemo NameMemo; /* reader.c */
 
 typedef struct Reader {
 	SrcFile *file;
@@ -126,6 +131,8 @@ typedef struct Reader {
 	bool failed;
 	VEC(InfoFrame) info; /* line information of the open nodes */
 	VEC(OpenList) open;  /* open compound nodes */
+	InfoFrame pending;   /* line information read before the next node */
+	NameMemo *memo;      /* direct-mapped memo of the interner (reader.c) */
 } Reader;
 
 void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module);
@@ -149,6 +156,9 @@ bool read_skip(Reader *r);
  * TAG_NOT_TREE for an atom, or NONE at the end of the list. */
 u32 read_peek_tag(Reader *r);
 enum { TAG_NOT_TREE = 0xfffe };
+/* Where the next node starts, its line information included (after
+ * whitespace and comments): reader_init_at there reads it again whole. */
+u32 read_node_start(Reader *r);
 /* True when only whitespace, comments and directives remain. */
 bool read_at_eof(Reader *r);
 /* The module a file defines: its file name without directory and ".nif". */

@@ -10,11 +10,22 @@
  *   directive ::= '(' '.' ... ')'   skipped at the top level
  * The text is read in place: a node records its byte offset, names are
  * interned, and only big numbers and floats go to a side table.
+ *
+ * Speed (docs/internals.md): read_node is one loop over tokens whose common
+ * shapes ("(tag", ")", names, small numbers, one-digit line information)
+ * are inline, and whose rare ones (errors, comments, directives, strings,
+ * floats, escapes, new names) are calls.  Names are looked up in a small
+ * memo keyed by their bytes, found 8 bytes at a time, before the interner.
  */
 #include "nifasm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+
+/* for the helpers of read_node's loop, which must not become calls */
+#define HOT static inline __attribute__((always_inline))
+/* for the rare paths, so the loop keeps its registers */
+#define COLD __attribute__((cold, noinline))
 
 /* ---- character classes --------------------------------------------------- */
 
@@ -133,7 +144,7 @@ Origin node_origin(const Tree *t, const Interner *in, u32 n)
 /* ---- errors -------------------------------------------------------------- */
 
 static u32 fail(Reader *r, const char *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4), cold, noinline));
 
 static u32 fail(Reader *r, const char *at, const char *fmt, ...)
 {
@@ -149,6 +160,8 @@ static u32 fail(Reader *r, const char *at, const char *fmt, ...)
 
 /* ---- setup --------------------------------------------------------------- */
 
+static NameMemo *name_memo_new(void);
+
 void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module)
 {
 	init_classes();
@@ -158,7 +171,8 @@ void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module)
 	r->names = in;
 	r->tree = t;
 	r->module = module;
-	InfoFrame root = {NONE, 0, 0};
+	r->memo = name_memo_new();
+	InfoFrame root = {0, NONE, 0};
 	vec_push(&r->info, root);
 }
 
@@ -176,28 +190,292 @@ void reader_free(Reader *r)
 {
 	vec_free(&r->info);
 	vec_free(&r->open);
+	free(r->memo);
+	r->memo = NULL;
 }
 
-static inline u32 new_node(Reader *r, u8 kind, const char *at)
+/* Writes {kind, flags 0, tag, span 1, pos, val} as two words (little-
+ * endian, see all.h); compilers store it field by field otherwise. */
+HOT void put_node(Node *nd, u8 kind, u16 tag, u32 pos, u32 val)
 {
-	Tree *t = r->tree;
+	u64 w[2] = {kind | (u64)tag << 16 | (u64)1 << 32, pos | (u64)val << 32};
+	memcpy(nd, w, sizeof w);
+}
+
+static u32 add_node(Tree *t, u8 kind, u16 tag, u32 pos, u32 val)
+{
 	vec_reserve(&t->nodes, 1);
-	u32 n = t->nodes.n++;
-	t->nodes.v[n] = (Node){kind, 0, 0, 1, (u32)(at - r->file->text), 0};
-	return n;
+	put_node(&t->nodes.v[t->nodes.n], kind, tag, pos, val);
+	return t->nodes.n++;
+}
+
+/* A node that read_atom fills in. */
+static u32 new_node(Reader *r, const char *at)
+{
+	return add_node(r->tree, N_EMPTY, 0, (u32)(at - r->file->text), 0);
+}
+
+/* read_node's copy of the tree's node vector, kept in registers; the
+ * tree's count is stale until read_node returns (or calls
+ * skip_directive).  Its v is always the tree's, so read_atom may fill in
+ * out.v[n]. */
+typedef struct NodeOut {
+	Node *v;
+	u32 n, cap;
+} NodeOut;
+
+static __attribute__((noinline)) void grow_nodes(NodeOut *out, Tree *t)
+{
+	t->nodes.n = out->n;
+	vec_reserve(&t->nodes, 1);
+	out->v = t->nodes.v;
+	out->cap = t->nodes.cap;
+}
+
+HOT u32 out_node(NodeOut *out, Tree *t, u8 kind, u16 tag, u32 pos, u32 val)
+{
+	if (UNLIKELY(out->n == out->cap)) {
+		NodeOut grown = *out; /* keeps *out in registers */
+		grow_nodes(&grown, t);
+		*out = grown;
+	}
+	put_node(&out->v[out->n], kind, tag, pos, val);
+	return out->n++;
+}
+
+/* ---- names ------------------------------------------------------------------
+ * Generated code repeats a few names (tags, registers, the current proc's
+ * locals) over and over, so a small direct-mapped memo keyed by the name's
+ * bytes sits in front of the interner.  For a name of up to 15 bytes that
+ * it knows, the end is found 8 bytes at a time and a hit costs a multiply,
+ * a load and a compare; the interner's large table is not touched.  Only
+ * plain names (no escape, no trailing dot) that start like an identifier
+ * enter the memo, so a hit also proves that the name is well formed.  They
+ * have no NUL byte, so their zero-padded words alone identify them.  A
+ * miss interns as before, so every name gets the same id as without the
+ * memo.
+ */
+
+/* What a name is to the reader: its id, the Tag it is as a tag, and
+ * whether it has a '.' (a symbol). */
+typedef struct NameInfo {
+	u32 id;
+	u16 tag;
+	bool dot;
+} NameInfo;
+
+enum { MEMO_BITS = 10 };
+
+typedef struct ShortName {
+	u64 key; /* 1 to 8 bytes */
+	NameInfo name;
+} ShortName;
+
+typedef struct LongName {
+	u64 lo, hi; /* 9 to 16 bytes */
+	NameInfo name;
+} LongName;
+
+struct NameMemo {
+	ShortName small[1 << MEMO_BITS];
+	LongName large[1 << MEMO_BITS];
+};
+
+/* Empty slots hold the key 1: no name starts with byte 1, so no lookup
+ * matches them, not even that of an empty name (key 0). */
+static NameMemo *name_memo_new(void)
+{
+	NameMemo *m = xcalloc(1, sizeof(NameMemo));
+	for (u32 i = 0; i < COUNTOF(m->small); i++)
+		m->small[i].key = m->large[i].lo = 1;
+	return m;
+}
+
+/* The first n bytes of a word (loaded little-endian): low_bytes[n]. */
+static const u64 low_bytes[9] = {
+	0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff,
+	0xffffffffffffff, 0xffffffffffffffff,
+};
+
+HOT u64 load64(const char *p)
+{
+	u64 w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+HOT u32 memo_slot(u64 key)
+{
+	return (u32)((key * HASH_K1) >> (64 - MEMO_BITS));
+}
+
+static NameInfo name_info(u32 id, bool dot)
+{
+	return (NameInfo){id, id < TAG__COUNT ? (u16)id : TAG_UNKNOWN, dot};
+}
+
+/* Interns a plain name and enters it in the memo.  The text is readable
+ * for 8 bytes past s + len (read_file pads it). */
+static NameInfo lookup_name(Reader *r, const char *s, u32 len, bool dot)
+{
+	if (cclass[(u8)*s] != CC_IDENT) /* ":1a" */
+		return name_info(intern_padded(r->names, s, len), dot);
+	if (len - 1 < 8) {
+		u64 key = load64(s) & low_bytes[len];
+		ShortName *m = &r->memo->small[memo_slot(key)];
+		if (m->key != key)
+			*m = (ShortName){key, name_info(intern_padded(r->names, s, len), dot)};
+		return m->name;
+	}
+	if (len - 9 < 8) {
+		u64 lo = load64(s), hi = load64(s + 8) & low_bytes[len - 8];
+		LongName *m = &r->memo->large[memo_slot(lo ^ hi * HASH_K2)];
+		if (m->lo != lo || m->hi != hi)
+			*m = (LongName){lo, hi, name_info(intern_padded(r->names, s, len), dot)};
+		return m->name;
+	}
+	return name_info(intern_padded(r->names, s, len), dot);
+}
+
+/* Where a name may end in w: the bytes below '.', as 0x80 bits.  They are
+ * never name characters, and they include the usual ends of a name
+ * (space, newline, parentheses, NUL).  Other ends (':', '[', ...) are
+ * not found, but then the candidate holds a byte no memo entry has.  Only
+ * the lowest bit is sure (a borrow can flag a byte above it), which is
+ * the one used. */
+HOT u64 name_stops(u64 w)
+{
+	return (w - 0x2e2e2e2e2e2e2e2eull) & ~w & 0x8080808080808080ull;
+}
+
+/* The bytes of w before its first stop (stops != 0), the rest zero.  The
+ * lowest set bit and all below it, shifted out by a byte; no table load,
+ * so the memo lookup can start sooner. */
+HOT u64 before_stop(u64 w, u64 stops)
+{
+	return w & ((stops ^ (stops - 1)) >> 8);
+}
+
+/* scan_known_name for 8 to 15 bytes.  The first 8 have no stop byte, so
+ * no NUL either: they lie before the text's end and the next 8 are
+ * readable. */
+static __attribute__((noinline)) NameInfo scan_known_long_name(Reader *r, const char *p,
+								const char **end)
+{
+	u64 lo = load64(p), hi = load64(p + 8), stops = name_stops(hi);
+	u32 len = stops ? 8 + (u32)__builtin_ctzll(stops) / 8 : 0;
+	*end = NULL;
+	if (len == 8) {
+		const ShortName *m = &r->memo->small[memo_slot(lo)];
+		if (m->key == lo)
+			return *end = p + len, m->name;
+	} else if (len) {
+		hi = before_stop(hi, stops);
+		const LongName *m = &r->memo->large[memo_slot(lo ^ hi * HASH_K2)];
+		if (m->lo == lo && m->hi == hi)
+			return *end = p + len, m->name;
+	}
+	return (NameInfo){0};
+}
+
+/* scan_name's fast path, for a name the memo knows, without a loop: the
+ * end is the first stop byte, and a memo hit proves that the bytes before
+ * it are a name scan_name accepted, which ends there.  *end is NULL to
+ * leave the name to the byte loop. */
+HOT NameInfo scan_known_name(Reader *r, const char *p, const char **end)
+{
+	u64 w = load64(p), stops = name_stops(w);
+	if (UNLIKELY(!stops)) {
+		const char *long_end; /* keeps *end out of memory */
+		NameInfo name = scan_known_long_name(r, p, &long_end);
+		*end = long_end;
+		return name;
+	}
+	u64 key = before_stop(w, stops);
+	const ShortName *m = &r->memo->small[memo_slot(key)];
+	*end = LIKELY(m->key == key) ? p + (u32)__builtin_ctzll(stops) / 8 : NULL;
+	return m->name;
+}
+
+static const char *read_escape(Reader *r, const char *p, u8 *out)
+{
+	u8 hi = hexval[(u8)p[1]], lo = hi == 0xff ? 0xff : hexval[(u8)p[2]];
+	if (hi == 0xff || lo == 0xff)
+		return fail(r, p, "bad escape: '\\' must be followed by two hex digits"), NULL;
+	*out = (u8)(hi << 4 | lo);
+	return p + 3;
+}
+
+/* A name with escapes or a trailing dot: decodes the escapes, expands the
+ * dot.  Returns the name id, or NONE after an error. */
+static COLD u32 scan_name_slow(Reader *r, const char *start, const char *p, bool trailing_dot)
+{
+	Buf b = {0};
+	for (const char *q = start; q < p;) {
+		u8 c;
+		if (*q == '\\') {
+			if (!(q = read_escape(r, q, &c)))
+				return buf_free(&b), NONE;
+		} else {
+			c = (u8)*q++;
+		}
+		buf_byte(&b, c);
+	}
+	if (trailing_dot) /* foo.0. is foo.0.<module> */
+		buf_put(&b, name_str(r->names, r->module), name_len(r->names, r->module));
+	u32 id = intern(r->names, (const char *)b.p, (u32)b.n);
+	buf_free(&b);
+	return id;
+}
+
+/* The byte loop of scan_name, for names the memo does not know.  An
+ * escape's two hex digits are name characters, so one loop finds the end. */
+static __attribute__((noinline)) NameInfo scan_new_name(Reader *r, const char *p,
+							const char **end)
+{
+	const char *start = p;
+	while (namechar[(u8)*p] == NAME_CHAR) /* most names are letters and digits only */
+		p++;
+	u8 flags = 0, k;
+	while ((k = namechar[(u8)*p]) != 0)
+		flags |= k, p++;
+	bool dot = flags & NAME_DOT, trailing_dot = dot && p[-1] == '.';
+	if (UNLIKELY((flags & NAME_ESC) || trailing_dot)) {
+		u32 id = scan_name_slow(r, start, p, trailing_dot);
+		*end = id == NONE ? NULL : p;
+		return name_info(id, dot);
+	}
+	*end = p;
+	return lookup_name(r, start, (u32)(p - start), dot);
+}
+
+/* Scans an identifier or symbol at p and interns it; *end is after it,
+ * or NULL after an error.  (Names travel by value: written through a
+ * pointer, compilers kept them in memory.) */
+HOT NameInfo scan_name(Reader *r, const char *p, const char **end)
+{
+	const char *q;
+	NameInfo name = scan_known_name(r, p, &q);
+	if (LIKELY(q)) {
+		*end = q;
+		return name;
+	}
+	name = scan_new_name(r, p, &q);
+	*end = q;
+	return name;
 }
 
 /* ---- line information ----------------------------------------------------- */
 
-typedef struct Pending {
-	bool set;
-	const char *start;
-	bool has_line, has_file;
-	i32 col, line;
-	u32 file;
-} Pending;
+/* Line information read before a node waits in Reader.pending until the
+ * node comes; its `file` is NONE for the relative forms, whose line diff is
+ * 0 when absent.  The readers keep a pointer to its text in a local,
+ * `info_at`, which is NULL when there is none.  (Keeping the numbers in the
+ * Reader rather than in locals leaves the hot loop's registers alone.) */
 
-static const char *read_diff(Reader *r, const char *p, i32 *out)
+/* read_diff for the rare shapes: more than 9 digits, or '~' without any.
+ * Accumulation saturates above INT32_MAX, so no digit count wraps. */
+static COLD const char *read_diff_slow(Reader *r, const char *p, i32 *out)
 {
 	bool neg = *p == '~';
 	p += neg;
@@ -206,60 +484,88 @@ static const char *read_diff(Reader *r, const char *p, i32 *out)
 	u64 v = 0;
 	const char *start = p;
 	for (u8 d; (d = (u8)(*p - '0')) <= 9; p++)
-		v = v * 10 + d;
-	if (p - start > 9 && v > INT32_MAX)
+		v = v > INT32_MAX ? v : v * 10 + d;
+	if (v > INT32_MAX)
 		return fail(r, start, "line information number too large"), NULL;
 	*out = (i32)(neg ? -(i64)v : (i64)v);
 	return p;
 }
 
-static const char *read_lineinfo(Reader *r, const char *p, Pending *pi)
+/* A diff: optional '~' (minus), then digits, possibly none. */
+HOT const char *read_diff(Reader *r, const char *p, i32 *out)
 {
-	pi->set = true;
-	pi->start = p;
-	pi->has_line = pi->has_file = false;
-	pi->line = 0;
-	if (!(p = read_diff(r, p, &pi->col)))
-		return NULL;
-	if (*p != ',')
-		return p;
-	pi->has_line = true;
-	if (!(p = read_diff(r, p + 1, &pi->line)))
-		return NULL;
-	if (*p != ',')
-		return p;
-	const char *start = ++p;
+	u32 d0 = (u32)((u8)p[0] - '0');
+	if (LIKELY(d0 <= 9 && (u32)((u8)p[1] - '0') > 9)) { /* the common diff: one digit */
+		*out = (i32)d0;
+		return p + 1;
+	}
+	const char *start = p + (*p == '~');
+	const char *q = start;
+	u32 v = 0;
+	for (u32 d; (d = (u32)((u8)*q - '0')) <= 9; q++)
+		v = v * 10 + d;
+	if (UNLIKELY(q - start > 9 || (start != p && q == start))) {
+		i32 slow; /* keeps *out in a register */
+		q = read_diff_slow(r, p, &slow);
+		*out = slow;
+		return q;
+	}
+	*out = start != p ? -(i32)v : (i32)v;
+	return q;
+}
+
+/* The file name of absolute line information: up to a space or paren. */
+static COLD const char *read_info_file(Reader *r, const char *p, u32 *file)
+{
+	const char *start = p;
 	while (*p && cclass[(u8)*p] != CC_WS && cclass[(u8)*p] != CC_OPEN &&
 	       cclass[(u8)*p] != CC_CLOSE)
 		p++;
 	if (p == start)
 		return fail(r, p, "expected a file name in line information"), NULL;
-	pi->has_file = true;
-	pi->file = intern(r->names, start, (u32)(p - start));
+	*file = intern(r->names, start, (u32)(p - start));
 	return p;
 }
 
-/* Resolves pending line information against the enclosing node's. */
-static InfoFrame resolve_info(Reader *r, const Pending *pi)
+/* Reads line information into r->pending. */
+HOT const char *read_lineinfo(Reader *r, const char *p)
 {
-	InfoFrame f = vec_last(&r->info);
-	if (pi->has_file)
-		return (InfoFrame){pi->file, pi->line, pi->col};
-	f.col += pi->col;
-	f.line += pi->line;
+	i32 col = 0, line = 0;
+	u32 file = NONE; /* apart from col and line, so they stay in registers */
+	if ((p = read_diff(r, p, &col)) && *p == ',' && (p = read_diff(r, p + 1, &line)) &&
+	    *p == ',')
+		p = read_info_file(r, p + 1, &file);
+	r->pending = (InfoFrame){line, file, col};
+	return p;
+}
+
+static COLD u32 info_twice(Reader *r, const char *p)
+{
+	return fail(r, p, "line information given twice; a number needs its sign, as in +%c", *p);
+}
+
+/* Resolves pending line information against the enclosing node's.  The
+ * sums wrap instead of overflowing (huge diffs are the input's business). */
+HOT InfoFrame resolve_info(Reader *r)
+{
+	InfoFrame f = vec_last(&r->info), d = r->pending;
+	if (d.file != NONE)
+		return d;
+	f.col = (i32)((u32)f.col + (u32)d.col);
+	f.line = (i32)((u32)f.line + (u32)d.line);
 	return f;
 }
 
-static void attach_info(Reader *r, u32 n, const InfoFrame *f)
+HOT void attach_info(Tree *t, u32 n, const InfoFrame *f)
 {
-	r->tree->nodes.v[n].flags |= NF_INFO;
+	t->nodes.v[n].flags |= NF_INFO;
 	LineInfo li = {n, f->file, f->line, f->col};
-	vec_push(&r->tree->infos, li);
+	vec_push(&t->infos, li);
 }
 
 /* ---- skipping whitespace, comments and prefixes ---------------------------- */
 
-static const char *skip_comment(Reader *r, const char *p)
+static COLD const char *skip_comment(Reader *r, const char *p)
 {
 	const char *start = p++;
 	while (*p != '#') {
@@ -270,8 +576,9 @@ static const char *skip_comment(Reader *r, const char *p)
 	return p + 1;
 }
 
-/* Skips whitespace and comments, collecting line information into *pi. */
-static const char *skip_space(Reader *r, const char *p, Pending *pi)
+/* Skips whitespace and comments, collecting line information (*info_at).
+ * (read_node has its own copy of this loop, inline.) */
+static const char *skip_space(Reader *r, const char *p, const char **info_at)
 {
 	for (;;) {
 		while (cclass[(u8)*p] == CC_WS)
@@ -284,10 +591,10 @@ static const char *skip_space(Reader *r, const char *p, Pending *pi)
 		case CC_DIGIT:
 		case CC_TILDE:
 		case CC_COMMA:
-			if (pi->set)
-				return fail(r, p, "line information given twice; a number needs its sign, "
-						  "as in +%c", *p), NULL;
-			if (!(p = read_lineinfo(r, p, pi)))
+			if (*info_at)
+				return info_twice(r, p), NULL;
+			*info_at = p;
+			if (!(p = read_lineinfo(r, p)))
 				return NULL;
 			break;
 		default:
@@ -298,65 +605,17 @@ static const char *skip_space(Reader *r, const char *p, Pending *pi)
 
 /* ---- atoms ------------------------------------------------------------------ */
 
-static const char *read_escape(Reader *r, const char *p, u8 *out)
-{
-	u8 hi = hexval[(u8)p[1]], lo = hi == 0xff ? 0xff : hexval[(u8)p[2]];
-	if (hi == 0xff || lo == 0xff)
-		return fail(r, p, "bad escape: '\\' must be followed by two hex digits"), NULL;
-	*out = (u8)(hi << 4 | lo);
-	return p + 3;
-}
-
-/* Slow path of scan_name: decodes escapes and expands a trailing dot. */
-static const char *scan_name_slow(Reader *r, const char *start, const char *p, u32 *id,
-				  bool trailing_dot)
-{
-	Buf b = {0};
-	for (const char *q = start; q < p;) {
-		u8 c;
-		if (*q == '\\') {
-			if (!(q = read_escape(r, q, &c)))
-				return buf_free(&b), NULL;
-		} else {
-			c = (u8)*q++;
-		}
-		buf_byte(&b, c);
-	}
-	if (trailing_dot) /* foo.0. is foo.0.<module> */
-		buf_put(&b, name_str(r->names, r->module), name_len(r->names, r->module));
-	*id = intern(r->names, (const char *)b.p, (u32)b.n);
-	buf_free(&b);
-	return p;
-}
-
-/* Scans an identifier or symbol and interns it.  An escape's two hex
- * digits are name characters, so one loop finds the end. */
-static inline const char *scan_name(Reader *r, const char *p, u32 *id, bool *dot)
+HOT const char *read_name(Reader *r, const char *p, u32 n, bool def)
 {
 	const char *start = p;
-	u8 flags = 0, k;
-	while ((k = namechar[(u8)*p]) != 0)
-		flags |= k, p++;
-	*dot = flags & NAME_DOT;
-	bool trailing_dot = *dot && p[-1] == '.';
-	if (UNLIKELY((flags & NAME_ESC) || trailing_dot))
-		return scan_name_slow(r, start, p, id, trailing_dot);
-	*id = intern_padded(r->names, start, (u32)(p - start));
-	return p;
-}
-
-static const char *read_name(Reader *r, const char *p, u32 n, bool def)
-{
-	u32 id;
-	bool dot;
-	const char *start = p;
-	if (!(p = scan_name(r, p, &id, &dot)))
+	NameInfo name = scan_name(r, p, &p);
+	if (!p)
 		return NULL;
-	if (*start == '.' || (def && start == p))
+	if (UNLIKELY(*start == '.' || (def && start == p)))
 		return fail(r, start, "expected a symbol after ':'"), NULL;
 	Node *nd = &r->tree->nodes.v[n];
-	nd->kind = def ? N_SYMDEF : dot ? N_SYM : N_IDENT;
-	nd->val = id;
+	nd->kind = def ? N_SYMDEF : name.dot ? N_SYM : N_IDENT;
+	nd->val = name.id;
 	return p;
 }
 
@@ -401,7 +660,17 @@ static const char *read_float(Reader *r, const char *start, const char *p, u32 n
 	return p;
 }
 
-static const char *read_number(Reader *r, const char *p, u32 n)
+/* A suffix such as u32 or i8 records the source spelling only. */
+HOT const char *skip_number_suffix(const char *p)
+{
+	if (*p >= 'a' && *p <= 'z')
+		while (identchar[(u8)*p])
+			p++;
+	return p;
+}
+
+/* Every number read_number leaves: floats, more than 9 digits, errors. */
+static COLD const char *read_number_slow(Reader *r, const char *p, u32 n)
 {
 	const char *start = p;
 	bool neg = *p++ == '-';
@@ -429,10 +698,24 @@ static const char *read_number(Reader *r, const char *p, u32 n)
 			set_number(r, n, N_INT, (u64)s, s >= INT32_MIN && s <= INT32_MAX);
 		}
 	}
-	if (*p >= 'a' && *p <= 'z') /* suffix: records the source spelling only */
-		while (identchar[(u8)*p])
-			p++;
-	return p;
+	return skip_number_suffix(p);
+}
+
+/* The common number, a sign and 1 to 9 digits without fraction or
+ * exponent, fits val whatever its sign; read_number_slow has the rest. */
+HOT const char *read_number(Reader *r, const char *p, u32 n)
+{
+	const char *q = p + 1;
+	u32 v = 0;
+	for (u32 d; (d = (u32)((u8)*q - '0')) <= 9; q++)
+		v = v * 10 + d;
+	bool neg = *p == '-', unsig = *q == 'u';
+	if (UNLIKELY((u32)(q - p - 2) >= 9 || *q == '.' || *q == 'E' || (unsig && neg)))
+		return read_number_slow(r, p, n);
+	Node *nd = &r->tree->nodes.v[n];
+	nd->kind = unsig ? N_UINT : N_INT;
+	nd->val = neg ? 0 - v : v;
+	return skip_number_suffix(q);
 }
 
 static const char *read_char(Reader *r, const char *p, u32 n)
@@ -455,11 +738,27 @@ static const char *read_char(Reader *r, const char *p, u32 n)
 	return p + 1;
 }
 
+/* The bytes of w equal to c, as 0x80 bits.  Only the lowest bit is sure
+ * (a borrow can flag a byte above a match), which is all a scan needs. */
+HOT u64 bytes_equal(u64 w, u8 c)
+{
+	u64 v = w ^ 0x0101010101010101ull * c;
+	return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+}
+
 static const char *read_string(Reader *r, const char *p, u32 n)
 {
 	const char *start = p++;
 	u8 flags = 0;
 	for (;;) {
+		/* to the next '"', '\\' or NUL, 8 bytes at a time: the text is
+		 * readable for 8 bytes past any byte before its end */
+		u64 w = load64(p), stops = bytes_equal(w, '"') | bytes_equal(w, '\\') | bytes_equal(w, 0);
+		if (!stops) {
+			p += 8;
+			continue;
+		}
+		p += __builtin_ctzll(stops) / 8;
 		u8 c = (u8)*p;
 		if (c == '"')
 			break;
@@ -484,7 +783,8 @@ static const char *read_string(Reader *r, const char *p, u32 n)
 	return p;
 }
 
-static const char *read_atom(Reader *r, const char *p, u32 n)
+/* Reads any atom into node n (read_node inlines the common ones). */
+static __attribute__((noinline)) const char *read_atom(Reader *r, const char *p, u32 n)
 {
 	switch (cclass[(u8)*p]) {
 	case CC_IDENT:
@@ -511,31 +811,35 @@ static const char *read_atom(Reader *r, const char *p, u32 n)
 
 /* ---- compound nodes ------------------------------------------------------------ */
 
-static const char *read_tag(Reader *r, const char *p, u32 *name, u16 *tag)
+/* Reads a tag at p; *end is after it, or NULL after an error.  (read_node
+ * tries the memo first and comes here for new tags and errors; inline, so
+ * its end pointer stays in a register.) */
+HOT NameInfo read_tag(Reader *r, const char *p, const char **end)
 {
-	bool dot;
-	const char *start = p;
-	if (*p == '.')
-		return fail(r, p - 1, "a directive must stand at the top level"), NULL;
-	if (cclass[(u8)*p] != CC_IDENT && *p != '\\')
-		return fail(r, p - 1, "expected a tag after '('"), NULL;
-	if (!(p = scan_name(r, p, name, &dot)))
-		return NULL;
-	if (dot)
-		return fail(r, start, "a tag cannot contain '.'"), NULL;
-	*tag = *name < TAG__COUNT ? (u16)*name : TAG_UNKNOWN;
-	return p;
+	*end = NULL;
+	if (UNLIKELY(cclass[(u8)*p] != CC_IDENT)) {
+		if (*p == '.')
+			return fail(r, p - 1, "a directive must stand at the top level"), (NameInfo){0};
+		if (*p != '\\')
+			return fail(r, p - 1, "expected a tag after '('"), (NameInfo){0};
+	}
+	NameInfo name = scan_name(r, p, end);
+	if (UNLIKELY(name.dot) && *end) {
+		*end = NULL;
+		fail(r, p, "a tag cannot contain '.'");
+	}
+	return name;
 }
 
 /* Skips a directive "(.name ...)"; directives may nest nodes. */
-static const char *skip_directive(Reader *r, const char *p)
+static COLD const char *skip_directive(Reader *r, const char *p)
 {
 	const char *start = p;
 	r->cur = p + 2;
 	u32 depth = 1;
 	while (depth > 0) {
-		Pending pi = {0};
-		const char *q = skip_space(r, r->cur, &pi);
+		const char *info_at = NULL;
+		const char *q = skip_space(r, r->cur, &info_at);
 		if (!q)
 			return NULL;
 		if (*q == ')') {
@@ -545,7 +849,7 @@ static const char *skip_directive(Reader *r, const char *p)
 		} else if (*q == 0 && q >= r->file->text + r->file->len) {
 			return fail(r, start, "unclosed directive"), NULL;
 		} else {
-			u32 mark = r->tree->nodes.n, n = new_node(r, N_EMPTY, q);
+			u32 mark = r->tree->nodes.n, n = new_node(r, q);
 			q = read_atom(r, q, n);
 			r->tree->nodes.n = mark;
 			if (!q)
@@ -558,24 +862,32 @@ static const char *skip_directive(Reader *r, const char *p)
 
 /* Opens a compound node.  Only a node with line information pushes an
  * info frame; the others share their parent's. */
-static inline void push_open(Reader *r, u32 node, const char *at, const Pending *pi)
+HOT void push_open(Reader *r, u32 node, u32 pos, bool has_info)
 {
-	if (UNLIKELY(pi->set)) {
-		InfoFrame f = resolve_info(r, pi);
-		attach_info(r, node, &f);
+	u32 outer_info = r->info.n;
+	if (has_info) {
+		InfoFrame f = resolve_info(r);
+		attach_info(r->tree, node, &f);
 		vec_push(&r->info, f);
 	}
 	vec_reserve(&r->open, 1);
-	r->open.v[r->open.n++] = (OpenList){node, (u32)(at - r->file->text), r->info.n};
+	r->open.v[r->open.n++] = (OpenList){node, pos, outer_info};
 }
 
-static inline void pop_open(Reader *r)
+
+/* Closes the innermost open list; returns its node (NONE for read_open's),
+ * whose span the caller sets. */
+HOT u32 pop_open(Reader *r)
 {
-	OpenList *o = &r->open.v[--r->open.n];
-	u32 parent_info = r->open.n ? r->open.v[r->open.n - 1].info : 1;
-	r->info.n = parent_info;
-	if (o->node != NONE)
-		r->tree->nodes.v[o->node].span = r->tree->nodes.n - o->node;
+	const OpenList *o = &r->open.v[--r->open.n];
+	r->info.n = o->outer_info;
+	return o->node;
+}
+
+/* A closed list's node spans the nodes after it, up to count. */
+HOT void set_span(Node *nodes, u32 count, u32 node)
+{
+	nodes[node].span = count - node;
 }
 
 static bool at_end(Reader *r, const char *p)
@@ -583,75 +895,155 @@ static bool at_end(Reader *r, const char *p)
 	return *p == 0 && p >= r->file->text + r->file->len;
 }
 
-static u32 unclosed(Reader *r)
+static COLD u32 unclosed(Reader *r)
 {
 	return fail(r, r->file->text + vec_last(&r->open).pos, "unclosed '(': missing ')'");
+}
+
+/* The input ended where read_node expected a node or a ')'. */
+static COLD u32 end_of_input(Reader *r, const char *p, const char *info_at, u32 base)
+{
+	r->cur = p;
+	if (info_at)
+		return fail(r, info_at, "line information must be followed by a node");
+	return r->open.n == base ? NONE : unclosed(r);
+}
+
+/* The hot loop: one token per iteration, the common shapes inline, every
+ * rare one (errors, comments, directives, strings, floats, escapes, new
+ * names) out of line.  "(a (b", "))", "x)" and "3,1(" skip the dispatch. */
+HOT u32 read_nodes(Reader *r, NodeOut *out)
+{
+	Tree *t = r->tree;
+	const char *text = r->file->text, *p = r->cur;
+	const u32 base = r->open.n, first = out->n;
+	const char *info_at = NULL;
+	for (;;) {
+		u8 cls = cclass[(u8)*p];
+		while (cls == CC_WS)
+			cls = cclass[(u8)*++p];
+		u32 n;
+		switch (cls) {
+		case CC_DIGIT:
+		case CC_TILDE:
+		case CC_COMMA:
+			if (UNLIKELY(info_at))
+				return info_twice(r, p);
+			info_at = p;
+			if (!(p = read_lineinfo(r, p)))
+				return NONE;
+			if (*p == '(') /* "3,1(mov": no dispatch */
+				goto open;
+			continue;
+		case CC_HASH:
+			if (!(p = skip_comment(r, p)))
+				return NONE;
+			continue;
+		case CC_OPEN:
+		open: {
+			const char *q;
+			NameInfo name = scan_known_name(r, p + 1, &q);
+			if (UNLIKELY(!q || name.dot)) { /* not a known tag */
+				if (p[1] == '.' && r->open.n == 0) {
+					t->nodes.n = out->n;
+					if (!(p = skip_directive(r, p)))
+						return NONE;
+					info_at = NULL; /* line information before it is dropped */
+					continue;
+				}
+				name = read_tag(r, p + 1, &q);
+				if (!q)
+					return NONE;
+			}
+			n = out_node(out, t, N_TREE, name.tag, (u32)(p - text), name.id);
+			if (*q == ')') { /* "(tag)" is complete: no need to open it */
+				p = q + 1;
+				break;
+			}
+			push_open(r, n, (u32)(p - text), info_at);
+			info_at = NULL;
+			p = q;
+			if (p[0] == ' ' && p[1] == '(') { /* "(mov (rax": no dispatch */
+				p++;
+				goto open;
+			}
+			continue;
+		}
+		case CC_CLOSE:
+			if (UNLIKELY(info_at))
+				return fail(r, info_at, "line information must be followed by a node "
+						      "(a number needs its sign, as in +1)");
+			if (r->open.n == base) {
+				r->cur = p;
+				return NONE;
+			}
+		close:
+			set_span(out->v, out->n, pop_open(r)); /* read_node's own lists have nodes */
+			p++;
+			if (r->open.n == base)
+				goto done;
+			if (*p == ')') /* "))": no dispatch */
+				goto close;
+			continue;
+		case CC_IDENT: {
+			const char *q;
+			NameInfo name = scan_name(r, p, &q);
+			if (!q)
+				return NONE;
+			n = out_node(out, t, name.dot ? N_SYM : N_IDENT, 0, (u32)(p - text), name.id);
+			p = q;
+			break;
+		}
+		case CC_COLON: {
+			const char *q;
+			NameInfo name = scan_known_name(r, p + 1, &q);
+			if (LIKELY(q)) {
+				n = out_node(out, t, N_SYMDEF, 0, (u32)(p - text), name.id);
+				p = q;
+			} else { /* a new name, or ":" alone, ":.", ":\41" */
+				n = out_node(out, t, N_EMPTY, 0, (u32)(p - text), 0);
+				p = read_atom(r, p, n);
+			}
+			break;
+		}
+		case CC_SIGN:
+			n = out_node(out, t, N_EMPTY, 0, (u32)(p - text), 0);
+			p = read_number(r, p, n);
+			break;
+		default:
+			if (UNLIKELY(at_end(r, p)))
+				return end_of_input(r, p, info_at, base);
+			n = out_node(out, t, N_EMPTY, 0, (u32)(p - text), 0);
+			p = read_atom(r, p, n);
+			break;
+		}
+		/* a complete node n was read: an atom or "(tag)" */
+		if (!p)
+			return NONE;
+		if (info_at) {
+			InfoFrame f = resolve_info(r);
+			attach_info(t, n, &f);
+			info_at = NULL;
+		}
+		if (r->open.n == base)
+			break;
+		if (*p == ')') /* "x)": no dispatch */
+			goto close;
+	}
+done:
+	r->cur = p;
+	return first;
 }
 
 u32 read_node(Reader *r)
 {
 	if (r->failed)
 		return NONE;
-	u32 base = r->open.n, first = NONE;
-	const char *p = r->cur;
-	for (;;) {
-		Pending pi;
-		pi.set = false;
-		if (!(p = skip_space(r, p, &pi)))
-			return NONE;
-		u8 c = (u8)*p;
-		if (c == ')') {
-			if (pi.set)
-				return fail(r, pi.start, "line information must be followed by a node "
-						  "(a number needs its sign, as in +1)");
-			if (r->open.n == base) {
-				r->cur = p;
-				return NONE;
-			}
-			pop_open(r);
-			p++;
-			if (r->open.n == base)
-				break;
-			continue;
-		}
-		if (c == '(') {
-			if (p[1] == '.' && r->open.n == 0) {
-				if (!(p = skip_directive(r, p)))
-					return NONE;
-				continue;
-			}
-			u32 n = new_node(r, N_TREE, p);
-			u32 name;
-			u16 tag;
-			if (!(p = read_tag(r, p + 1, &name, &tag)))
-				return NONE;
-			r->tree->nodes.v[n].tag = tag;
-			r->tree->nodes.v[n].val = name;
-			push_open(r, n, r->file->text + r->tree->nodes.v[n].pos, &pi);
-			if (first == NONE)
-				first = n;
-			continue;
-		}
-		if (at_end(r, p)) {
-			r->cur = p;
-			if (pi.set)
-				return fail(r, pi.start, "line information must be followed by a node");
-			return r->open.n == base ? NONE : unclosed(r);
-		}
-		u32 n = new_node(r, N_EMPTY, p);
-		if (!(p = read_atom(r, p, n)))
-			return NONE;
-		if (pi.set) {
-			InfoFrame f = resolve_info(r, &pi);
-			attach_info(r, n, &f);
-		}
-		if (first == NONE)
-			first = n;
-		if (r->open.n == base)
-			break;
-	}
-	r->cur = p;
-	return first;
+	Tree *t = r->tree;
+	NodeOut out = {t->nodes.v, t->nodes.n, t->nodes.cap};
+	u32 n = read_nodes(r, &out);
+	t->nodes.n = out.n;
+	return n;
 }
 
 u32 read_open(Reader *r)
@@ -660,8 +1052,8 @@ u32 read_open(Reader *r)
 		return NONE;
 	const char *p = r->cur;
 	for (;;) {
-		Pending pi = {0};
-		if (!(p = skip_space(r, p, &pi)))
+		const char *info_at = NULL;
+		if (!(p = skip_space(r, p, &info_at)))
 			return NONE;
 		if (*p == '(' && p[1] == '.' && r->open.n == 0) {
 			if (!(p = skip_directive(r, p)))
@@ -672,15 +1064,15 @@ u32 read_open(Reader *r)
 			r->cur = p;
 			return NONE;
 		}
-		u32 n = new_node(r, N_TREE, p);
-		u32 name;
-		u16 tag;
-		if (!(p = read_tag(r, p + 1, &name, &tag)))
+		const char *q;
+		NameInfo name = read_tag(r, p + 1, &q);
+		if (!q)
 			return NONE;
-		r->tree->nodes.v[n].tag = tag;
-		r->tree->nodes.v[n].val = name;
-		push_open(r, n, r->file->text + r->tree->nodes.v[n].pos, &pi);
+		u32 pos = (u32)(p - r->file->text);
+		u32 n = add_node(r->tree, N_TREE, name.tag, pos, name.id);
+		push_open(r, n, pos, info_at);
 		r->open.v[r->open.n - 1].node = NONE; /* the caller may clear the tree */
+		p = q;
 		r->cur = p;
 		return n;
 	}
@@ -690,8 +1082,8 @@ bool read_close(Reader *r)
 {
 	if (r->failed)
 		return false;
-	Pending pi = {0};
-	const char *p = skip_space(r, r->cur, &pi);
+	const char *info_at = NULL;
+	const char *p = skip_space(r, r->cur, &info_at);
 	if (!p)
 		return false;
 	if (*p != ')') {
@@ -699,7 +1091,9 @@ bool read_close(Reader *r)
 			return unclosed(r), false;
 		return fail(r, p, "expected ')'"), false;
 	}
-	pop_open(r);
+	u32 node = pop_open(r);
+	if (node != NONE)
+		set_span(r->tree->nodes.v, r->tree->nodes.n, node);
 	r->cur = p + 1;
 	return true;
 }
@@ -758,18 +1152,22 @@ u32 read_peek_tag(Reader *r)
 {
 	if (r->failed)
 		return NONE;
-	const char *save = r->cur;
-	Pending pi;
-	pi.set = false;
-	const char *p = skip_space(r, r->cur, &pi);
+	const char *save = r->cur, *info_at = NULL;
+	const char *p = skip_space(r, r->cur, &info_at);
 	u32 result = NONE;
 	if (p && *p == '(' && p[1] != '.') {
-		u32 name;
-		u16 tag;
-		result = read_tag(r, p + 1, &name, &tag) ? tag : NONE;
+		const char *q;
+		NameInfo name = read_tag(r, p + 1, &q);
+		result = q ? name.tag : NONE;
 	} else if (p && *p != ')' && !at_end(r, p)) {
 		result = TAG_NOT_TREE;
 	}
 	r->cur = save;
 	return result;
+}
+
+u32 read_node_start(Reader *r)
+{
+	const char *p = r->failed ? r->cur : skip_blank(r, r->cur);
+	return (u32)((p ? p : r->cur) - r->file->text);
 }

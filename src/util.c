@@ -1,10 +1,12 @@
 /* util.c - internal failure, memory, buffers, interning and file I/O. */
+#define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include "all.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -150,39 +152,31 @@ void buf_free(Buf *b)
 }
 
 /* ---- interner --------------------------------------------------------------
- * Open addressing with linear probing; a slot keeps the full hash next to
- * the id, so a probe touches the name's bytes only when the hashes agree.
- * The table doubles at half load.
+ * Open addressing with linear probing over two arrays: a byte per slot
+ * holding 7 bits of the name's hash (0: empty), and the entry offset.  A
+ * probe reads the bytes and touches an offset and the name only when the
+ * 7 bits agree, so a name seen for the first time (most lookups that miss
+ * the reader's memo) reads one byte array, 8 times smaller than a table of
+ * 8-byte slots and so more often in the cache.  The table doubles at three
+ * quarters load: probing bytes is cheap, and a smaller table caches better.
  */
 
-static u64 *new_slots(u32 size)
+static u8 slot_tag(u32 hash)
 {
-	return xcalloc(size, sizeof(u64));
+	return (u8)(0x80 | hash >> 25);
+}
+
+static void new_slots(Interner *in, u32 size)
+{
+	in->tags = xcalloc(size, 1);
+	in->slots = xmalloc((size_t)size * sizeof(u32));
+	in->mask = size - 1;
 }
 
 void intern_init(Interner *in)
 {
 	memset(in, 0, sizeof *in);
-	in->mask = 4095;
-	in->slots = new_slots(in->mask + 1);
-}
-
-static void intern_rehash(Interner *in)
-{
-	u32 size = (in->mask + 1) * 2;
-	u64 *old = in->slots;
-	u32 old_size = in->mask + 1;
-	in->slots = new_slots(size);
-	in->mask = size - 1;
-	for (u32 i = 0; i < old_size; i++) {
-		if (!old[i])
-			continue;
-		u32 h = (u32)(old[i] >> 32) & in->mask;
-		while (in->slots[h])
-			h = (h + 1) & in->mask;
-		in->slots[h] = old[i];
-	}
-	free(old);
+	new_slots(in, 4096);
 }
 
 static inline u64 load64(const char *p)
@@ -190,6 +184,26 @@ static inline u64 load64(const char *p)
 	u64 w;
 	memcpy(&w, p, 8);
 	return w;
+}
+
+/* Rebuilds the table twice as big; the hashes come from the names, whose
+ * entries are padded for hash_padded. */
+static void intern_rehash(Interner *in)
+{
+	free(in->tags);
+	free(in->slots);
+	new_slots(in, (in->mask + 1) * 2);
+	for (u32 id = 0; id < in->names.n; id++) {
+		const char *e = in->chars.v + in->names.v[id];
+		u32 len, hash;
+		memcpy(&len, e, 4);
+		hash = hash_padded(e + 8, len);
+		u32 h = hash & in->mask;
+		while (in->tags[h])
+			h = (h + 1) & in->mask;
+		in->tags[h] = slot_tag(hash);
+		in->slots[h] = in->names.v[id] / 8;
+	}
 }
 
 /* Compares names 8 bytes at a time; both sides must be readable for 8
@@ -202,33 +216,53 @@ static inline bool same_padded(const char *a, const char *b, u32 len)
 	return len == 0 || ((load64(a) ^ load64(b)) & (~0ull >> (64 - 8 * len))) == 0;
 }
 
-static u32 intern_add(Interner *in, const char *s, u32 len, u32 hash, u32 h)
+/* Stores an entry's bytes and zero padding a word at a time.  A padded
+ * source is readable for 8 bytes past s + len; others are copied first. */
+static void put_name(char *e, const char *s, u32 len, bool padded)
+{
+	if (!padded) {
+		memset(e, 0, (len + 8) & ~7u);
+		memcpy(e, s, len);
+		s = e;
+	}
+	for (u32 i = 0; i < len; i += 8) {
+		u64 w = load64(s + i);
+		if (len - i < 8)
+			w &= ~0ull >> (64 - 8 * (len - i));
+		memcpy(e + i, &w, 8);
+	}
+	if (len % 8 == 0) /* the NUL and padding */
+		memset(e + len, 0, 8);
+}
+
+static u32 intern_add(Interner *in, const char *s, u32 len, u32 hash, u32 h, bool padded)
 {
 	u32 off = in->chars.n, size = (8 + len + 1 + 7) & ~7u, id = in->names.n;
-	if (off / 8 + 1 >= UINT32_MAX)
+	if (off / 8 >= UINT32_MAX)
 		die("interner exceeds 32 GiB of names");
-	vec_reserve(&in->chars, size + 8);
-	memset(in->chars.v + off, 0, size + 8);
+	vec_reserve(&in->chars, size);
 	memcpy(in->chars.v + off, &len, 4);
 	memcpy(in->chars.v + off + 4, &id, 4);
-	memcpy(in->chars.v + off + 8, s, len);
+	put_name(in->chars.v + off + 8, s, len, padded);
 	in->chars.n += size;
 	vec_push(&in->names, off);
-	in->slots[h] = (u64)hash << 32 | (off / 8 + 1);
-	if (in->names.n * 2 > in->mask)
+	in->tags[h] = slot_tag(hash);
+	in->slots[h] = off / 8;
+	if (in->names.n > in->mask / 4 * 3)
 		intern_rehash(in);
 	return id;
 }
 
-/* Looks a name up; *slot gets the empty slot where it would go. */
+/* Looks a name up; *found gets its id, or the empty slot where it goes. */
 static inline bool intern_find(Interner *in, const char *s, u32 len, u32 hash, bool padded,
 			       u32 *found)
 {
+	u8 tag = slot_tag(hash);
 	u32 h = hash & in->mask;
-	for (u64 slot; (slot = in->slots[h]) != 0; h = (h + 1) & in->mask) {
-		if ((u32)(slot >> 32) != hash)
+	for (u8 t; (t = in->tags[h]) != 0; h = (h + 1) & in->mask) {
+		if (t != tag)
 			continue;
-		const char *e = in->chars.v + ((u32)slot - 1) * 8;
+		const char *e = in->chars.v + (size_t)in->slots[h] * 8;
 		u32 elen;
 		memcpy(&elen, e, 4);
 		if (elen == len && (padded ? same_padded(e + 8, s, len) : memcmp(e + 8, s, len) == 0)) {
@@ -243,26 +277,46 @@ static inline bool intern_find(Interner *in, const char *s, u32 len, u32 hash, b
 u32 intern_h(Interner *in, const char *s, u32 len, u32 hash)
 {
 	u32 r;
-	return intern_find(in, s, len, hash, false, &r) ? r : intern_add(in, s, len, hash, r);
+	return intern_find(in, s, len, hash, false, &r) ? r : intern_add(in, s, len, hash, r, false);
 }
 
 u32 intern_padded(Interner *in, const char *s, u32 len)
 {
 	u32 hash = hash_padded(s, len), r;
-	return intern_find(in, s, len, hash, true, &r) ? r : intern_add(in, s, len, hash, r);
+	return intern_find(in, s, len, hash, true, &r) ? r : intern_add(in, s, len, hash, r, true);
 }
 
 void intern_free(Interner *in)
 {
 	vec_free(&in->names);
 	vec_free(&in->chars);
+	free(in->tags);
 	free(in->slots);
+	in->tags = NULL;
 	in->slots = NULL;
 }
 
 /* ---- files ---------------------------------------------------------------- */
 
 enum { TEXT_PAD = 8 };
+
+/* A buffer for n bytes of file text, released with free().  Where the
+ * kernel offers transparent huge pages on request (Linux), the whole 2 MB
+ * pages of a big buffer use them: reading 30 MB then takes a dozen page
+ * faults instead of thousands, which was a third of the reader's time.
+ * The tail stays in small pages, so no memory is wasted. */
+static char *alloc_text(size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	const size_t huge = (size_t)2 << 20;
+	void *p;
+	if (n >= 4 * huge && posix_memalign(&p, huge, n) == 0) {
+		madvise(p, n & ~(huge - 1), MADV_HUGEPAGE); /* only a hint */
+		return p;
+	}
+#endif
+	return xmalloc(n);
+}
 
 bool read_file(const char *path, char **text, u32 *len)
 {
@@ -277,7 +331,7 @@ bool read_file(const char *path, char **text, u32 *len)
 		return false;
 	}
 	size_t size = (size_t)st.st_size, got = 0;
-	char *p = xmalloc(size + TEXT_PAD);
+	char *p = alloc_text(size + TEXT_PAD);
 	while (got < size) {
 		ssize_t r = read(fd, p + got, size - got);
 		if (r <= 0) {

@@ -18,8 +18,9 @@ nifasm keys (tests/nifasm/**/*.nif):
   helper             not a test: a file other tests use (e.g. a module)
   exit: N            the program's exit status (default 0)
   stdout: x          the program's stdout, line by line (default: empty)
-  shell: cmd         a command run after assembling, with $OUT and $SRC set;
-                     it must exit 0 (readelf, objdump, gdb, valgrind checks)
+  shell: cmd         a command run after assembling (also after an expected
+                     error), with $OUT, $SRC, $TMP, $NIFASM and $ERR (nifasm's
+                     stderr) set; it must exit 0 (readelf, objdump, gdb, valgrind)
 
 Script tests (SCRIPTS below) test a tool as a whole and batch thousands of
 cases into a few processes, e.g. tests/x86diff.py compares nifasm with GNU
@@ -148,6 +149,20 @@ def nif_unescape(spec, lines):
     return [NIF_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), l) for l in lines]
 
 
+def run_shell_checks(spec, tools, path, out, tmp, stderr):
+    """Each `shell:` command, with $OUT, $SRC, $TMP, $NIFASM and $ERR (a file
+    holding nifasm's stderr) set; each must exit 0."""
+    err = os.path.join(tmp, 'nifasm.err')
+    with open(err, 'w') as f:
+        f.write(stderr)
+    for cmd in spec.all('shell'):
+        env = dict(os.environ, OUT=out, SRC=path, NIFASM=tools['nifasm'], TMP=tmp, ERR=err)
+        code, so, se = run(['sh', '-c', cmd], env=env)
+        if code != 0:
+            return 'shell check failed (%s): %s\n%s%s' % (code, cmd, so, se)
+    return None
+
+
 def nifasm_test(tools, path, tmp):
     spec = Spec(path, NIFASM_KEYS)
     out = os.path.join(tmp, 'a.out')
@@ -159,7 +174,8 @@ def nifasm_test(tools, path, tmp):
             return 'nifasm exit status %s, expected 1\n%s' % (code, se)
         if os.path.exists(out):
             return 'nifasm left an output file after an error'
-        return compare('errors', lines_text(errors), lines_text(diagnostics(se, 'error', path)))
+        bad = compare('errors', lines_text(errors), lines_text(diagnostics(se, 'error', path)))
+        return bad or run_shell_checks(spec, tools, path, out, tmp, se)
     if code != 0:
         return 'nifasm failed with status %s\n%s' % (code, se)
     for key, got in (('nifasm-stdout', so), ('nifasm-stderr', se)):
@@ -171,11 +187,9 @@ def nifasm_test(tools, path, tmp):
         bad = compare('warnings', lines_text(spec.all('warning')), lines_text(diagnostics(se, 'warning', path)))
         if bad:
             return bad
-    for cmd in spec.all('shell'):
-        env = dict(os.environ, OUT=out, SRC=path, NIFASM=tools['nifasm'], TMP=tmp)
-        code, so2, se2 = run(['sh', '-c', cmd], env=env)
-        if code != 0:
-            return 'shell check failed (%s): %s\n%s%s' % (code, cmd, so2, se2)
+    bad = run_shell_checks(spec, tools, path, out, tmp, se)
+    if bad:
+        return bad
     if 'norun' in spec.flags or '--check' in args or not os.path.exists(out):
         return None
     code, so, se = run([out], stdin=subprocess.DEVNULL)
