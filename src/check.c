@@ -813,7 +813,7 @@ static void dump_node(Checker *c, u32 n)
 {
 	Buf b = {0};
 	dump_tree(&c->tree, &c->p->names, c->src->text, n, &b);
-	fwrite(b.p, 1, b.n, stderr);
+	buf_write(&b, stderr);
 	buf_free(&b);
 }
 

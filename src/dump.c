@@ -54,16 +54,23 @@ static void dump_number(Buf *b, const Tree *t, u32 n)
 		buf_printf(b, "%+lld", (long long)node_int(t, n));
 }
 
+/* The line information of node n; infos are in node order. */
 static void dump_info(Buf *b, const Tree *t, const Interner *in, u32 n)
 {
-	for (u32 i = 0; i < t->infos.n; i++) {
-		const LineInfo *li = &t->infos.v[i];
-		if (li->node != n)
-			continue;
-		buf_printf(b, "@%d,%d", li->col, li->line);
-		if (li->file != NONE)
-			buf_printf(b, ",%s", name_str(in, li->file));
+	u32 lo = 0, hi = t->infos.n;
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+		if (t->infos.v[mid].node < n)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	if (lo == t->infos.n || t->infos.v[lo].node != n)
+		return;
+	const LineInfo *li = &t->infos.v[lo];
+	buf_printf(b, "@%d,%d", li->col, li->line);
+	if (li->file != NONE)
+		buf_printf(b, ",%s", name_str(in, li->file));
 }
 
 static u32 dump_node(const Tree *t, const Interner *in, const char *src, u32 n, Buf *b)
@@ -221,7 +228,7 @@ void dump_mir(const Program *p, const char *title, const InsVec *code)
 		buf_byte(&b, '\n');
 	}
 	buf_printf(&b, ")\n");
-	fwrite(b.p, 1, b.n, stderr);
+	buf_write(&b, stderr);
 	buf_free(&b);
 }
 

@@ -211,7 +211,7 @@ static bool parse_only(Program *p, const Options *o)
 	Buf b = {0};
 	for (u32 i = 0; i < p->files.n; i++)
 		parse_file(p, p->files.v[i], &t, o->dump & DUMP_TREE, &b);
-	fwrite(b.p, 1, b.n, stderr);
+	buf_write(&b, stderr);
 	buf_free(&b);
 	tree_free(&t);
 	return diag_error_count == 0;
@@ -233,17 +233,17 @@ static bool assemble(Program *p, const Options *o, const Target *t)
 	if (o->dump & DUMP_CODE) { /* the encoder's output, at its final addresses */
 		buf_printf(&b, "# after encoding #\n");
 		dump_listing(p, t, &b);
-		fwrite(b.p, 1, b.n, stderr);
+		buf_write(&b, stderr);
 		b.n = 0;
 	}
 	if (o->dump & DUMP_LINK) {
 		dump_link(p, &b);
-		fwrite(b.p, 1, b.n, stderr);
+		buf_write(&b, stderr);
 		b.n = 0;
 	}
 	if (o->listing) {
 		dump_listing(p, t, &b);
-		fwrite(b.p, 1, b.n, stdout);
+		buf_write(&b, stdout);
 	}
 	buf_free(&b);
 	if (o->check_only || !o->out)

@@ -144,6 +144,12 @@ void buf_printf(Buf *b, const char *fmt, ...)
 	b->n += (size_t)n;
 }
 
+void buf_write(const Buf *b, void *f)
+{
+	if (b->n)
+		fwrite(b->p, 1, b->n, (FILE *)f);
+}
+
 void buf_free(Buf *b)
 {
 	free(b->p);
