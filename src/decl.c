@@ -197,8 +197,7 @@ static void scan_top_node(Checker *c)
 		return;
 	if (nd(c, head)->tag != TAG_UNKNOWN && is_decl_tag(nd(c, head)->tag))
 		scan_decl(c, head, start, info);
-	while (read_skip(&c->rd))
-		;
+	read_skip_rest(&c->rd);
 	read_close(&c->rd);
 }
 

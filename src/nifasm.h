@@ -150,8 +150,11 @@ u32 read_node(Reader *r);
  * Returns the head's node index or NONE. */
 u32 read_open(Reader *r);
 bool read_close(Reader *r);
-/* Skips the next node without building it; false at the list's end. */
+/* Skips the next node without keeping it; false at the list's end. */
 bool read_skip(Reader *r);
+/* Skips the rest of the open list up to its ')' without building nodes or
+ * interning names; only irregular text goes through the full reader. */
+void read_skip_rest(Reader *r);
 /* The tag of the next node without reading it: a Tag, TAG_UNKNOWN,
  * TAG_NOT_TREE for an atom, or NONE at the end of the list. */
 u32 read_peek_tag(Reader *r);

@@ -1107,6 +1107,125 @@ bool read_skip(Reader *r)
 	return n != NONE;
 }
 
+/* ---- skipping without building ---------------------------------------- */
+
+enum { SK_PLAIN, SK_OPEN, SK_CLOSE, SK_STR, SK_HASH, SK_CHAR, SK_NUL };
+static u8 skip_class[256];
+
+static void init_skip_class(void)
+{
+	skip_class['('] = SK_OPEN, skip_class[')'] = SK_CLOSE, skip_class['"'] = SK_STR;
+	skip_class['#'] = SK_HASH, skip_class['\''] = SK_CHAR, skip_class[0] = SK_NUL;
+}
+
+/* The end of a well-formed character literal starting at p, or NULL. */
+static const char *skip_char(const char *p)
+{
+	if (p[1] == '\\')
+		return hexval[(u8)p[2]] < 16 && hexval[(u8)p[3]] < 16 && p[4] == '\'' ? p + 5 : NULL;
+	return (u8)p[1] >= 32 && p[1] != '\'' && p[2] == '\'' ? p + 3 : NULL;
+}
+
+/* Steps over the string, comment or character literal at p; NULL when it
+ * is not plainly well formed. */
+static const char *skip_special(const char *p)
+{
+	if (*p == '"' || *p == '#') {
+		const char *end = strchr(p + 1, *p); /* the text ends in NUL bytes */
+		return end ? end + 1 : NULL;
+	}
+	return *p == '\'' ? skip_char(p) : NULL;
+}
+
+/* One byte at a time: the ')' that closes the list, or where to go on. */
+static const char *close_in_bytes(const char *p, const char *stop, u32 *depth, bool *found)
+{
+	*found = false;
+	while (p < stop) {
+		u8 k = skip_class[(u8)*p];
+		if (k == SK_OPEN)
+			++*depth, p++;
+		else if (k == SK_CLOSE && (*depth)-- == 0)
+			return *found = true, p;
+		else if (k >= SK_STR) {
+			if (!(p = skip_special(p)))
+				return NULL;
+		} else
+			p++;
+	}
+	return p;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Sixteen bytes at a time: masks of the parentheses and of the bytes that
+ * need care; only the parenthesis bits are walked, in order. */
+static const char *close_in_blocks(const char *p, const char *end, u32 *depth, bool *found)
+{
+	const __m128i open = _mm_set1_epi8('('), close = _mm_set1_epi8(')');
+	const __m128i str = _mm_set1_epi8('"'), hash = _mm_set1_epi8('#');
+	const __m128i chr = _mm_set1_epi8('\''), nul = _mm_setzero_si128();
+	*found = false;
+	while (p + 16 <= end) {
+		__m128i v = _mm_loadu_si128((const __m128i *)p);
+		u32 o = (u32)_mm_movemask_epi8(_mm_cmpeq_epi8(v, open));
+		u32 c = (u32)_mm_movemask_epi8(_mm_cmpeq_epi8(v, close));
+		u32 sp = (u32)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, str), _mm_cmpeq_epi8(v, hash)),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, chr), _mm_cmpeq_epi8(v, nul))));
+		u32 limit = sp ? (sp & -sp) - 1 : 0xFFFF; /* bits before the first special */
+		for (u32 bits = (o | c) & limit; bits; bits &= bits - 1) {
+			u32 i = (u32)__builtin_ctz(bits);
+			if (o & (1u << i))
+				++*depth;
+			else if ((*depth)-- == 0)
+				return *found = true, p + i;
+		}
+		if (!sp) {
+			p += 16;
+			continue;
+		}
+		if (!(p = skip_special(p + __builtin_ctz(sp))))
+			return NULL;
+	}
+	return p;
+}
+#else
+static const char *close_in_blocks(const char *p, const char *end, u32 *depth, bool *found)
+{
+	*found = false;
+	(void)end, (void)depth;
+	return p;
+}
+#endif
+
+/* Finds the ')' that closes the open list, counting parentheses and
+ * stepping over strings, characters and comments; NULL when the text is not
+ * plainly well formed (the end of the file, an odd character literal). */
+static const char *scan_to_close(const char *p, const char *end)
+{
+	u32 depth = 0;
+	bool found;
+	if (!(p = close_in_blocks(p, end, &depth, &found)) || found)
+		return p;
+	p = close_in_bytes(p, end, &depth, &found);
+	return found ? p : NULL;
+}
+
+void read_skip_rest(Reader *r)
+{
+	if (!skip_class['('])
+		init_skip_class();
+	const char *end = r->failed ? NULL : scan_to_close(r->cur, r->file->text + r->file->len);
+	if (end) {
+		r->cur = end;
+		return;
+	}
+	while (read_skip(r)) /* not plain: the full reader finds the error */
+		;
+}
+
 /* Skips whitespace and comments only; line information stays unread. */
 static const char *skip_blank(Reader *r, const char *p)
 {
