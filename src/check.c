@@ -331,9 +331,8 @@ static void apply_reads(Checker *c, const Form *f, const Operand *ops, u32 nops)
 	for (u32 i = 0; i < nops; i++)
 		if (ops[i].var != NONE && ops[i].what == W_REG && reads_operand(f, i))
 			use_var(c, ops[i].node, ops[i].var);
-	for (u32 r = 0; r < NFAMILY; r++)
-		if (f->uses & (1u << r))
-			read_family(c, ops[0].node, r);
+	for (u32 m = f->uses; m; m &= m - 1)
+		read_family(c, ops[0].node, (u32)__builtin_ctz(m));
 }
 
 static void apply_writes(Checker *c, u32 n, const Form *f, const Operand *ops, u32 nops)
@@ -348,9 +347,8 @@ static void apply_writes(Checker *c, u32 n, const Form *f, const Operand *ops, u
 			write_family(c, ops[i].node, ops[i].o.reg, NONE, true);
 		explicit_regs |= 1u << ops[i].o.reg;
 	}
-	for (u32 r = 0; r < NFAMILY; r++)
-		if ((f->defs & (1u << r)) && !(explicit_regs & (1u << r)) && r != RSP)
-			write_family(c, n, r, NONE, false);
+	for (u32 m = f->defs & ~explicit_regs & ~(1u << RSP); m; m &= m - 1)
+		write_family(c, n, (u32)__builtin_ctz(m), NONE, false);
 }
 
 /* The checked instruction, with resolved operands: type rules, the form,

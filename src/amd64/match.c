@@ -28,6 +28,9 @@ static const ClassInfo classes[] = {
 
 const ClassInfo *amd64_class(u8 cls) { return &classes[cls]; }
 
+/* The forms of mnemonic op are first_form[op] .. first_form[op + 1] - 1:
+ * AMD64_OPS lists the forms in tag order, each mnemonic's together, and
+ * every mnemonic has at least one. */
 static u16 first_form[TAG__COUNT - TAG_FIRST_OP + 1];
 
 static void init_form_index(void)
@@ -38,20 +41,18 @@ static void init_form_index(void)
 	u32 nops = TAG__COUNT - TAG_FIRST_OP;
 	for (u32 i = 0; i <= nops; i++)
 		first_form[i] = (u16)amd64_nforms;
-	for (u32 f = amd64_nforms; f-- > 0;)
+	for (u32 f = amd64_nforms; f-- > 0;) {
+		ASSERT(f == 0 || amd64_forms[f - 1].op <= amd64_forms[f].op);
 		first_form[amd64_forms[f].op - TAG_FIRST_OP] = (u16)f;
+	}
 	done = true;
 }
 
 u32 amd64_forms_of(u32 op, u32 *end)
 {
 	init_form_index();
-	u32 f = first_form[op - TAG_FIRST_OP];
-	u32 e = f;
-	while (e < amd64_nforms && amd64_forms[e].op == op)
-		e++;
-	*end = e;
-	return f;
+	*end = first_form[op - TAG_FIRST_OP + 1];
+	return first_form[op - TAG_FIRST_OP];
 }
 
 bool amd64_is_implicit(u8 cls) { return classes[cls].flags & CF_IMPLICIT; }

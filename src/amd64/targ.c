@@ -59,7 +59,7 @@ static u32 amd64_start_stub(Program *p, u32 main_global, int result_family)
 	return chunk;
 }
 
-static u16 amd64_jump_form(int cc)
+static u16 find_jump_form(int cc)
 {
 	for (u32 f = 0; f < amd64_nforms; f++) {
 		const Form *fm = &amd64_forms[f];
@@ -68,6 +68,20 @@ static u16 amd64_jump_form(int cc)
 			return (u16)f;
 	}
 	die("no jump form for condition %d", cc);
+}
+
+/* Lowering asks for a jump form per structured branch: found once each. */
+static u16 amd64_jump_form(int cc)
+{
+	static u16 forms[17];
+	static bool known[17];
+	u32 i = (u32)(cc + 1);
+	ASSERT(i < COUNTOF(forms));
+	if (!known[i]) {
+		forms[i] = find_jump_form(cc);
+		known[i] = true;
+	}
+	return forms[i];
 }
 
 static u32 amd64_jump_tag(int cc) { return amd64_forms[amd64_jump_form(cc)].op; }
