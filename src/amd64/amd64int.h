@@ -21,6 +21,8 @@ u32 amd64_forms_of(u32 op, u32 *end);
 /* Finds the first form of op that takes these operands; an unsized memory
  * operand gets the size the form gives it. */
 u32 amd64_match(u32 op, Opnd *o, u32 n, MatchFail *why);
+/* Frees amd64_match's memo. */
+void amd64_match_release(void);
 /* After a failed match: writes why into msg and returns the index of the
  * operand at fault, or NONE when the instruction as a whole is. */
 u32 amd64_explain(u32 op, const char *mnemonic, const Opnd *o, u32 n, MatchFail why, Buf *msg);

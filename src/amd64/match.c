@@ -252,9 +252,85 @@ static u32 find_form(u32 op, const Opnd *o, u32 n, MatchFail *why)
 	return NONE;
 }
 
+/* ---- a memo of matches ------------------------------------------------------
+ * Which form takes a list of operands depends only on their shape: kind,
+ * size, register, high-byte flag and, for an immediate, which ranges its
+ * value fits.  Generated code repeats a few hundred shapes, so the result of
+ * the form search is remembered per shape in a direct-mapped table (a
+ * collision overwrites).  Operands with ah..dh are not memoized: their REX
+ * check also looks at the registers of memory operands.
+ */
+typedef struct MatchMemo {
+	u64 a, b;
+	u32 form_plus1; /* 0: empty */
+} MatchMemo;
+
+enum { MEMO_BITS = 10 };
+static MatchMemo *memo;
+
+/* Which ranges the immediate classes test v against. */
+static u64 imm_shape(i64 v)
+{
+	u64 s = (u64)imm_fits(v, 1) | (u64)imm_fits(v, 2) << 1 | (u64)imm_fits(v, 4) << 2 |
+		(u64)(v == (i32)v) << 3 | (u64)(v == 1) << 4;
+	for (u32 osz = 2, bit = 5; osz <= 8; osz *= 2, bit++)
+		s |= (u64)(sext(v, osz) == (i8)sext(v, osz)) << bit;
+	return s;
+}
+
+/* Everything amd64_class_takes and amd64_osz read of an operand, in 28 bits. */
+static u64 opnd_shape(const Opnd *o)
+{
+	u64 s = (u64)o->kind | (u64)o->size << 3;
+	if (o->kind == OK_REG)
+		s |= (u64)o->reg << 11 | (u64)o->hi << 19;
+	if (o->kind == OK_IMM)
+		s |= imm_shape(o->imm) << 20;
+	return s;
+}
+
+static MatchMemo *memo_slot(u32 op, const Opnd *o, u32 n, u64 *a, u64 *b)
+{
+	static const Opnd none;
+	if (!memo)
+		memo = xcalloc((size_t)1 << MEMO_BITS, sizeof *memo);
+	*a = op | (u64)n << 16 | opnd_shape(n > 0 ? &o[0] : &none) << 20;
+	*b = opnd_shape(n > 1 ? &o[1] : &none) | opnd_shape(n > 2 ? &o[2] : &none) << 32;
+	u64 h = (*a * HASH_K1) ^ (*b * HASH_K2);
+	return &memo[h >> (64 - MEMO_BITS)];
+}
+
+static bool memoizable(const Opnd *o, u32 n)
+{
+	for (u32 i = 0; i < n; i++)
+		if (o[i].kind == OK_REG && o[i].hi)
+			return false;
+	return n <= 3;
+}
+
+static u32 find_form_memo(u32 op, const Opnd *o, u32 n, MatchFail *why)
+{
+	if (!memoizable(o, n))
+		return find_form(op, o, n, why);
+	u64 a, b;
+	MatchMemo *m = memo_slot(op, o, n, &a, &b);
+	if (m->form_plus1 && m->a == a && m->b == b)
+		return m->form_plus1 - 1;
+	u32 f = find_form(op, o, n, why);
+	if (f != NONE)
+		*m = (MatchMemo){a, b, f + 1};
+	return f;
+}
+
+void amd64_match_release(void)
+{
+	free(memo);
+	memo = NULL;
+}
+
 u32 amd64_match(u32 op, Opnd *o, u32 n, MatchFail *why)
 {
-	u32 f = find_form(op, o, n, why);
+	u32 f = find_form_memo(op, o, n, why);
 	if (f == NONE)
 		return NONE;
 	const Form *fm = &amd64_forms[f];

@@ -95,6 +95,12 @@ static int amd64_jump_cc(u32 op)
 	return f->enc == E_D && (f->flags & F_JUMP) && f->opc >= 0x70 && f->opc <= 0x7F ? (int)(f->opc - 0x70) : -1;
 }
 
+static void amd64_release(void)
+{
+	amd64_encoder_free();
+	amd64_match_release();
+}
+
 const Target T_amd64 = {
 	.name = "x86-64 Linux",
 	.elf_machine = 62, /* EM_X86_64 */
@@ -103,7 +109,7 @@ const Target T_amd64 = {
 	.encode = amd64_encode,
 	.reg_name = amd64_reg_name,
 	.start_stub = amd64_start_stub,
-	.release = amd64_encoder_free,
+	.release = amd64_release,
 	.jump_form = amd64_jump_form,
 	.jump_tag = amd64_jump_tag,
 	.jump_cc = amd64_jump_cc,
