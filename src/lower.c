@@ -141,7 +141,9 @@ static void simplify(InsVec *code, const Target *t)
 		Ins *ins = &code->v[i];
 		u32 next = skip_labels(code, i + 1);
 		if (!is_synth(ins)) {
-			code->v[w++] = *ins;
+			if (w != i) /* most instructions stay where they are */
+				code->v[w] = *ins;
+			w++;
 			continue;
 		}
 		if (is_jmp(ins) && label_between(code, i + 1, next, ins->o[0].sym))

@@ -54,9 +54,8 @@ static bool needs_rexw(const Form *f, u32 osz)
 	return (f->flags & F_REXW) || (osz == 8 && !(f->flags & (F_D64 | F_FLOAT)));
 }
 
-u8 amd64_rex(const Form *f, const Opnd *o, u32 n, u32 osz)
+static u8 rex_of_roles(const Form *f, Roles r, u32 osz)
 {
-	Roles r = roles_of(f, o, n);
 	const Opnd *b = r.opreg ? r.opreg : r.rm;
 	u8 rex = needs_rexw(f, osz) ? 8 : 0;
 	if (r.reg)
@@ -72,6 +71,11 @@ u8 amd64_rex(const Form *f, const Opnd *o, u32 n, u32 osz)
 	if (rex || is_rex_byte_reg(r.reg) || is_rex_byte_reg(b))
 		rex |= 0x40;
 	return rex;
+}
+
+u8 amd64_rex(const Form *f, const Opnd *o, u32 n, u32 osz)
+{
+	return rex_of_roles(f, roles_of(f, o, n), osz);
 }
 
 /* ---- byte emission ------------------------------------------------------------ */
@@ -182,7 +186,7 @@ void amd64_emit(Encoder *e, Buf *b, const Ins *ins)
 	Roles r = roles_of(f, ins->o, ins->nopnd);
 	Emit em = {b, e};
 	put_prefixes(b, f, ins, osz);
-	u8 rex = amd64_rex(f, ins->o, ins->nopnd, osz);
+	u8 rex = rex_of_roles(f, r, osz);
 	if (rex)
 		buf_byte(b, rex);
 	put_opcode(b, r.opreg ? f->opc + enc_reg(r.opreg) : f->opc);
