@@ -360,24 +360,22 @@ static bool finish_ins(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, u8 fla
 	u32 form = match_form(c, n, op, ops, nops);
 	if (form == NONE)
 		return false;
-	Opnd lo[3];
+	vec_reserve(&c->u.code, 1);
+	Ins *ins = &c->u.code.v[c->u.code.n]; /* built in place; kept unless elided */
+	*ins = (Ins){.op = (u16)op, .form = (u16)form, .nopnd = (u8)nops, .flags = flags,
+		     .pos = nd(c, n)->pos};
 	for (u32 i = 0; i < nops; i++)
-		lo[i] = ops[i].o;
-	if ((flags & IF_LOCK) && !check_lock(c, n, op, lo, nops, form))
+		ins->o[i] = ops[i].o;
+	if ((flags & IF_LOCK) && !check_lock(c, n, op, ins->o, nops, form))
 		return false;
 	const Form *f = &amd64_forms[form];
 	apply_reads(c, f, ops, nops);
-	Ins ins = {.op = (u16)op, .form = (u16)form, .nopnd = (u8)nops, .flags = flags,
-		   .pos = nd(c, n)->pos};
-	for (u32 i = 0; i < nops; i++)
-		ins.o[i] = ops[i].o;
 	apply_writes(c, n, f, ops, nops); /* before a pop's restore is recorded */
 	if (c->u.flow.reachable)
-		rsp_effect(c, n, &ins, ops);
+		rsp_effect(c, n, ins, ops);
 	c->u.seq++;
-	if (!elide) {
-		vec_push(&c->u.code, ins);
-	}
+	if (!elide)
+		c->u.code.n++;
 	return true;
 }
 
