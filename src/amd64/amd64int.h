@@ -36,9 +36,13 @@ typedef struct ClassInfo {
 	const char *desc;
 } ClassInfo;
 
-const ClassInfo *amd64_class(u8 cls);
-bool amd64_is_implicit(u8 cls);
-bool amd64_is_imm_class(u8 cls); /* I1 included */
+extern const ClassInfo amd64_classes[];
+static inline const ClassInfo *amd64_class(u8 cls) { return &amd64_classes[cls]; }
+static inline bool amd64_is_implicit(u8 cls) { return amd64_classes[cls].flags & CF_IMPLICIT; }
+static inline bool amd64_is_imm_class(u8 c) /* I1 included */
+{
+	return c == C_Ib || c == C_Iw || c == C_Is8 || c == C_Iz || c == C_Iv || c == C_I1;
+}
 bool amd64_class_takes(u8 cls, const Opnd *o, u32 osz);
 bool amd64_class_takes_kind(u8 cls, const Opnd *o);
 bool amd64_form_takes(const Form *f, const Opnd *o, u32 n, u32 osz);

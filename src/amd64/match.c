@@ -20,13 +20,11 @@ const Form amd64_forms[] = {
 };
 const u32 amd64_nforms = COUNTOF(amd64_forms);
 
-static const ClassInfo classes[] = {
+const ClassInfo amd64_classes[] = {
 #define X(name, width, reg, flags, desc) {width, reg, flags, desc},
 	AMD64_CLASSES(X)
 #undef X
 };
-
-const ClassInfo *amd64_class(u8 cls) { return &classes[cls]; }
 
 /* The forms of mnemonic op are first_form[op] .. first_form[op + 1] - 1:
  * AMD64_OPS lists the forms in tag order, each mnemonic's together, and
@@ -54,8 +52,6 @@ u32 amd64_forms_of(u32 op, u32 *end)
 	*end = first_form[op - TAG_FIRST_OP + 1];
 	return first_form[op - TAG_FIRST_OP];
 }
-
-bool amd64_is_implicit(u8 cls) { return classes[cls].flags & CF_IMPLICIT; }
 
 /* ---- immediates ---------------------------------------------------------------- */
 
@@ -94,10 +90,6 @@ static bool imm_class_fits(u8 c, i64 v, u32 osz)
 	die("class %u is not an immediate class", c);
 }
 
-bool amd64_is_imm_class(u8 c)
-{
-	return c == C_Ib || c == C_Iw || c == C_Is8 || c == C_Iz || c == C_Iv || c == C_I1;
-}
 
 /* ---- operand classes -------------------------------------------------------- */
 
@@ -108,7 +100,7 @@ static bool is_mem(const Opnd *o) { return o->kind == OK_MEM; }
 /* The width class c stands for at operation size osz (0: none). */
 static u32 class_width(u8 c, u32 osz)
 {
-	u8 w = classes[c].width;
+	u8 w = amd64_classes[c].width;
 	return w != WV ? w : is_op_size(osz) ? osz : 0;
 }
 
@@ -127,13 +119,13 @@ static bool mem_matches(u8 c, const Opnd *o, u32 osz)
 /* A fixed-register class: its register at the class's width. */
 static bool is_class_reg(u8 c, const Opnd *o, u32 osz)
 {
-	const ClassInfo *ci = &classes[c];
+	const ClassInfo *ci = &amd64_classes[c];
 	return is_gpr(o) && o->reg == ci->reg && o->hi == !!(ci->flags & CF_HIGH) && has_width(c, o, osz);
 }
 
 bool amd64_class_takes(u8 c, const Opnd *o, u32 osz)
 {
-	if (classes[c].reg != NOREG)
+	if (amd64_classes[c].reg != NOREG)
 		return is_class_reg(c, o, osz);
 	switch (c) {
 	case C_NO: return o->kind == OK_NONE;
@@ -182,11 +174,11 @@ bool amd64_class_takes_kind(u8 c, const Opnd *o)
 u32 amd64_osz(const Form *f, const Opnd *o, u32 n)
 {
 	for (u32 i = 0; i < n && i < 3; i++)
-		if (classes[f->cls[i]].width == WV && o[i].size)
+		if (amd64_classes[f->cls[i]].width == WV && o[i].size)
 			return o[i].size;
 	for (u32 i = 0; i < 3; i++)
-		if (classes[f->cls[i]].width && classes[f->cls[i]].width != WV)
-			return classes[f->cls[i]].width;
+		if (amd64_classes[f->cls[i]].width && amd64_classes[f->cls[i]].width != WV)
+			return amd64_classes[f->cls[i]].width;
 	return f->flags & F_D64 ? 8 : 0;
 }
 
@@ -194,11 +186,11 @@ u32 amd64_osz(const Form *f, const Opnd *o, u32 n)
  * register operand of a pinning class of the same width fixes it. */
 static bool mem_size_known(const Form *f, const Opnd *o, u32 n, u32 i)
 {
-	const ClassInfo *ci = &classes[f->cls[i]];
+	const ClassInfo *ci = &amd64_classes[f->cls[i]];
 	if (ci->flags & CF_OWN)
 		return true;
 	for (u32 j = 0; j < n; j++) {
-		const ClassInfo *cj = &classes[f->cls[j]];
+		const ClassInfo *cj = &amd64_classes[f->cls[j]];
 		if (j != i && o[j].kind == OK_REG && (cj->flags & CF_PIN) && cj->width == ci->width)
 			return true;
 	}
