@@ -612,8 +612,8 @@ static void unit_init(Unit *u, u32 proc)
 		flow_free(&u->edges.v[i].flow);
 	for (u32 i = 0; i < u->loops.n; i++)
 		vec_free(&u->loops.v[i].exposed);
-	for (u32 i = 0; i < u->var_of_name.n; i++)
-		u->var_of_name.v[i] = NONE;
+	for (u32 i = 0; i < u->vars.n; i++) /* only var_new sets an entry */
+		u->var_of_name.v[u->vars.v[i].name] = NONE;
 	u->code.n = u->vars.n = u->block_vars.n = 0;
 	u->loops.n = u->edges.n = u->edge_vars.n = 0;
 	flow_free(&u->flow);
