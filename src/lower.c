@@ -106,9 +106,11 @@ static u32 skip_labels(const InsVec *code, u32 i)
 	return i;
 }
 
-/* A jump to a label followed by "jmp L2" goes to L2 directly. */
-static void thread_jumps(InsVec *code, const U32Vec *at, const Target *t)
+/* A jump to a label followed by "jmp L2" goes to L2 directly; true when
+ * a jump changed. */
+static bool thread_jumps(InsVec *code, const U32Vec *at, const Target *t)
 {
+	bool changed = false;
 	for (u32 i = 0; i < code->n; i++) {
 		Ins *j = &code->v[i];
 		if (!is_synth(j) || (!is_jmp(j) && !is_jcc(j, t)))
@@ -121,8 +123,10 @@ static void thread_jumps(InsVec *code, const U32Vec *at, const Target *t)
 			if (k >= code->n || !is_jmp(&code->v[k]) || code->v[k].o[0].sym == l)
 				break;
 			j->o[0].sym = code->v[k].o[0].sym;
+			changed = true;
 		}
 	}
+	return changed;
 }
 
 /* Is label `l` defined between positions from (inclusive) and to? */
@@ -134,18 +138,19 @@ static bool label_between(const InsVec *code, u32 from, u32 to, u32 l)
 	return false;
 }
 
-static void simplify(InsVec *code, const Target *t)
+/* The peepholes over the whole unit; true when an instruction went. */
+static bool simplify(InsVec *code, const Target *t)
 {
-	u32 w = 0;
+	u32 w = 0, n = code->n;
 	for (u32 i = 0; i < code->n; i++) {
 		Ins *ins = &code->v[i];
-		u32 next = skip_labels(code, i + 1);
 		if (!is_synth(ins)) {
 			if (w != i) /* most instructions stay where they are */
 				code->v[w] = *ins;
 			w++;
 			continue;
 		}
+		u32 next = skip_labels(code, i + 1);
 		if (is_jmp(ins) && label_between(code, i + 1, next, ins->o[0].sym))
 			continue; /* a jump to the next instruction */
 		if (is_jcc(ins, t) && next < code->n && is_jmp(&code->v[next]) && is_synth(&code->v[next]) &&
@@ -161,6 +166,7 @@ static void simplify(InsVec *code, const Target *t)
 		code->v[w++] = *ins;
 	}
 	code->n = w;
+	return w != n;
 }
 
 void lower(const InsVec *in, InsVec *out, const Target *t)
@@ -170,12 +176,13 @@ void lower(const InsVec *in, InsVec *out, const Target *t)
 	for (u32 i = 0; i < in->n; i++)
 		lower_one(&l, &in->v[i]);
 	U32Vec at = {0};
-	for (u32 round = 0, before = NONE; round < 4 && before != out->n; round++) {
-		before = out->n;
-		simplify(out, t);
+	bool removed = true, settled = false;
+	for (u32 round = 0; round < 4 && removed; round++) {
+		removed = simplify(out, t);
 		index_labels(out, &at);
-		thread_jumps(out, &at, t);
+		settled = !thread_jumps(out, &at, t) && !removed;
 	}
-	simplify(out, t);
+	if (!settled) /* else the code is what simplify just left unchanged */
+		simplify(out, t);
 	vec_free(&at);
 }
