@@ -255,6 +255,7 @@ static u32 find_form(u32 op, const Opnd *o, u32 n, MatchFail *why)
 typedef struct MatchMemo {
 	u64 a, b;
 	u32 form_plus1; /* 0: empty */
+	u8 mem_size[3]; /* the size an unsized memory operand gets */
 } MatchMemo;
 
 enum { MEMO_BITS = 10 };
@@ -300,17 +301,33 @@ static bool memoizable(const Opnd *o, u32 n)
 	return n <= 3;
 }
 
-static u32 find_form_memo(u32 op, const Opnd *o, u32 n, MatchFail *why)
+/* The size form f gives each unsized memory operand. */
+static void unsized_memory(const Form *f, const Opnd *o, u32 n, u8 size[3])
 {
-	if (!memoizable(o, n))
-		return find_form(op, o, n, why);
+	u32 osz = amd64_osz(f, o, n);
+	for (u32 i = 0; i < 3; i++)
+		size[i] = i < n && is_mem(&o[i]) && !o[i].size ? (u8)class_width(f->cls[i], osz) : 0;
+}
+
+static u32 find_form_memo(u32 op, const Opnd *o, u32 n, MatchFail *why, u8 size[3])
+{
+	if (!memoizable(o, n)) {
+		u32 f = find_form(op, o, n, why);
+		if (f != NONE)
+			unsized_memory(&amd64_forms[f], o, n, size);
+		return f;
+	}
 	u64 a, b;
 	MatchMemo *m = memo_slot(op, o, n, &a, &b);
-	if (m->form_plus1 && m->a == a && m->b == b)
+	if (m->form_plus1 && m->a == a && m->b == b) {
+		memcpy(size, m->mem_size, 3);
 		return m->form_plus1 - 1;
+	}
 	u32 f = find_form(op, o, n, why);
-	if (f != NONE)
-		*m = (MatchMemo){a, b, f + 1};
+	if (f == NONE)
+		return NONE;
+	unsized_memory(&amd64_forms[f], o, n, size);
+	*m = (MatchMemo){a, b, f + 1, {size[0], size[1], size[2]}};
 	return f;
 }
 
@@ -322,14 +339,13 @@ void amd64_match_release(void)
 
 u32 amd64_match(u32 op, Opnd *o, u32 n, MatchFail *why)
 {
-	u32 f = find_form_memo(op, o, n, why);
+	u8 size[3];
+	u32 f = find_form_memo(op, o, n, why, size);
 	if (f == NONE)
 		return NONE;
-	const Form *fm = &amd64_forms[f];
-	u32 osz = amd64_osz(fm, o, n);
 	for (u32 i = 0; i < n; i++)
-		if (is_mem(&o[i]) && !o[i].size)
-			o[i].size = (u8)class_width(fm->cls[i], osz);
+		if (size[i])
+			o[i].size = size[i];
 	return f;
 }
 
