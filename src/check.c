@@ -362,10 +362,13 @@ static bool finish_ins(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, u8 fla
 		return false;
 	vec_reserve(&c->u.code, 1);
 	Ins *ins = &c->u.code.v[c->u.code.n]; /* built in place; kept unless elided */
-	*ins = (Ins){.op = (u16)op, .form = (u16)form, .nopnd = (u8)nops, .flags = flags,
-		     .pos = nd(c, n)->pos};
-	for (u32 i = 0; i < nops; i++)
-		ins->o[i] = ops[i].o;
+	ins->op = (u16)op; /* field by field: zeroing the whole Ins first costs more */
+	ins->form = (u16)form;
+	ins->nopnd = (u8)nops;
+	ins->flags = flags;
+	ins->pos = nd(c, n)->pos;
+	for (u32 i = 0; i < 3; i++)
+		ins->o[i] = i < nops ? ops[i].o : (Opnd){0};
 	if ((flags & IF_LOCK) && !check_lock(c, n, op, ins->o, nops, form))
 		return false;
 	const Form *f = &amd64_forms[form];
