@@ -61,6 +61,7 @@ void encoder_fixup(Encoder *e, Fixup fx);
 void encoder_jump(Encoder *e, const Ins *ins, u32 label, u32 short_size, u32 near_size, u32 at);
 
 void amd64_emit(Encoder *e, Buf *b, const Ins *ins);
+void amd64_emit_release(void); /* frees the encoder's per-form table */
 void amd64_branch(Encoder *e, Buf *b, const Ins *ins);
 void amd64_put_branch(Buf *out, const Form *f, bool near, i32 disp);
 

@@ -98,6 +98,7 @@ static int amd64_jump_cc(u32 op)
 static void amd64_release(void)
 {
 	amd64_encoder_free();
+	amd64_emit_release();
 	amd64_match_release();
 }
 
