@@ -107,7 +107,8 @@ static void layout_text(Program *p)
 	buf_room(&p->text, size > p->text.n ? size - p->text.n : 0);
 	move_chunks(p);
 	pad_chunks(p, entry);
-	memcpy(p->text.p, stub.p, stub.n);
+	if (stub.n) /* stub.p is NULL when empty */
+		memcpy(p->text.p, stub.p, stub.n);
 	buf_free(&stub);
 	p->text.n = size;
 	p->img.text = p->text;
