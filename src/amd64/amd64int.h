@@ -17,7 +17,17 @@ extern const u32 amd64_nforms;
 
 typedef enum MatchFail { MF_NOFORM, MF_HIGH_REX } MatchFail;
 
-u32 amd64_forms_of(u32 op, u32 *end);
+/* The forms of mnemonic op: returns the first, *end is past the last. */
+extern u16 amd64_first_form[];
+extern bool amd64_form_index_ready;
+void amd64_init_form_index(void);
+static inline u32 amd64_forms_of(u32 op, u32 *end)
+{
+	if (UNLIKELY(!amd64_form_index_ready)) /* called per instruction: inline */
+		amd64_init_form_index();
+	*end = amd64_first_form[op - TAG_FIRST_OP + 1];
+	return amd64_first_form[op - TAG_FIRST_OP];
+}
 /* Finds the first form of op that takes these operands; an unsized memory
  * operand gets the size the form gives it. */
 u32 amd64_match(u32 op, Opnd *o, u32 n, MatchFail *why);

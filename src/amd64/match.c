@@ -26,31 +26,22 @@ const ClassInfo amd64_classes[] = {
 #undef X
 };
 
-/* The forms of mnemonic op are first_form[op] .. first_form[op + 1] - 1:
- * AMD64_OPS lists the forms in tag order, each mnemonic's together, and
- * every mnemonic has at least one. */
-static u16 first_form[TAG__COUNT - TAG_FIRST_OP + 1];
+/* The forms of mnemonic op are amd64_first_form[op - TAG_FIRST_OP] up to
+ * the next entry: AMD64_OPS lists the forms in tag order, each mnemonic's
+ * together, and every mnemonic has at least one.  Built on first use. */
+u16 amd64_first_form[TAG__COUNT - TAG_FIRST_OP + 1];
+bool amd64_form_index_ready;
 
-static void init_form_index(void)
+void amd64_init_form_index(void)
 {
-	static bool done;
-	if (done)
-		return;
 	u32 nops = TAG__COUNT - TAG_FIRST_OP;
 	for (u32 i = 0; i <= nops; i++)
-		first_form[i] = (u16)amd64_nforms;
+		amd64_first_form[i] = (u16)amd64_nforms;
 	for (u32 f = amd64_nforms; f-- > 0;) {
 		ASSERT(f == 0 || amd64_forms[f - 1].op <= amd64_forms[f].op);
-		first_form[amd64_forms[f].op - TAG_FIRST_OP] = (u16)f;
+		amd64_first_form[amd64_forms[f].op - TAG_FIRST_OP] = (u16)f;
 	}
-	done = true;
-}
-
-u32 amd64_forms_of(u32 op, u32 *end)
-{
-	init_form_index();
-	*end = first_form[op - TAG_FIRST_OP + 1];
-	return first_form[op - TAG_FIRST_OP];
+	amd64_form_index_ready = true;
 }
 
 /* ---- immediates ---------------------------------------------------------------- */
