@@ -276,7 +276,7 @@ static bool check_types(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
 
 /* Says why no form of `op` takes these operands, at the operand at fault;
  * the target knows the forms (amd64_explain). */
-static void explain_mismatch(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, MatchFail why)
+static void explain_mismatch(Checker *c, u32 n, u32 op, const Operand *ops, u32 nops, MatchFail why)
 {
 	Opnd o[3];
 	for (u32 i = 0; i < nops; i++)
@@ -287,19 +287,14 @@ static void explain_mismatch(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, 
 	buf_free(&msg);
 }
 
-static u32 match_form(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
+/* The form for operands o, the instruction's own copy, which it completes:
+ * an unsized memory operand gets the form's size.  ops explain a mismatch. */
+static u32 match_form(Checker *c, u32 n, u32 op, Opnd *o, const Operand *ops, u32 nops)
 {
-	Opnd o[3];
-	for (u32 i = 0; i < nops; i++)
-		o[i] = ops[i].o;
 	MatchFail why;
 	u32 form = amd64_match(op, o, nops, &why);
-	if (form == NONE) {
+	if (form == NONE)
 		explain_mismatch(c, n, op, ops, nops, why);
-		return NONE;
-	}
-	for (u32 i = 0; i < nops; i++)
-		ops[i].o = o[i];
 	return form;
 }
 
@@ -357,18 +352,18 @@ static bool finish_ins(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, u8 fla
 {
 	if (!check_types(c, n, op, ops, nops))
 		return false;
-	u32 form = match_form(c, n, op, ops, nops);
-	if (form == NONE)
-		return false;
 	vec_reserve(&c->u.code, 1);
 	Ins *ins = &c->u.code.v[c->u.code.n]; /* built in place; kept unless elided */
+	for (u32 i = 0; i < 3; i++)
+		ins->o[i] = i < nops ? ops[i].o : (Opnd){0};
+	u32 form = match_form(c, n, op, ins->o, ops, nops);
+	if (form == NONE)
+		return false;
 	ins->op = (u16)op; /* field by field: zeroing the whole Ins first costs more */
 	ins->form = (u16)form;
 	ins->nopnd = (u8)nops;
 	ins->flags = flags;
 	ins->pos = nd(c, n)->pos;
-	for (u32 i = 0; i < 3; i++)
-		ins->o[i] = i < nops ? ops[i].o : (Opnd){0};
 	if ((flags & IF_LOCK) && !check_lock(c, n, op, ins->o, nops, form))
 		return false;
 	const Form *f = &amd64_forms[form];
