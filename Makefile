@@ -66,7 +66,26 @@ demo: all
 	  echo "(exit status $$?)"; \
 	done
 
+# Benchmarks against GNU as + ld, NASM + ld, YASM + ld and fasm (bench/run.py).
+SIZES ?= 1e4 1e5 1e6
+RUNS  ?= 5
+MEASURE := $(BUILD)/bench/measure
+$(MEASURE): bench/measure.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -o $@ $<
+
+bench: all $(MEASURE)
+	bench/peers.sh
+	$(PYTHON) bench/run.py --nifasm $(BIN)/nifasm --measure $(MEASURE) --sizes "$(SIZES)" --runs $(RUNS)
+
+bench-full:
+	$(MAKE) bench SIZES="1e4 1e5 1e6 1e7"
+
+bench-smoke: all $(MEASURE)
+	bench/peers.sh
+	$(PYTHON) bench/run.py --nifasm $(BIN)/nifasm --measure $(MEASURE) --sizes 3e3 --runs 1 --smoke
+
 clean:
 	rm -rf build bin
 
-.PHONY: all test asan demo clean fuzz
+.PHONY: all test asan demo clean fuzz bench bench-full bench-smoke

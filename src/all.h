@@ -202,6 +202,13 @@ void intern_free(Interner *in);
 bool read_file(const char *path, char **text, u32 *len);
 /* Writes to PATH.tmp.PID, then renames; mode is applied before the rename. */
 bool write_file_atomic(const char *path, const void *data, size_t n, int mode);
+/* The same for a file made of pieces, written one after the other (so a
+ * large file need not be assembled in memory first). */
+typedef struct Piece {
+	const void *p;
+	size_t n;
+} Piece;
+bool write_pieces_atomic(const char *path, const Piece *pieces, u32 npieces, int mode);
 
 /* ---- diagnostics: user errors ------------------------------------------- */
 

@@ -303,7 +303,7 @@ static bool check_types(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
 
 /* Says why no form of `op` takes these operands, at the operand at fault;
  * the target knows the forms (amd64_explain). */
-static void explain_mismatch(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, MatchFail why)
+static void explain_mismatch(Checker *c, u32 n, u32 op, const Operand *ops, u32 nops, MatchFail why)
 {
 	Opnd o[3];
 	for (u32 i = 0; i < nops; i++)
@@ -314,19 +314,14 @@ static void explain_mismatch(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, 
 	buf_free(&msg);
 }
 
-static u32 match_form(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
+/* The form for operands o, the instruction's own copy, which it completes:
+ * an unsized memory operand gets the form's size.  ops explain a mismatch. */
+static u32 match_form(Checker *c, u32 n, u32 op, Opnd *o, const Operand *ops, u32 nops)
 {
-	Opnd o[3];
-	for (u32 i = 0; i < nops; i++)
-		o[i] = ops[i].o;
 	MatchFail why;
 	u32 form = amd64_match(op, o, nops, &why);
-	if (form == NONE) {
+	if (form == NONE)
 		explain_mismatch(c, n, op, ops, nops, why);
-		return NONE;
-	}
-	for (u32 i = 0; i < nops; i++)
-		ops[i].o = o[i];
 	return form;
 }
 
@@ -358,9 +353,8 @@ static void apply_reads(Checker *c, const Form *f, const Operand *ops, u32 nops)
 	for (u32 i = 0; i < nops; i++)
 		if (ops[i].var != NONE && ops[i].what == W_REG && reads_operand(f, i))
 			use_var(c, ops[i].node, ops[i].var);
-	for (u32 r = 0; r < NFAMILY; r++)
-		if (f->uses & (1u << r))
-			read_family(c, ops[0].node, r);
+	for (u32 m = f->uses; m; m &= m - 1)
+		read_family(c, ops[0].node, (u32)__builtin_ctz(m));
 }
 
 static void apply_writes(Checker *c, u32 n, const Form *f, const Operand *ops, u32 nops)
@@ -375,9 +369,8 @@ static void apply_writes(Checker *c, u32 n, const Form *f, const Operand *ops, u
 			write_family(c, ops[i].node, ops[i].o.reg, NONE, true);
 		explicit_regs |= 1u << ops[i].o.reg;
 	}
-	for (u32 r = 0; r < NFAMILY; r++)
-		if ((f->defs & (1u << r)) && !(explicit_regs & (1u << r)) && r != RSP)
-			write_family(c, n, r, NONE, false);
+	for (u32 m = f->defs & ~explicit_regs & ~(1u << RSP); m; m &= m - 1)
+		write_family(c, n, (u32)__builtin_ctz(m), NONE, false);
 }
 
 /* The checked instruction, with resolved operands: type rules, the form,
@@ -386,27 +379,28 @@ static bool finish_ins(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, u8 fla
 {
 	if (!check_types(c, n, op, ops, nops))
 		return false;
-	u32 form = match_form(c, n, op, ops, nops);
+	vec_reserve(&c->u.code, 1);
+	Ins *ins = &c->u.code.v[c->u.code.n]; /* built in place; kept unless elided */
+	for (u32 i = 0; i < 3; i++)
+		ins->o[i] = i < nops ? ops[i].o : (Opnd){0};
+	u32 form = match_form(c, n, op, ins->o, ops, nops);
 	if (form == NONE)
 		return false;
-	Opnd lo[3];
-	for (u32 i = 0; i < nops; i++)
-		lo[i] = ops[i].o;
-	if ((flags & IF_LOCK) && !check_lock(c, n, op, lo, nops, form))
+	ins->op = (u16)op; /* field by field: zeroing the whole Ins first costs more */
+	ins->form = (u16)form;
+	ins->nopnd = (u8)nops;
+	ins->flags = flags;
+	ins->pos = nd(c, n)->pos;
+	if ((flags & IF_LOCK) && !check_lock(c, n, op, ins->o, nops, form))
 		return false;
 	const Form *f = &amd64_forms[form];
 	apply_reads(c, f, ops, nops);
-	Ins ins = {.op = (u16)op, .form = (u16)form, .nopnd = (u8)nops, .flags = flags,
-		   .pos = nd(c, n)->pos};
-	for (u32 i = 0; i < nops; i++)
-		ins.o[i] = ops[i].o;
 	apply_writes(c, n, f, ops, nops); /* before a pop's restore is recorded */
 	if (c->u.flow.reachable)
-		rsp_effect(c, n, &ins, ops);
+		rsp_effect(c, n, ins, ops);
 	c->u.seq++;
-	if (!elide) {
-		vec_push(&c->u.code, ins);
-	}
+	if (!elide)
+		c->u.code.n++;
 	return true;
 }
 
@@ -643,8 +637,8 @@ static void unit_init(Unit *u, u32 proc)
 		flow_free(&u->edges.v[i].flow);
 	for (u32 i = 0; i < u->loops.n; i++)
 		vec_free(&u->loops.v[i].exposed);
-	for (u32 i = 0; i < u->var_of_name.n; i++)
-		u->var_of_name.v[i] = NONE;
+	for (u32 i = 0; i < u->vars.n; i++) /* only var_new sets an entry */
+		u->var_of_name.v[u->vars.v[i].name] = NONE;
 	u->code.n = u->vars.n = u->block_vars.n = 0;
 	u->loops.n = u->edges.n = u->edge_vars.n = 0;
 	flow_free(&u->flow);

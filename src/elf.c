@@ -27,8 +27,17 @@ typedef struct Section {
 	u64 align, entsize;
 } Section;
 
+/* The file is written as pieces: the headers, the image's sections as
+ * they are (no copy), zero padding, and the tables built here. */
+enum { MAX_PIECES = 12 };
+
 typedef struct ElfOut {
-	Buf file;
+	Buf head;           /* ELF header and program headers */
+	Buf tail;           /* .symtab .strtab .shstrtab and the section headers */
+	u8 *zeros;          /* padding between pieces, less than a page */
+	Piece pieces[MAX_PIECES];
+	u32 npieces;
+	u64 len;            /* bytes in pieces so far */
 	Buf strtab, shstrtab, symtab;
 	Section sec[8];
 	u32 nsec;
@@ -85,10 +94,20 @@ static u32 add_section(ElfOut *e, Section s)
 	return e->nsec++;
 }
 
-static void put_at(Buf *b, u64 off, const Buf *content)
+static void put_piece(ElfOut *e, const void *p, size_t n)
 {
-	buf_zero(b, off - b->n);
-	buf_put(b, content->p, content->n);
+	ASSERT(e->npieces < MAX_PIECES);
+	e->pieces[e->npieces++] = (Piece){p, n};
+	e->len += n;
+}
+
+/* Zeros up to file offset off, then the content there. */
+static void put_at(ElfOut *e, u64 off, const void *p, size_t n, u64 page)
+{
+	ASSERT(off >= e->len && off - e->len < page);
+	if (off > e->len)
+		put_piece(e, e->zeros, off - e->len);
+	put_piece(e, p, n);
 }
 
 static u32 str_add(Buf *b, const char *s, u32 len)
@@ -177,15 +196,24 @@ static void put_shdr(Buf *b, const Section *s, u32 name)
 	buf_le(b, s->entsize, 8);
 }
 
+/* Pads the tail so the file offset after it is a multiple of 8. */
+static void align_tail(ElfOut *e)
+{
+	while ((e->len + e->tail.n) % 8)
+		buf_byte(&e->tail, 0);
+}
+
+static u64 tail_off(const ElfOut *e) { return e->len + e->tail.n; }
+
 static void put_tables(ElfOut *e, const Program *p)
 {
 	u32 first_global = build_symtab(e, p);
-	Buf *f = &e->file;
-	buf_align(f, 8);
-	add_section(e, (Section){".symtab", SHT_SYMTAB, 0, 0, f->n, e->symtab.n, e->nsec + 1,
+	Buf *f = &e->tail;
+	align_tail(e);
+	add_section(e, (Section){".symtab", SHT_SYMTAB, 0, 0, tail_off(e), e->symtab.n, e->nsec + 1,
 				 first_global, 8, 24});
 	buf_put(f, e->symtab.p, e->symtab.n);
-	add_section(e, (Section){".strtab", SHT_STRTAB, 0, 0, f->n, e->strtab.n, 0, 0, 1, 0});
+	add_section(e, (Section){".strtab", SHT_STRTAB, 0, 0, tail_off(e), e->strtab.n, 0, 0, 1, 0});
 	buf_put(f, e->strtab.p, e->strtab.n);
 	Section shstr = {".shstrtab", SHT_STRTAB, 0, 0, 0, 0, 0, 0, 1, 0};
 	u32 shstr_idx = add_section(e, shstr);
@@ -194,44 +222,51 @@ static void put_tables(ElfOut *e, const Program *p)
 	for (u32 i = 0; i < e->nsec; i++)
 		names[i] = e->sec[i].name ? str_add(&e->shstrtab, e->sec[i].name,
 						    (u32)strlen(e->sec[i].name)) : 0;
-	e->sec[shstr_idx].off = f->n;
+	e->sec[shstr_idx].off = tail_off(e);
 	e->sec[shstr_idx].size = e->shstrtab.n;
 	buf_put(f, e->shstrtab.p, e->shstrtab.n);
-	buf_align(f, 8);
+	align_tail(e);
 	for (u32 i = 0; i < e->nsec; i++)
 		put_shdr(f, &e->sec[i], names[i]);
 }
 
 static void free_elf(ElfOut *e)
 {
-	buf_free(&e->file);
+	buf_free(&e->head);
+	buf_free(&e->tail);
+	free(e->zeros);
 	buf_free(&e->strtab);
 	buf_free(&e->shstrtab);
 	buf_free(&e->symtab);
 }
 
+/* The loaded part of the file: headers, then each segment at its offset. */
+static void put_segments(ElfOut *e, const Program *p, const Target *t)
+{
+	const Image *img = &p->img;
+	buf_zero(&e->head, 64); /* the ELF header, written last */
+	put_phdrs(&e->head, img, t->page);
+	put_piece(e, e->head.p, e->head.n);
+	put_at(e, img->text_off, img->text.p, img->text.n, t->page);
+	if (img->rodata.n)
+		put_at(e, img->rodata_off, img->rodata.p, img->rodata.n, t->page);
+	put_at(e, img->data_off, img->data.p, img->data.n, t->page);
+}
+
 bool write_elf(Program *p, const Target *t, const char *path)
 {
 	ElfOut e = {0};
-	const Image *img = &p->img;
-	add_alloc_sections(&e, img);
-	Buf *f = &e.file;
-	buf_zero(f, 64); /* the ELF header, written last */
-	put_phdrs(f, img, t->page);
-	put_at(f, img->text_off, &img->text);
-	if (img->rodata.n)
-		put_at(f, img->rodata_off, &img->rodata);
-	if (img->data.n)
-		put_at(f, img->data_off, &img->data);
-	else
-		buf_zero(f, img->data_off > f->n ? img->data_off - f->n : 0);
+	e.zeros = xcalloc(t->page, 1);
+	add_alloc_sections(&e, &p->img);
+	put_segments(&e, p, t);
 	put_tables(&e, p);
-	u64 shoff = f->n - (u64)e.nsec * 64;
+	put_piece(&e, e.tail.p, e.tail.n);
+	u64 shoff = e.len - (u64)e.nsec * 64;
 	Buf hdr = {0};
 	put_ehdr(&hdr, p, t, shoff, e.nsec);
-	memcpy(f->p, hdr.p, 64);
+	memcpy(e.head.p, hdr.p, 64);
 	buf_free(&hdr);
-	bool ok = write_file_atomic(path, f->p, f->n, 0755);
+	bool ok = write_pieces_atomic(path, e.pieces, e.npieces, 0755);
 	if (!ok)
 		error_plain("nifasm", "cannot write %s: %s", path, strerror(errno));
 	free_elf(&e);

@@ -39,22 +39,80 @@ static void mark_reachable(Program *p)
 	vec_free(&work);
 }
 
-/* Copies the reachable chunks into the text section, entry first. */
-static void layout_text(Program *p)
+/* The text section's layout: entry first, then the reachable procs in
+ * definition order, each 16-byte aligned.  Sets every reachable chunk's
+ * section offset; returns the section's size. */
+static u32 place_chunks(Program *p)
 {
-	Image *img = &p->img;
+	u32 end = 0;
 	for (u32 pass = 0; pass < 2; pass++) {
 		for (u32 i = 0; i < p->chunks.n; i++) {
 			Chunk *c = &p->chunks.v[i];
 			const Global *gl = &p->globals.v[c->global];
 			if (!gl->reachable || (pass == 0) != (gl->kind == G_ENTRY))
 				continue;
-			while (img->text.n % CODE_ALIGN)
-				buf_byte(&img->text, 0xCC);
-			c->addr = img->text.n; /* section offset for now */
-			buf_put(&img->text, p->text.p + c->code_off, c->size);
+			c->addr = (u32)align_up(end, CODE_ALIGN); /* section offset for now */
+			end = (u32)(c->addr + c->size);
 		}
 	}
+	return end;
+}
+
+static bool placed(const Program *p, const Chunk *c)
+{
+	return p->globals.v[c->global].reachable && p->globals.v[c->global].kind != G_ENTRY;
+}
+
+/* Moves the procs' chunks to their places in the same buffer.  Their order
+ * does not change, so the ones that move up can go last one first and then
+ * the ones that move down first one first, and no chunk overwrites one that
+ * has not moved yet. */
+static void move_chunks(Program *p)
+{
+	u8 *t = p->text.p;
+	for (u32 i = p->chunks.n; i-- > 0;) {
+		const Chunk *c = &p->chunks.v[i];
+		if (placed(p, c) && c->addr > c->code_off)
+			memmove(t + c->addr, t + c->code_off, c->size);
+	}
+	for (u32 i = 0; i < p->chunks.n; i++) {
+		const Chunk *c = &p->chunks.v[i];
+		if (placed(p, c) && c->addr < c->code_off)
+			memmove(t + c->addr, t + c->code_off, c->size);
+	}
+}
+
+/* int3 between the chunks, from `from` up to each chunk's start. */
+static void pad_chunks(Program *p, u32 entry)
+{
+	u32 from = p->chunks.v[entry].size;
+	for (u32 i = 0; i < p->chunks.n; i++) {
+		const Chunk *c = &p->chunks.v[i];
+		if (!placed(p, c))
+			continue;
+		memset(p->text.p + from, 0xCC, c->addr - from);
+		from = (u32)(c->addr + c->size);
+	}
+}
+
+/* Lays the reachable chunks out in place: the code buffer becomes the text
+ * section, so the code is never held twice. */
+static void layout_text(Program *p)
+{
+	u32 entry = p->globals.v[p->entry].chunk;
+	const Chunk *ec = &p->chunks.v[entry];
+	u32 size = place_chunks(p);
+	Buf stub = {0}; /* the entry's bytes, usually after the procs */
+	buf_put(&stub, p->text.p + ec->code_off, ec->size);
+	buf_room(&p->text, size > p->text.n ? size - p->text.n : 0);
+	move_chunks(p);
+	pad_chunks(p, entry);
+	if (stub.n) /* stub.p is NULL when empty */
+		memcpy(p->text.p, stub.p, stub.n);
+	buf_free(&stub);
+	p->text.n = size;
+	p->img.text = p->text;
+	p->text = (Buf){0};
 }
 
 /* Copies reachable data of one kind into its section; returns its alignment. */

@@ -106,9 +106,11 @@ static u32 skip_labels(const InsVec *code, u32 i)
 	return i;
 }
 
-/* A jump to a label followed by "jmp L2" goes to L2 directly. */
-static void thread_jumps(InsVec *code, const U32Vec *at, const Target *t)
+/* A jump to a label followed by "jmp L2" goes to L2 directly; true when
+ * a jump changed. */
+static bool thread_jumps(InsVec *code, const U32Vec *at, const Target *t)
 {
+	bool changed = false;
 	for (u32 i = 0; i < code->n; i++) {
 		Ins *j = &code->v[i];
 		if (!is_synth(j) || (!is_jmp(j) && !is_jcc(j, t)))
@@ -121,8 +123,10 @@ static void thread_jumps(InsVec *code, const U32Vec *at, const Target *t)
 			if (k >= code->n || !is_jmp(&code->v[k]) || code->v[k].o[0].sym == l)
 				break;
 			j->o[0].sym = code->v[k].o[0].sym;
+			changed = true;
 		}
 	}
+	return changed;
 }
 
 /* Is label `l` defined between positions from (inclusive) and to? */
@@ -134,16 +138,19 @@ static bool label_between(const InsVec *code, u32 from, u32 to, u32 l)
 	return false;
 }
 
-static void simplify(InsVec *code, const Target *t)
+/* The peepholes over the whole unit; true when an instruction went. */
+static bool simplify(InsVec *code, const Target *t)
 {
-	u32 w = 0;
+	u32 w = 0, n = code->n;
 	for (u32 i = 0; i < code->n; i++) {
 		Ins *ins = &code->v[i];
-		u32 next = skip_labels(code, i + 1);
 		if (!is_synth(ins)) {
-			code->v[w++] = *ins;
+			if (w != i) /* most instructions stay where they are */
+				code->v[w] = *ins;
+			w++;
 			continue;
 		}
+		u32 next = skip_labels(code, i + 1);
 		if (is_jmp(ins) && label_between(code, i + 1, next, ins->o[0].sym))
 			continue; /* a jump to the next instruction */
 		if (is_jcc(ins, t) && next < code->n && is_jmp(&code->v[next]) && is_synth(&code->v[next]) &&
@@ -159,11 +166,12 @@ static void simplify(InsVec *code, const Target *t)
 		code->v[w++] = *ins;
 	}
 	code->n = w;
+	return w != n;
 }
 
 /* Labels nothing jumps to emit no bytes; dropping them lets the peepholes
  * see jumps that follow each other. */
-static void drop_unused_labels(InsVec *code, U32Vec *used)
+static bool drop_unused_labels(InsVec *code, U32Vec *used)
 {
 	used->n = 0;
 	for (u32 i = 0; i < code->n; i++) {
@@ -180,7 +188,9 @@ static void drop_unused_labels(InsVec *code, U32Vec *used)
 		if (!is_label(&code->v[i]) || (l < used->n && used->v[l]))
 			code->v[w++] = code->v[i];
 	}
+	bool dropped = w != code->n;
 	code->n = w;
+	return dropped;
 }
 
 void lower(const InsVec *in, InsVec *out, const Target *t)
@@ -190,13 +200,12 @@ void lower(const InsVec *in, InsVec *out, const Target *t)
 	for (u32 i = 0; i < in->n; i++)
 		lower_one(&l, &in->v[i]);
 	U32Vec at = {0};
-	for (u32 round = 0, before = NONE; round < 4 && before != out->n; round++) {
-		before = out->n;
-		drop_unused_labels(out, &at);
-		simplify(out, t);
+	bool changed = true;
+	for (u32 round = 0; round < 6 && changed; round++) { /* until nothing changes */
+		changed = drop_unused_labels(out, &at);
+		changed |= simplify(out, t);
 		index_labels(out, &at);
-		thread_jumps(out, &at, t);
+		changed |= thread_jumps(out, &at, t);
 	}
-	simplify(out, t);
 	vec_free(&at);
 }

@@ -156,7 +156,7 @@ static bool name_operand(Checker *c, u32 n, Operand *op, bool branch)
 
 static bool reg_operand(Checker *c, u32 n, Operand *op)
 {
-	if (kid(c, n, 0) != NONE) {
+	if (nd(c, n)->span > 1) { /* it has children */
 		err(c, n, "register (%s) takes no arguments", tag_name(c, n));
 		return false;
 	}

@@ -355,20 +355,28 @@ bool read_file(const char *path, char **text, u32 *len)
 	return true;
 }
 
-bool write_file_atomic(const char *path, const void *data, size_t n, int mode)
+static bool write_all(int fd, const void *data, size_t n)
+{
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(fd, (const char *)data + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		off += (size_t)w;
+	}
+	return true;
+}
+
+bool write_pieces_atomic(const char *path, const Piece *pieces, u32 npieces, int mode)
 {
 	size_t plen = strlen(path);
 	char *tmp = xmalloc(plen + 32);
 	snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	bool ok = fd >= 0;
-	for (size_t off = 0; ok && off < n;) {
-		ssize_t w = write(fd, (const char *)data + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		ok = w > 0;
-		off += ok ? (size_t)w : 0;
-	}
+	for (u32 i = 0; ok && i < npieces; i++)
+		ok = write_all(fd, pieces[i].p, pieces[i].n);
 	if (fd >= 0) {
 		ok = fchmod(fd, (mode_t)mode) == 0 && ok;
 		ok = close(fd) == 0 && ok;
@@ -381,4 +389,10 @@ bool write_file_atomic(const char *path, const void *data, size_t n, int mode)
 	}
 	free(tmp);
 	return ok;
+}
+
+bool write_file_atomic(const char *path, const void *data, size_t n, int mode)
+{
+	Piece whole = {data, n};
+	return write_pieces_atomic(path, &whole, 1, mode);
 }

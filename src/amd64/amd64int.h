@@ -17,10 +17,22 @@ extern const u32 amd64_nforms;
 
 typedef enum MatchFail { MF_NOFORM, MF_HIGH_REX } MatchFail;
 
-u32 amd64_forms_of(u32 op, u32 *end);
+/* The forms of mnemonic op: returns the first, *end is past the last. */
+extern u16 amd64_first_form[];
+extern bool amd64_form_index_ready;
+void amd64_init_form_index(void);
+static inline u32 amd64_forms_of(u32 op, u32 *end)
+{
+	if (UNLIKELY(!amd64_form_index_ready)) /* called per instruction: inline */
+		amd64_init_form_index();
+	*end = amd64_first_form[op - TAG_FIRST_OP + 1];
+	return amd64_first_form[op - TAG_FIRST_OP];
+}
 /* Finds the first form of op that takes these operands; an unsized memory
  * operand gets the size the form gives it. */
 u32 amd64_match(u32 op, Opnd *o, u32 n, MatchFail *why);
+/* Frees amd64_match's memo. */
+void amd64_match_release(void);
 /* After a failed match: writes why into msg and returns the index of the
  * operand at fault, or NONE when the instruction as a whole is. */
 u32 amd64_explain(u32 op, const char *mnemonic, const Opnd *o, u32 n, MatchFail why, Buf *msg);
@@ -34,9 +46,13 @@ typedef struct ClassInfo {
 	const char *desc;
 } ClassInfo;
 
-const ClassInfo *amd64_class(u8 cls);
-bool amd64_is_implicit(u8 cls);
-bool amd64_is_imm_class(u8 cls); /* I1 included */
+extern const ClassInfo amd64_classes[];
+static inline const ClassInfo *amd64_class(u8 cls) { return &amd64_classes[cls]; }
+static inline bool amd64_is_implicit(u8 cls) { return amd64_classes[cls].flags & CF_IMPLICIT; }
+static inline bool amd64_is_imm_class(u8 c) /* I1 included */
+{
+	return c == C_Ib || c == C_Iw || c == C_Is8 || c == C_Iz || c == C_Iv || c == C_I1;
+}
 bool amd64_class_takes(u8 cls, const Opnd *o, u32 osz);
 bool amd64_class_takes_kind(u8 cls, const Opnd *o);
 bool amd64_form_takes(const Form *f, const Opnd *o, u32 n, u32 osz);
@@ -55,6 +71,7 @@ void encoder_fixup(Encoder *e, Fixup fx);
 void encoder_jump(Encoder *e, const Ins *ins, u32 label, u32 short_size, u32 near_size, u32 at);
 
 void amd64_emit(Encoder *e, Buf *b, const Ins *ins);
+void amd64_emit_release(void); /* frees the encoder's per-form table */
 void amd64_branch(Encoder *e, Buf *b, const Ins *ins);
 void amd64_put_branch(Buf *out, const Form *f, bool near, i32 disp);
 

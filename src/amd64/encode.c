@@ -23,24 +23,63 @@ typedef struct Roles {
 	const Opnd *imm;
 } Roles;
 
+/* Which operand fills each role, per form: derived once from the form and
+ * class tables, so encoding an instruction needs no search. */
+enum { ROLE_REG, ROLE_RM, ROLE_OPREG, ROLE_IMM, NROLES, NO_OPERAND = 3 };
+
+typedef struct Plan {
+	u8 at[NROLES]; /* operand index, or NO_OPERAND */
+} Plan;
+
+static Plan *plans;
+
+static void plan_form(const Form *f, Plan *p)
+{
+	u8 x[3] = {NO_OPERAND, NO_OPERAND, NO_OPERAND};
+	for (u32 i = 0, k = 0; i < 3; i++)
+		if (f->cls[i] != C_NO && !amd64_is_implicit(f->cls[i]))
+			x[k++] = (u8)i;
+	memset(p->at, NO_OPERAND, NROLES);
+	u8 *at = p->at;
+	switch (f->enc) {
+	case E_O: at[ROLE_OPREG] = x[0]; break;
+	case E_OI: at[ROLE_OPREG] = x[0], at[ROLE_IMM] = x[1]; break;
+	case E_M: at[ROLE_RM] = x[0]; break;
+	case E_MI: at[ROLE_RM] = x[0], at[ROLE_IMM] = x[1]; break;
+	case E_MR: at[ROLE_RM] = x[0], at[ROLE_REG] = x[1]; break;
+	case E_RM: at[ROLE_REG] = x[0], at[ROLE_RM] = x[1]; break;
+	case E_RMI: at[ROLE_REG] = x[0], at[ROLE_RM] = x[1], at[ROLE_IMM] = x[2]; break;
+	case E_RRI: at[ROLE_REG] = x[0], at[ROLE_RM] = x[0], at[ROLE_IMM] = x[1]; break;
+	case E_I: at[ROLE_IMM] = x[0]; break;
+	}
+}
+
+static const Plan *plan_of(const Form *f)
+{
+	if (UNLIKELY(!plans)) {
+		plans = xmalloc(amd64_nforms * sizeof *plans);
+		for (u32 k = 0; k < amd64_nforms; k++)
+			plan_form(&amd64_forms[k], &plans[k]);
+	}
+	return &plans[f - amd64_forms];
+}
+
+void amd64_emit_release(void)
+{
+	free(plans);
+	plans = NULL;
+}
+
+static const Opnd *role(const Plan *p, u32 r, const Opnd *o, u32 n)
+{
+	return p->at[r] < n ? &o[p->at[r]] : NULL;
+}
+
 static Roles roles_of(const Form *f, const Opnd *o, u32 n)
 {
-	const Opnd *x[3] = {0};
-	for (u32 i = 0, k = 0; i < n; i++)
-		if (!amd64_is_implicit(f->cls[i]))
-			x[k++] = &o[i];
-	switch (f->enc) {
-	case E_O: return (Roles){.opreg = x[0]};
-	case E_OI: return (Roles){.opreg = x[0], .imm = x[1]};
-	case E_M: return (Roles){.rm = x[0]};
-	case E_MI: return (Roles){.rm = x[0], .imm = x[1]};
-	case E_MR: return (Roles){.rm = x[0], .reg = x[1]};
-	case E_RM: return (Roles){.reg = x[0], .rm = x[1]};
-	case E_RMI: return (Roles){.reg = x[0], .rm = x[1], .imm = x[2]};
-	case E_RRI: return (Roles){.reg = x[0], .rm = x[0], .imm = x[1]};
-	case E_I: return (Roles){.imm = x[0]};
-	}
-	return (Roles){0};
+	const Plan *p = plan_of(f);
+	return (Roles){.reg = role(p, ROLE_REG, o, n), .rm = role(p, ROLE_RM, o, n),
+		       .opreg = role(p, ROLE_OPREG, o, n), .imm = role(p, ROLE_IMM, o, n)};
 }
 
 /* spl, bpl, sil and dil exist only with a REX prefix. */
@@ -54,9 +93,8 @@ static bool needs_rexw(const Form *f, u32 osz)
 	return (f->flags & F_REXW) || (osz == 8 && !(f->flags & (F_D64 | F_FLOAT)));
 }
 
-u8 amd64_rex(const Form *f, const Opnd *o, u32 n, u32 osz)
+static u8 rex_of_roles(const Form *f, Roles r, u32 osz)
 {
-	Roles r = roles_of(f, o, n);
 	const Opnd *b = r.opreg ? r.opreg : r.rm;
 	u8 rex = needs_rexw(f, osz) ? 8 : 0;
 	if (r.reg)
@@ -72,6 +110,11 @@ u8 amd64_rex(const Form *f, const Opnd *o, u32 n, u32 osz)
 	if (rex || is_rex_byte_reg(r.reg) || is_rex_byte_reg(b))
 		rex |= 0x40;
 	return rex;
+}
+
+u8 amd64_rex(const Form *f, const Opnd *o, u32 n, u32 osz)
+{
+	return rex_of_roles(f, roles_of(f, o, n), osz);
 }
 
 /* ---- byte emission ------------------------------------------------------------ */
@@ -182,7 +225,7 @@ void amd64_emit(Encoder *e, Buf *b, const Ins *ins)
 	Roles r = roles_of(f, ins->o, ins->nopnd);
 	Emit em = {b, e};
 	put_prefixes(b, f, ins, osz);
-	u8 rex = amd64_rex(f, ins->o, ins->nopnd, osz);
+	u8 rex = rex_of_roles(f, r, osz);
 	if (rex)
 		buf_byte(b, rex);
 	put_opcode(b, r.opreg ? f->opc + enc_reg(r.opreg) : f->opc);

@@ -20,41 +20,29 @@ const Form amd64_forms[] = {
 };
 const u32 amd64_nforms = COUNTOF(amd64_forms);
 
-static const ClassInfo classes[] = {
+const ClassInfo amd64_classes[] = {
 #define X(name, width, reg, flags, desc) {width, reg, flags, desc},
 	AMD64_CLASSES(X)
 #undef X
 };
 
-const ClassInfo *amd64_class(u8 cls) { return &classes[cls]; }
+/* The forms of mnemonic op are amd64_first_form[op - TAG_FIRST_OP] up to
+ * the next entry: AMD64_OPS lists the forms in tag order, each mnemonic's
+ * together, and every mnemonic has at least one.  Built on first use. */
+u16 amd64_first_form[TAG__COUNT - TAG_FIRST_OP + 1];
+bool amd64_form_index_ready;
 
-static u16 first_form[TAG__COUNT - TAG_FIRST_OP + 1];
-
-static void init_form_index(void)
+void amd64_init_form_index(void)
 {
-	static bool done;
-	if (done)
-		return;
 	u32 nops = TAG__COUNT - TAG_FIRST_OP;
 	for (u32 i = 0; i <= nops; i++)
-		first_form[i] = (u16)amd64_nforms;
-	for (u32 f = amd64_nforms; f-- > 0;)
-		first_form[amd64_forms[f].op - TAG_FIRST_OP] = (u16)f;
-	done = true;
+		amd64_first_form[i] = (u16)amd64_nforms;
+	for (u32 f = amd64_nforms; f-- > 0;) {
+		ASSERT(f == 0 || amd64_forms[f - 1].op <= amd64_forms[f].op);
+		amd64_first_form[amd64_forms[f].op - TAG_FIRST_OP] = (u16)f;
+	}
+	amd64_form_index_ready = true;
 }
-
-u32 amd64_forms_of(u32 op, u32 *end)
-{
-	init_form_index();
-	u32 f = first_form[op - TAG_FIRST_OP];
-	u32 e = f;
-	while (e < amd64_nforms && amd64_forms[e].op == op)
-		e++;
-	*end = e;
-	return f;
-}
-
-bool amd64_is_implicit(u8 cls) { return classes[cls].flags & CF_IMPLICIT; }
 
 /* ---- immediates ---------------------------------------------------------------- */
 
@@ -93,10 +81,6 @@ static bool imm_class_fits(u8 c, i64 v, u32 osz)
 	die("class %u is not an immediate class", c);
 }
 
-bool amd64_is_imm_class(u8 c)
-{
-	return c == C_Ib || c == C_Iw || c == C_Is8 || c == C_Iz || c == C_Iv || c == C_I1;
-}
 
 /* ---- operand classes -------------------------------------------------------- */
 
@@ -107,7 +91,7 @@ static bool is_mem(const Opnd *o) { return o->kind == OK_MEM; }
 /* The width class c stands for at operation size osz (0: none). */
 static u32 class_width(u8 c, u32 osz)
 {
-	u8 w = classes[c].width;
+	u8 w = amd64_classes[c].width;
 	return w != WV ? w : is_op_size(osz) ? osz : 0;
 }
 
@@ -126,13 +110,13 @@ static bool mem_matches(u8 c, const Opnd *o, u32 osz)
 /* A fixed-register class: its register at the class's width. */
 static bool is_class_reg(u8 c, const Opnd *o, u32 osz)
 {
-	const ClassInfo *ci = &classes[c];
+	const ClassInfo *ci = &amd64_classes[c];
 	return is_gpr(o) && o->reg == ci->reg && o->hi == !!(ci->flags & CF_HIGH) && has_width(c, o, osz);
 }
 
 bool amd64_class_takes(u8 c, const Opnd *o, u32 osz)
 {
-	if (classes[c].reg != NOREG)
+	if (amd64_classes[c].reg != NOREG)
 		return is_class_reg(c, o, osz);
 	switch (c) {
 	case C_NO: return o->kind == OK_NONE;
@@ -181,11 +165,11 @@ bool amd64_class_takes_kind(u8 c, const Opnd *o)
 u32 amd64_osz(const Form *f, const Opnd *o, u32 n)
 {
 	for (u32 i = 0; i < n && i < 3; i++)
-		if (classes[f->cls[i]].width == WV && o[i].size)
+		if (amd64_classes[f->cls[i]].width == WV && o[i].size)
 			return o[i].size;
 	for (u32 i = 0; i < 3; i++)
-		if (classes[f->cls[i]].width && classes[f->cls[i]].width != WV)
-			return classes[f->cls[i]].width;
+		if (amd64_classes[f->cls[i]].width && amd64_classes[f->cls[i]].width != WV)
+			return amd64_classes[f->cls[i]].width;
 	return f->flags & F_D64 ? 8 : 0;
 }
 
@@ -193,11 +177,11 @@ u32 amd64_osz(const Form *f, const Opnd *o, u32 n)
  * register operand of a pinning class of the same width fixes it. */
 static bool mem_size_known(const Form *f, const Opnd *o, u32 n, u32 i)
 {
-	const ClassInfo *ci = &classes[f->cls[i]];
+	const ClassInfo *ci = &amd64_classes[f->cls[i]];
 	if (ci->flags & CF_OWN)
 		return true;
 	for (u32 j = 0; j < n; j++) {
-		const ClassInfo *cj = &classes[f->cls[j]];
+		const ClassInfo *cj = &amd64_classes[f->cls[j]];
 		if (j != i && o[j].kind == OK_REG && (cj->flags & CF_PIN) && cj->width == ci->width)
 			return true;
 	}
@@ -251,16 +235,108 @@ static u32 find_form(u32 op, const Opnd *o, u32 n, MatchFail *why)
 	return NONE;
 }
 
-u32 amd64_match(u32 op, Opnd *o, u32 n, MatchFail *why)
+/* ---- a memo of matches ------------------------------------------------------
+ * Which form takes a list of operands depends only on their shape: kind,
+ * size, register, high-byte flag and, for an immediate, which ranges its
+ * value fits.  Generated code repeats a few hundred shapes, so the result of
+ * the form search is remembered per shape in a direct-mapped table (a
+ * collision overwrites).  Operands with ah..dh are not memoized: their REX
+ * check also looks at the registers of memory operands.
+ */
+typedef struct MatchMemo {
+	u64 a, b;
+	u32 form_plus1; /* 0: empty */
+	u8 mem_size[3]; /* the size an unsized memory operand gets */
+} MatchMemo;
+
+enum { MEMO_BITS = 10 };
+static MatchMemo *memo;
+
+/* Which ranges the immediate classes test v against. */
+static u64 imm_shape(i64 v)
 {
+	u64 s = (u64)imm_fits(v, 1) | (u64)imm_fits(v, 2) << 1 | (u64)imm_fits(v, 4) << 2 |
+		(u64)(v == (i32)v) << 3 | (u64)(v == 1) << 4;
+	for (u32 osz = 2, bit = 5; osz <= 8; osz *= 2, bit++)
+		s |= (u64)(sext(v, osz) == (i8)sext(v, osz)) << bit;
+	return s;
+}
+
+/* Everything amd64_class_takes and amd64_osz read of an operand, in 28 bits. */
+static u64 opnd_shape(const Opnd *o)
+{
+	u64 s = (u64)o->kind | (u64)o->size << 3;
+	if (o->kind == OK_REG)
+		s |= (u64)o->reg << 11 | (u64)o->hi << 19;
+	if (o->kind == OK_IMM)
+		s |= imm_shape(o->imm) << 20;
+	return s;
+}
+
+static MatchMemo *memo_slot(u32 op, const Opnd *o, u32 n, u64 *a, u64 *b)
+{
+	static const Opnd none;
+	if (!memo)
+		memo = xcalloc((size_t)1 << MEMO_BITS, sizeof *memo);
+	*a = op | (u64)n << 16 | opnd_shape(n > 0 ? &o[0] : &none) << 20;
+	*b = opnd_shape(n > 1 ? &o[1] : &none) | opnd_shape(n > 2 ? &o[2] : &none) << 32;
+	u64 h = (*a * HASH_K1) ^ (*b * HASH_K2);
+	return &memo[h >> (64 - MEMO_BITS)];
+}
+
+static bool memoizable(const Opnd *o, u32 n)
+{
+	for (u32 i = 0; i < n; i++)
+		if (o[i].kind == OK_REG && o[i].hi)
+			return false;
+	return n <= 3;
+}
+
+/* The size form f gives each unsized memory operand. */
+static void unsized_memory(const Form *f, const Opnd *o, u32 n, u8 size[3])
+{
+	u32 osz = amd64_osz(f, o, n);
+	for (u32 i = 0; i < 3; i++)
+		size[i] = i < n && is_mem(&o[i]) && !o[i].size ? (u8)class_width(f->cls[i], osz) : 0;
+}
+
+static u32 find_form_memo(u32 op, const Opnd *o, u32 n, MatchFail *why, u8 size[3])
+{
+	if (!memoizable(o, n)) {
+		u32 f = find_form(op, o, n, why);
+		if (f != NONE)
+			unsized_memory(&amd64_forms[f], o, n, size);
+		return f;
+	}
+	u64 a, b;
+	MatchMemo *m = memo_slot(op, o, n, &a, &b);
+	if (m->form_plus1 && m->a == a && m->b == b) {
+		memcpy(size, m->mem_size, 3);
+		return m->form_plus1 - 1;
+	}
 	u32 f = find_form(op, o, n, why);
 	if (f == NONE)
 		return NONE;
-	const Form *fm = &amd64_forms[f];
-	u32 osz = amd64_osz(fm, o, n);
+	unsized_memory(&amd64_forms[f], o, n, size);
+	*m = (MatchMemo){a, b, f + 1, {size[0], size[1], size[2]}};
+	return f;
+}
+
+void amd64_match_release(void)
+{
+	free(memo);
+	memo = NULL;
+}
+
+u32 amd64_match(u32 op, Opnd *o, u32 n, MatchFail *why)
+{
+	u8 size[3];
+	u32 f = find_form_memo(op, o, n, why, size);
+	if (f == NONE)
+		return NONE;
 	for (u32 i = 0; i < n; i++)
-		if (is_mem(&o[i]) && !o[i].size)
-			o[i].size = (u8)class_width(fm->cls[i], osz);
+		if (size[i])
+			o[i].size = size[i];
 	return f;
 }
 

@@ -59,7 +59,7 @@ static u32 amd64_start_stub(Program *p, u32 main_global, int result_family)
 	return chunk;
 }
 
-static u16 amd64_jump_form(int cc)
+static u16 find_jump_form(int cc)
 {
 	for (u32 f = 0; f < amd64_nforms; f++) {
 		const Form *fm = &amd64_forms[f];
@@ -68,6 +68,20 @@ static u16 amd64_jump_form(int cc)
 			return (u16)f;
 	}
 	die("no jump form for condition %d", cc);
+}
+
+/* Lowering asks for a jump form per structured branch: found once each. */
+static u16 amd64_jump_form(int cc)
+{
+	static u16 forms[17];
+	static bool known[17];
+	u32 i = (u32)(cc + 1);
+	ASSERT(i < COUNTOF(forms));
+	if (!known[i]) {
+		forms[i] = find_jump_form(cc);
+		known[i] = true;
+	}
+	return forms[i];
 }
 
 static u32 amd64_jump_tag(int cc) { return amd64_forms[amd64_jump_form(cc)].op; }
@@ -81,6 +95,13 @@ static int amd64_jump_cc(u32 op)
 	return f->enc == E_D && (f->flags & F_JUMP) && f->opc >= 0x70 && f->opc <= 0x7F ? (int)(f->opc - 0x70) : -1;
 }
 
+static void amd64_release(void)
+{
+	amd64_encoder_free();
+	amd64_emit_release();
+	amd64_match_release();
+}
+
 const Target T_amd64 = {
 	.name = "x86-64 Linux",
 	.elf_machine = 62, /* EM_X86_64 */
@@ -89,7 +110,7 @@ const Target T_amd64 = {
 	.encode = amd64_encode,
 	.reg_name = amd64_reg_name,
 	.start_stub = amd64_start_stub,
-	.release = amd64_encoder_free,
+	.release = amd64_release,
 	.jump_form = amd64_jump_form,
 	.jump_tag = amd64_jump_tag,
 	.jump_cc = amd64_jump_cc,
