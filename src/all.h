@@ -115,6 +115,7 @@ typedef struct Interner {
 	u8 *tags;   /* per slot: 0x80 | the hash's top 7 bits; 0 is empty */
 	u32 *slots; /* per slot: entry offset / 8 */
 	u32 mask;
+	void *memo; /* the NIF reader's name memo for this interner (freed with it) */
 } Interner;
 
 /* Hashing and the reader's name scanning load 8 bytes at a time and mask

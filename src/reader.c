@@ -171,7 +171,9 @@ void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module)
 	r->names = in;
 	r->tree = t;
 	r->module = module;
-	r->memo = name_memo_new();
+	if (!in->memo) /* names keep their ids, so every reader shares one memo */
+		in->memo = name_memo_new();
+	r->memo = in->memo;
 	InfoFrame root = {0, NONE, 0};
 	vec_push(&r->info, root);
 }
@@ -190,8 +192,7 @@ void reader_free(Reader *r)
 {
 	vec_free(&r->info);
 	vec_free(&r->open);
-	free(r->memo);
-	r->memo = NULL;
+	r->memo = NULL; /* the interner's */
 }
 
 /* Writes {kind, flags 0, tag, span 1, pos, val} as two words (little-

@@ -294,6 +294,8 @@ u32 intern_padded(Interner *in, const char *s, u32 len)
 
 void intern_free(Interner *in)
 {
+	free(in->memo);
+	in->memo = NULL;
 	vec_free(&in->names);
 	vec_free(&in->chars);
 	free(in->tags);
