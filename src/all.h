@@ -198,9 +198,11 @@ void intern_free(Interner *in);
 
 /* ---- files -------------------------------------------------------------- */
 
-/* Reads a whole file; the buffer ends in 8 NUL bytes so scanners may look
- * ahead without bounds checks.  Returns false (errno set) on failure. */
+/* Reads a whole file; the text is followed by 8 NUL bytes so scanners may
+ * look ahead without bounds checks.  Big files are mapped, small ones read;
+ * release_file frees either.  Returns false (errno set) on failure. */
 bool read_file(const char *path, char **text, u32 *len);
+void release_file(const char *text, u32 len);
 /* Writes to PATH.tmp.PID, then renames; mode is applied before the rename. */
 bool write_file_atomic(const char *path, const void *data, size_t n, int mode);
 /* The same for a file made of pieces, written one after the other (so a

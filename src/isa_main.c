@@ -133,7 +133,7 @@ int isa_main(int argc, char **argv, const Isa *isa)
 		error_plain(isa->name, "unknown command '%s': use asm, run or check", c.verb);
 		status = 1;
 	}
-	free(text);
+	release_file(text, src.len);
 	free(src.line_starts);
 	return status;
 }

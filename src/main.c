@@ -133,7 +133,7 @@ static void program_free(Program *p)
 		SrcFile *f = p->files.v[i];
 		if (i >= p->given_files)
 			free((char *)f->path); /* a module nifasm found itself */
-		free((char *)f->text);
+		release_file(f->text, f->len);
 		free(f->line_starts);
 		free(f);
 	}
