@@ -141,16 +141,24 @@ static inline u32 hash_final(u64 h)
 	return (u32)(h >> 32);
 }
 
+/* The part both hashes share: the length, then the whole 8-byte words of
+ * s[0..n).  Leaves *s and *n at the tail (fewer than 8 bytes). */
+static inline u64 hash_words(const char **s, size_t *n)
+{
+	u64 h = *n * HASH_K1;
+	for (; *n >= 8; *s += 8, *n -= 8) {
+		u64 w;
+		memcpy(&w, *s, 8);
+		h = hash_mix(h, w);
+	}
+	return h;
+}
+
 /* Hash of a name, 8 bytes at a time.  The tail word is the remaining bytes
  * zero-extended, so hash_padded (which may read past the end) agrees. */
 static inline u32 hash_bytes(const char *s, size_t n)
 {
-	u64 h = n * HASH_K1;
-	for (; n >= 8; s += 8, n -= 8) {
-		u64 w;
-		memcpy(&w, s, 8);
-		h = hash_mix(h, w);
-	}
+	u64 h = hash_words(&s, &n);
 	if (n) {
 		u64 w = 0;
 		memcpy(&w, s, n);
@@ -159,15 +167,11 @@ static inline u32 hash_bytes(const char *s, size_t n)
 	return hash_final(h);
 }
 
-/* hash_bytes for text that is readable for 8 bytes past s + n. */
+/* hash_bytes for text that is readable for 8 bytes past s + n: the tail is
+ * one whole load, masked. */
 static inline u32 hash_padded(const char *s, size_t n)
 {
-	u64 h = n * HASH_K1;
-	for (; n >= 8; s += 8, n -= 8) {
-		u64 w;
-		memcpy(&w, s, 8);
-		h = hash_mix(h, w);
-	}
+	u64 h = hash_words(&s, &n);
 	if (n) {
 		u64 w;
 		memcpy(&w, s, 8);
