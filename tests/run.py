@@ -21,11 +21,14 @@ nifasm keys (tests/nifasm/**/*.nif):
   shell: cmd         a command run after assembling (also after an expected
                      error), with $OUT, $SRC, $TMP, $NIFASM and $ERR (nifasm's
                      stderr) set; it must exit 0 (readelf, objdump, gdb, valgrind)
+Without error:, nifasm must exit 0 and write its output file; with --check
+or --parse-only in args, it must write none.
 
 Script tests (SCRIPTS below) test a tool as a whole and batch thousands of
 cases into a few processes, e.g. tests/x86diff.py compares nifasm with GNU
-as.  Each is one test: run with --<tool> BIN, it passes when it exits 0,
-and its last output line is printed as a note.
+as, and tests/selfcheck.py checks that this runner fails a broken nifasm.
+Each is one test: run with --<tool> BIN, it passes when it exits 0, and its
+last output line is printed as a note.
 
 rvm keys (tests/rvm/**/*.s, on `#` comment lines only):
   error: L:C: msg    asm must fail with exactly these errors (in order), exit
@@ -163,6 +166,11 @@ def run_shell_checks(spec, tools, path, out, tmp, stderr):
     return None
 
 
+# Options with which nifasm writes no file, by design (see `nifasm --help`);
+# with any other, an exit status of 0 promises the output file.
+NO_OUTPUT_ARGS = {'--check', '--parse-only', '--help', '-h', '--version'}
+
+
 def nifasm_test(tools, path, tmp):
     spec = Spec(path, NIFASM_KEYS)
     out = os.path.join(tmp, 'a.out')
@@ -178,6 +186,10 @@ def nifasm_test(tools, path, tmp):
         return bad or run_shell_checks(spec, tools, path, out, tmp, se)
     if code != 0:
         return 'nifasm failed with status %s\n%s' % (code, se)
+    writes = not NO_OUTPUT_ARGS.intersection(args)
+    if writes != os.path.exists(out):
+        return 'nifasm exited 0 but wrote no output file' if writes else \
+            'nifasm wrote an output file with %s' % ' '.join(NO_OUTPUT_ARGS.intersection(args))
     for key, got in (('nifasm-stdout', so), ('nifasm-stderr', se)):
         if spec.all(key):
             bad = compare(key, lines_text(nif_unescape(spec, spec.all(key))), got)
@@ -190,7 +202,7 @@ def nifasm_test(tools, path, tmp):
     bad = run_shell_checks(spec, tools, path, out, tmp, se)
     if bad:
         return bad
-    if 'norun' in spec.flags or '--check' in args or not os.path.exists(out):
+    if 'norun' in spec.flags or not writes:
         return None
     code, so, se = run([out], stdin=subprocess.DEVNULL)
     want = int(spec.one('exit', '0'))
@@ -385,7 +397,7 @@ HANDLERS = {
 # ---- script tests ------------------------------------------------------------
 
 SCRIPTS = {
-    'nifasm': ['tests/x86diff.py'],
+    'nifasm': ['tests/x86diff.py', 'tests/selfcheck.py'],
 }
 SCRIPT_TIMEOUT = 300
 
