@@ -77,6 +77,14 @@ KEY_RE = re.compile(r'^\s*(?:#|;|//)?\s*([a-z][a-z0-9-]*):(?: (.*))?$')
 FLAG_RE = re.compile(r'^\s*(?:#|;|//)?\s*(norun|escapes)\s*$')
 ERROR_RE = re.compile(r'^(.*?):(\d+):(\d+): (error|warning): (.*)$')
 TIMEOUT = 20
+# A report of AddressSanitizer, LeakSanitizer or UBSan (`file:L:C: runtime
+# error:`; rvm's and cpu8's own runtime errors have no column).
+SANITIZER_RE = re.compile(r'^==\d+==ERROR: \w+Sanitizer|^SUMMARY: \w+Sanitizer|^\S+:\d+:\d+: runtime error: ',
+                          re.M)
+
+
+class SanitizerReport(Exception):
+    """A command printed a sanitizer report: the test fails, whatever it expects."""
 
 
 class Spec:
@@ -106,9 +114,24 @@ class Spec:
 def run(cmd, env=None, stdin=None, cwd=None):
     try:
         p = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, env=env, stdin=stdin, cwd=cwd)
-        return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
     except subprocess.TimeoutExpired:
         return None, '', 'timeout after %d s' % TIMEOUT
+    so, se = p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
+    if SANITIZER_RE.search(se):
+        raise SanitizerReport('sanitizer report (exit status %d) from %s\n%s' % (p.returncode, ' '.join(cmd), se))
+    return p.returncode, so, se
+
+
+def sanitizer_in_files(tmp):
+    """A sanitizer report that a shell: check sent to a file (2>$TMP/e)."""
+    for dirpath, _, files in os.walk(tmp):
+        for f in files:
+            p = os.path.join(dirpath, f)
+            with open(p, 'rb') as fh:
+                text = fh.read(1 << 20).decode('utf-8', 'replace')
+            if SANITIZER_RE.search(text):
+                return 'sanitizer report in %s\n%s' % (f, text)
+    return None
 
 
 def lines_text(lines):
@@ -410,7 +433,7 @@ def script_test(tools, tool, path):
         return 'timeout after %d s' % SCRIPT_TIMEOUT, None
     out = p.stdout.decode('utf-8', 'replace') + p.stderr.decode('utf-8', 'replace')
     note = out.strip().splitlines()[-1] if out.strip() else ''
-    if p.returncode != 0:
+    if p.returncode != 0 or SANITIZER_RE.search(out):
         return 'exit status %d\n%s' % (p.returncode, out), None
     return None, note
 
@@ -453,7 +476,9 @@ def run_one(tools, tool, path, is_script):
         return script_test(tools, tool, path)
     with tempfile.TemporaryDirectory(prefix='nifasm-test-') as tmp:
         try:
-            return HANDLERS[tool][1](tools, path, tmp), None
+            return HANDLERS[tool][1](tools, path, tmp) or sanitizer_in_files(tmp), None
+        except SanitizerReport as e:
+            return str(e), None
         except Exception as e:  # a broken test must fail, not stop the suite
             return 'test crashed: %r' % e, None
 

@@ -34,6 +34,10 @@ CASES = [
      '[ -n "$OUT" ] && rm -f "$OUT"'),
     ('writes an output file with --parse-only or after an error', 'tests/nifasm/reader/',
      '[ -n "$OUT" ] && : >"$OUT"'),
+    ('reports a leak on every error path, with the status 1 errors want', 'tests/nifasm/errors/',
+     '[ $STATUS = 1 ] && echo "==1==ERROR: LeakSanitizer: detected memory leaks" >&2'),
+    ('reports undefined behaviour but exits 0', 'tests/nifasm/run/',
+     'echo "src/check.c:1:2: runtime error: signed integer overflow" >&2'),
 ]
 
 TALLY_RE = re.compile(r'^(\d+) passed, (\d+) failed$', re.M)

@@ -693,6 +693,11 @@ def negative_cases():
 
 # ---- running the assemblers ------------------------------------------------------------
 
+# A report of AddressSanitizer, LeakSanitizer or UBSan (as in tests/run.py).
+SANITIZER_RE = re.compile(r'^==\d+==ERROR: \w+Sanitizer|^SUMMARY: \w+Sanitizer|^\S+:\d+:\d+: runtime error: ',
+                          re.M)
+
+
 def run(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
@@ -780,7 +785,7 @@ def assemble_nifasm(nifasm, c, tmp):
     src, out = os.path.join(tmp, 'cases.nif'), os.path.join(tmp, 'cases.elf')
     line_of = write_nif(c, src)
     p = run([nifasm, '--list', src, '-o', out])
-    if p.returncode:
+    if p.returncode or SANITIZER_RE.search(p.stderr):
         raise Failure('nifasm rejected the cases:\n' + '\n'.join(p.stderr.splitlines()[:30]))
     return line_of, nifasm_listing(p.stdout), out
 
@@ -849,6 +854,9 @@ def nifasm_error_lines(nifasm, nifs, tmp):
         with open(src, 'w') as f:
             f.write('(stmts\n' + '\n'.join(chunk) + '\n)\n')
         p = run([nifasm, '--check', src])
+        if p.returncode != 1 or SANITIZER_RE.search(p.stderr):
+            raise Failure('nifasm --check on impossible combinations: exit status %d, expected 1\n%s'
+                          % (p.returncode, '\n'.join(p.stderr.splitlines()[-30:])))
         for m in re.finditer(r'^\S+?:(\d+):\d+: error: ', p.stderr, re.M):
             lines.add(start + int(m.group(1)) - 1)
     return lines
