@@ -175,18 +175,24 @@ def nif_unescape(spec, lines):
     return [NIF_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), l) for l in lines]
 
 
-def run_shell_checks(spec, tools, path, out, tmp, stderr):
-    """Each `shell:` command, with $OUT, $SRC, $TMP, $NIFASM and $ERR (a file
-    holding nifasm's stderr) set; each must exit 0."""
-    err = os.path.join(tmp, 'nifasm.err')
-    with open(err, 'w') as f:
-        f.write(stderr)
+def run_shell_checks(spec, tmp, env, cwd=None):
+    """Each `shell:` command of the test, run in cwd with $TMP and the
+    variables of env set; each must exit 0."""
+    env = dict(os.environ, TMP=tmp, **env)
     for cmd in spec.all('shell'):
-        env = dict(os.environ, OUT=out, SRC=path, NIFASM=tools['nifasm'], TMP=tmp, ERR=err)
-        code, so, se = run(['sh', '-c', cmd], env=env)
+        code, so, se = run(['sh', '-c', cmd], env=env, cwd=cwd)
         if code != 0:
             return 'shell check failed (%s): %s\n%s%s' % (code, cmd, so, se)
     return None
+
+
+def nifasm_shell_checks(spec, tools, path, out, tmp, stderr):
+    """The `shell:` commands with $OUT, $SRC, $TMP, $NIFASM and $ERR (a file
+    holding nifasm's stderr) set."""
+    err = os.path.join(tmp, 'nifasm.err')
+    with open(err, 'w') as f:
+        f.write(stderr)
+    return run_shell_checks(spec, tmp, dict(OUT=out, SRC=path, NIFASM=tools['nifasm'], ERR=err))
 
 
 # Options with which nifasm writes no file, by design (see `nifasm --help`);
@@ -206,7 +212,7 @@ def nifasm_test(tools, path, tmp):
         if os.path.exists(out):
             return 'nifasm left an output file after an error'
         bad = compare('errors', lines_text(errors), lines_text(diagnostics(se, 'error', path)))
-        return bad or run_shell_checks(spec, tools, path, out, tmp, se)
+        return bad or nifasm_shell_checks(spec, tools, path, out, tmp, se)
     if code != 0:
         return 'nifasm failed with status %s\n%s' % (code, se)
     writes = not NO_OUTPUT_ARGS.intersection(args)
@@ -222,7 +228,7 @@ def nifasm_test(tools, path, tmp):
         bad = compare('warnings', lines_text(spec.all('warning')), lines_text(diagnostics(se, 'warning', path)))
         if bad:
             return bad
-    bad = run_shell_checks(spec, tools, path, out, tmp, se)
+    bad = nifasm_shell_checks(spec, tools, path, out, tmp, se)
     if bad:
         return bad
     if 'norun' in spec.flags or not writes:
@@ -309,11 +315,9 @@ def rvm_test(tools, path, tmp):
     bad = compare('warnings', lines_text(spec.all('warning')), lines_text(diagnostics(se, 'warning')))
     if bad:
         return bad
-    for cmd in spec.all('shell'):
-        env = dict(os.environ, RVM=rvm, SRC=path, OUT=out, TMP=tmp)
-        code, so2, se2 = run(['sh', '-c', cmd], env=env, cwd=ROOT)
-        if code != 0:
-            return 'shell check failed (%s): %s\n%s%s' % (code, cmd, so2, se2)
+    bad = run_shell_checks(spec, tmp, dict(RVM=rvm, SRC=path, OUT=out), cwd=ROOT)
+    if bad:
+        return bad
     progs = [path, out]
     if spec.all('patch') or spec.one('truncate') is not None:
         rvm_patch(spec, out)
@@ -388,11 +392,9 @@ def cpu8_test(tools, path, tmp):
                            spec.all('warning'))
     if bad:
         return bad
-    for cmd in spec.all('shell'):
-        env = dict(os.environ, CPU8=tools['cpu8'], SRC=path, BIN=binary, TMP=tmp)
-        code, so, se = run(['sh', '-c', cmd], env=env)
-        if code != 0:
-            return 'shell check failed (%s): %s\n%s%s' % (code, cmd, so, se)
+    bad = run_shell_checks(spec, tmp, dict(CPU8=tools['cpu8'], SRC=path, BIN=binary))
+    if bad:
+        return bad
     if 'norun' in spec.flags:
         return None
     code, so, se = run([tools['cpu8'], 'run', binary] + args, stdin=subprocess.DEVNULL)
