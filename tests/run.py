@@ -10,6 +10,7 @@ nifasm keys (tests/nifasm/**/*.nif):
   args: ...          extra nifasm options (shell words)
   error: L:C: msg    nifasm must fail with exactly these errors (in order),
                      exit status 1, and leave no output file
+  warning: L:C: msg  nifasm's warnings, in order (default: none)
   nifasm-stdout: x   nifasm's stdout, line by line (e.g. a listing)
   escapes            in nifasm-stdout:, nifasm-stderr: and stdout: values, \\XX
                      is the byte XX (\\23 for '#', which a NIF comment cannot hold)
@@ -224,10 +225,9 @@ def nifasm_test(tools, path, tmp):
             bad = compare(key, lines_text(nif_unescape(spec, spec.all(key))), got)
             if bad:
                 return bad
-    if spec.all('warning'):
-        bad = compare('warnings', lines_text(spec.all('warning')), lines_text(diagnostics(se, 'warning', path)))
-        if bad:
-            return bad
+    bad = compare('warnings', lines_text(spec.all('warning')), lines_text(diagnostics(se, 'warning', path)))
+    if bad:
+        return bad
     bad = nifasm_shell_checks(spec, tools, path, out, tmp, se)
     if bad:
         return bad

@@ -36,6 +36,8 @@ CASES = [
      '[ -n "$OUT" ] && : >"$OUT"'),
     ('reports a leak on every error path, with the status 1 errors want', 'tests/nifasm/errors/',
      '[ $STATUS = 1 ] && echo "==1==ERROR: LeakSanitizer: detected memory leaks" >&2'),
+    ('prints a warning no test expects', 'tests/nifasm/run/',
+     '[ $STATUS = 0 ] && echo "x.nif:1:1: warning: stray" >&2'),
     ('reports undefined behaviour but exits 0', 'tests/nifasm/run/',
      'echo "src/check.c:1:2: runtime error: signed integer overflow" >&2'),
 ]
