@@ -324,8 +324,7 @@ def gen_muldiv(c):
                 [(m, True) for m in mems(size, step=6, start=size, unsized_every=2)]
             for src, is_mem in srcs:
                 if mn in ('div', 'idiv'):
-                    if no_high_rex([src]) or not src.high:
-                        c.add(mn, fixed[0], fixed[1], src, gas_ops=[src])
+                    c.add(mn, fixed[0], fixed[1], src, gas_ops=[src])
                 elif is_mem and src.cast is None:
                     continue  # one-operand mul: no register fixes the size
                 else:
@@ -438,9 +437,8 @@ def gen_atomics(c):
     for k, m in enumerate(MEMS[::2]):
         c.add('cmpxchg8b', m.sized(8, cast=k % 2 == 1))
         c.add('cmpxchg8b', m.sized(8, cast=False), lock=True)
-        m16 = Mem(m.base, m.index, m.scale, m.disp, m.sym)
-        c.add('cmpxchg16b', m16)
-        c.add('cmpxchg16b', m16, lock=True)
+        c.add('cmpxchg16b', m)
+        c.add('cmpxchg16b', m, lock=True)
 
 
 def gen_misc(c):
