@@ -62,7 +62,10 @@ cpu8 keys (tests/cpu8/**/*.s):
 The program is run twice, from the binary and from the source; both runs
 must agree.
 
-The last line printed is `N passed, N failed`.
+The last line printed is `N passed, N failed`.  Words after the options
+select the tests whose path from the repository root contains one of them
+(`errors/`, `tests/rvm/`, `examples/`); when none is selected, run.py says so
+and exits with status 2.
 """
 import argparse
 import concurrent.futures
@@ -453,6 +456,14 @@ def is_helper(path):
         return HELPER_RE.search(f.read(2000)) is not None
 
 
+def selected(path, filters):
+    """A filter word selects the tests whose path from the repository root
+    (tests/nifasm/errors/..., examples/...) contains it; the checkout's own
+    path does not count."""
+    rel = os.path.relpath(path, ROOT)
+    return not filters or any(x in rel for x in filters)
+
+
 def discover(filters):
     """(tool, path, is_script) for every test whose path matches a filter."""
     tests = []
@@ -461,13 +472,12 @@ def discover(filters):
         for dirpath, _, files in (w for base in bases for w in os.walk(base)):
             for f in sorted(files):
                 p = os.path.join(dirpath, f)
-                if f.endswith(ext) and (not filters or any(x in p for x in filters)) \
-                        and not is_helper(p):
+                if f.endswith(ext) and selected(p, filters) and not is_helper(p):
                     tests.append((tool, p, False))
     for tool, scripts in sorted(SCRIPTS.items()):
         for s in scripts:
             p = os.path.join(ROOT, s)
-            if not filters or any(x in p for x in filters):
+            if selected(p, filters):
                 tests.append((tool, p, True))
     return sorted(tests)
 
@@ -490,10 +500,16 @@ def main():
     for tool in HANDLERS:
         ap.add_argument('--' + tool, help='path of the %s binary' % tool)
     ap.add_argument('-j', type=int, default=os.cpu_count() or 2)
-    ap.add_argument('filters', nargs='*', help='run only tests whose path contains one of these')
+    ap.add_argument('filters', nargs='*',
+                    help='run only tests whose path from the repository root contains one of these')
     a = ap.parse_args()
     tools = {t: os.path.abspath(getattr(a, t)) for t in HANDLERS if getattr(a, t)}
     tests = [(t, p, sc) for t, p, sc in discover(a.filters) if t in tools]
+    if not tests:
+        print('no test selected: no test of %s matches %s'
+              % (', '.join(sorted(tools)) or 'any tool (give --nifasm, --rvm or --cpu8)',
+                 ' or '.join(a.filters) or 'anything'), file=sys.stderr)
+        return 2
     passed = failed = 0
     notes = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.j) as ex:

@@ -6,7 +6,8 @@
 Each case below wraps the given nifasm in a shell script that breaks one
 promise (it deletes its output file, ...), runs tests/run.py with the
 wrapper on a part of the suite, and requires that every selected test
-fails.  tests/run.py lists this script in SCRIPTS, so `make test` runs it.
+fails.  It also checks that filter words which select nothing make run.py
+exit 2.  tests/run.py lists this script in SCRIPTS, so `make test` runs it.
 """
 import argparse
 import os
@@ -42,6 +43,11 @@ CASES = [
      'echo "src/check.c:1:2: runtime error: signed integer overflow" >&2'),
 ]
 
+# Filter words that select nothing: run.py must say so and exit 2, not
+# report "0 passed, 0 failed" (or run the suite because the word is in the
+# checkout's path).
+EMPTY_FILTERS = ['no-such-test', os.path.join(ROOT, 'tests', 'nifasm', 'run', '')]
+
 TALLY_RE = re.compile(r'^(\d+) passed, (\d+) failed$', re.M)
 
 
@@ -61,6 +67,15 @@ def check(nifasm, tmp, what, filt, code):
     return None
 
 
+def check_empty_filter(nifasm, filt):
+    p = subprocess.run([sys.executable, os.path.join(ROOT, 'tests', 'run.py'), '--nifasm', nifasm, filt],
+                       capture_output=True, text=True)
+    if p.returncode != 2 or 'no test selected' not in p.stderr:
+        return 'the filter %s: run.py exit status %d, expected 2\n%s%s' % (filt, p.returncode,
+                                                                        p.stdout[-2000:], p.stderr)
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--nifasm', required=True)
@@ -72,9 +87,12 @@ def main():
             err = check(nifasm, tmp, what, filt, code)
             if err:
                 bad.append(err)
-    for err in bad:
+    bad_filters = [e for e in (check_empty_filter(nifasm, f) for f in EMPTY_FILTERS) if e]
+    for err in bad + bad_filters:
         print(err)
-    print('harness self-check: %d of %d broken nifasms caught' % (len(CASES) - len(bad), len(CASES)))
+    print('harness self-check: %d of %d broken nifasms caught, %d of %d empty selections refused'
+          % (len(CASES) - len(bad), len(CASES), len(EMPTY_FILTERS) - len(bad_filters), len(EMPTY_FILTERS)))
+    bad += bad_filters
     return 1 if bad else 0
 
 
