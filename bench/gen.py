@@ -339,10 +339,6 @@ class Template:
         self.fasm = '\n'.join(w.fasm) + '\n'
 
 
-def att_labels(text):
-    return text  # GNU as: .L labels are file-local; ours are numbered per file
-
-
 TEMPLATES = {name: Template(fn) for name, fn in BLOCKS.items()}
 
 

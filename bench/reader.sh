@@ -5,40 +5,52 @@
 #
 #   bench/reader.sh [SIZE_MB [RUNS]]        defaults: 30 MB, 5 runs
 #
-# NIFASM (default bin/nifasm) is the binary to time; the input is written
-# once to ${TMPDIR:-/tmp}/nifasm-reader-SIZE.nif and reused.
+# NIFASM (default bin/nifasm) is the binary to time; MEASURE (default
+# build/bench/measure, built by make when unset) is the launcher that times
+# it and reads its own peak RSS (a child of Python or of this shell would
+# report at least its parent's size; see bench/measure.c).  The input is
+# written to ${TMPDIR:-/tmp}/nifasm-reader-SIZE.nif and reused until
+# bench/gen-reader-input.py changes.
 set -eu
 
 size=${1:-30}
 runs=${2:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
 nifasm=${NIFASM:-$root/bin/nifasm}
+gen=$root/bench/gen-reader-input.py
 input=${TMPDIR:-/tmp}/nifasm-reader-$size.nif
 
 if [ ! -x "$nifasm" ]; then
 	echo "reader.sh: no $nifasm (run make first)" >&2
 	exit 1
 fi
-if [ ! -f "$input" ]; then
-	python3 "$root/bench/gen-reader-input.py" "$size" "$input.tmp"
-	mv "$input.tmp" "$input"
+if [ -z "${MEASURE:-}" ]; then
+	make -s -C "$root" build/bench/measure
+	MEASURE=$root/build/bench/measure
+fi
+if [ ! -f "$input" ] || [ "$input" -ot "$gen" ]; then
+	python3 "$gen" "$size" "$input.tmp.$$"
+	mv "$input.tmp.$$" "$input"
 fi
 
-python3 - "$nifasm" "$input" "$runs" <<'EOF'
-import os, sys, time
-
-nifasm, path, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-best = None
-for _ in range(runs):
-    start = time.perf_counter()
-    pid = os.spawnv(os.P_NOWAIT, nifasm, [nifasm, '--parse-only', path])
-    _, status, usage = os.wait4(pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        sys.exit('reader.sh: %s failed on %s' % (nifasm, path))
-    if best is None or wall < best[0]:
-        best = (wall, usage.ru_maxrss)
-mb = os.path.getsize(path) / 1e6
-print('reader: %.1f MB in %.4f s (best of %d): %.0f MB/s, peak RSS %.1f MB'
-      % (mb, best[0], runs, mb / best[0], best[1] / 1024))
-EOF
+i=0
+results=""
+while [ "$i" -lt "$runs" ]; do
+	# measure prints "SECONDS PEAK_RSS_KB" as the last line on stderr
+	if ! out=$("$MEASURE" "$nifasm" --parse-only "$input" 2>&1 >/dev/null); then
+		echo "reader.sh: $nifasm failed on $input" >&2
+		printf '%s\n' "$out" >&2
+		exit 1
+	fi
+	results="$results$(printf '%s\n' "$out" | tail -n 1)
+"
+	i=$((i + 1))
+done
+bytes=$(wc -c <"$input")
+printf '%s' "$results" | awk -v bytes="$bytes" -v runs="$runs" '
+	NF == 2 && (best == "" || $1 < best) { best = $1; rss = $2 }
+	END {
+		mb = bytes / 1e6
+		printf "reader: %.1f MB in %.4f s (best of %d): %.0f MB/s, peak RSS %.1f MB\n",
+		       mb, best, runs, mb / best, rss / 1024
+	}'

@@ -8,11 +8,12 @@ Each tool turns the program into an executable (the peers that write object
 files are followed by ld, and both steps are timed).  The runs of the tools
 are interleaved, so a noisy neighbour slows all of them alike; a tool's time
 is the median of its runs, its peak RSS the largest of any step (from
-bench/measure.c).  Every executable is run and all must exit with the same status, or
-the benchmark fails.  nasm runs with -O1 as well as its default (-Ox),
-which is quadratic on these programs and so only measured up to 1e5.
---smoke also checks with objdump that nifasm and
-as + ld emitted the same number of instructions as the generator counted.
+bench/measure.c).  Every executable is run and all must exit normally (not
+killed by a signal) with the same status, or the benchmark fails.  nasm
+runs with -O1 as well as its default (-Ox), which is quadratic on these
+programs and so only measured up to 1e5.  --smoke also checks with objdump
+that nifasm and as + ld emitted the same number of instructions as the
+generator counted.
 """
 import argparse
 import json
@@ -87,6 +88,8 @@ def exit_statuses(d, tl):
             codes[name] = subprocess.run([os.path.join(d, out)], cwd=d).returncode
     if len(set(codes.values())) != 1:
         sys.exit('exit statuses differ: %s' % codes)
+    if any(c < 0 for c in codes.values()):  # -N: killed by signal N, a crash
+        sys.exit('every executable was killed by a signal: %s' % codes)
     return codes
 
 

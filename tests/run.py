@@ -10,6 +10,7 @@ nifasm keys (tests/nifasm/**/*.nif):
   args: ...          extra nifasm options (shell words)
   error: L:C: msg    nifasm must fail with exactly these errors (in order),
                      exit status 1, and leave no output file
+  warning: L:C: msg  nifasm's warnings, in order (default: none)
   nifasm-stdout: x   nifasm's stdout, line by line (e.g. a listing)
   escapes            in nifasm-stdout:, nifasm-stderr: and stdout: values, \\XX
                      is the byte XX (\\23 for '#', which a NIF comment cannot hold)
@@ -21,11 +22,14 @@ nifasm keys (tests/nifasm/**/*.nif):
   shell: cmd         a command run after assembling (also after an expected
                      error), with $OUT, $SRC, $TMP, $NIFASM and $ERR (nifasm's
                      stderr) set; it must exit 0 (readelf, objdump, gdb, valgrind)
+Without error:, nifasm must exit 0 and write its output file; with --check
+or --parse-only in args, it must write none.
 
 Script tests (SCRIPTS below) test a tool as a whole and batch thousands of
 cases into a few processes, e.g. tests/x86diff.py compares nifasm with GNU
-as.  Each is one test: run with --<tool> BIN, it passes when it exits 0,
-and its last output line is printed as a note.
+as, and tests/selfcheck.py checks that this runner fails a broken nifasm.
+Each is one test: run with --<tool> BIN, it passes when it exits 0, and its
+last output line is printed as a note.
 
 rvm keys (tests/rvm/**/*.s, on `#` comment lines only):
   error: L:C: msg    asm must fail with exactly these errors (in order), exit
@@ -58,7 +62,10 @@ cpu8 keys (tests/cpu8/**/*.s):
 The program is run twice, from the binary and from the source; both runs
 must agree.
 
-The last line printed is `N passed, N failed`.
+The last line printed is `N passed, N failed`.  Words after the options
+select the tests whose path from the repository root contains one of them
+(`errors/`, `tests/rvm/`, `examples/`); when none is selected, run.py says so
+and exits with status 2.
 """
 import argparse
 import concurrent.futures
@@ -74,6 +81,14 @@ KEY_RE = re.compile(r'^\s*(?:#|;|//)?\s*([a-z][a-z0-9-]*):(?: (.*))?$')
 FLAG_RE = re.compile(r'^\s*(?:#|;|//)?\s*(norun|escapes)\s*$')
 ERROR_RE = re.compile(r'^(.*?):(\d+):(\d+): (error|warning): (.*)$')
 TIMEOUT = 20
+# A report of AddressSanitizer, LeakSanitizer or UBSan (`file:L:C: runtime
+# error:`; rvm's and cpu8's own runtime errors have no column).
+SANITIZER_RE = re.compile(r'^==\d+==ERROR: \w+Sanitizer|^SUMMARY: \w+Sanitizer|^\S+:\d+:\d+: runtime error: ',
+                          re.M)
+
+
+class SanitizerReport(Exception):
+    """A command printed a sanitizer report: the test fails, whatever it expects."""
 
 
 class Spec:
@@ -103,9 +118,24 @@ class Spec:
 def run(cmd, env=None, stdin=None, cwd=None):
     try:
         p = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, env=env, stdin=stdin, cwd=cwd)
-        return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
     except subprocess.TimeoutExpired:
         return None, '', 'timeout after %d s' % TIMEOUT
+    so, se = p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
+    if SANITIZER_RE.search(se):
+        raise SanitizerReport('sanitizer report (exit status %d) from %s\n%s' % (p.returncode, ' '.join(cmd), se))
+    return p.returncode, so, se
+
+
+def sanitizer_in_files(tmp):
+    """A sanitizer report that a shell: check sent to a file (2>$TMP/e)."""
+    for dirpath, _, files in os.walk(tmp):
+        for f in files:
+            p = os.path.join(dirpath, f)
+            with open(p, 'rb') as fh:
+                text = fh.read(1 << 20).decode('utf-8', 'replace')
+            if SANITIZER_RE.search(text):
+                return 'sanitizer report in %s\n%s' % (f, text)
+    return None
 
 
 def lines_text(lines):
@@ -149,18 +179,29 @@ def nif_unescape(spec, lines):
     return [NIF_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), l) for l in lines]
 
 
-def run_shell_checks(spec, tools, path, out, tmp, stderr):
-    """Each `shell:` command, with $OUT, $SRC, $TMP, $NIFASM and $ERR (a file
-    holding nifasm's stderr) set; each must exit 0."""
-    err = os.path.join(tmp, 'nifasm.err')
-    with open(err, 'w') as f:
-        f.write(stderr)
+def run_shell_checks(spec, tmp, env, cwd=None):
+    """Each `shell:` command of the test, run in cwd with $TMP and the
+    variables of env set; each must exit 0."""
+    env = dict(os.environ, TMP=tmp, **env)
     for cmd in spec.all('shell'):
-        env = dict(os.environ, OUT=out, SRC=path, NIFASM=tools['nifasm'], TMP=tmp, ERR=err)
-        code, so, se = run(['sh', '-c', cmd], env=env)
+        code, so, se = run(['sh', '-c', cmd], env=env, cwd=cwd)
         if code != 0:
             return 'shell check failed (%s): %s\n%s%s' % (code, cmd, so, se)
     return None
+
+
+def nifasm_shell_checks(spec, tools, path, out, tmp, stderr):
+    """The `shell:` commands with $OUT, $SRC, $TMP, $NIFASM and $ERR (a file
+    holding nifasm's stderr) set."""
+    err = os.path.join(tmp, 'nifasm.err')
+    with open(err, 'w') as f:
+        f.write(stderr)
+    return run_shell_checks(spec, tmp, dict(OUT=out, SRC=path, NIFASM=tools['nifasm'], ERR=err))
+
+
+# Options with which nifasm writes no file, by design (see `nifasm --help`);
+# with any other, an exit status of 0 promises the output file.
+NO_OUTPUT_ARGS = {'--check', '--parse-only', '--help', '-h', '--version'}
 
 
 def nifasm_test(tools, path, tmp):
@@ -175,22 +216,25 @@ def nifasm_test(tools, path, tmp):
         if os.path.exists(out):
             return 'nifasm left an output file after an error'
         bad = compare('errors', lines_text(errors), lines_text(diagnostics(se, 'error', path)))
-        return bad or run_shell_checks(spec, tools, path, out, tmp, se)
+        return bad or nifasm_shell_checks(spec, tools, path, out, tmp, se)
     if code != 0:
         return 'nifasm failed with status %s\n%s' % (code, se)
+    writes = not NO_OUTPUT_ARGS.intersection(args)
+    if writes != os.path.exists(out):
+        return 'nifasm exited 0 but wrote no output file' if writes else \
+            'nifasm wrote an output file with %s' % ' '.join(NO_OUTPUT_ARGS.intersection(args))
     for key, got in (('nifasm-stdout', so), ('nifasm-stderr', se)):
         if spec.all(key):
             bad = compare(key, lines_text(nif_unescape(spec, spec.all(key))), got)
             if bad:
                 return bad
-    if spec.all('warning'):
-        bad = compare('warnings', lines_text(spec.all('warning')), lines_text(diagnostics(se, 'warning', path)))
-        if bad:
-            return bad
-    bad = run_shell_checks(spec, tools, path, out, tmp, se)
+    bad = compare('warnings', lines_text(spec.all('warning')), lines_text(diagnostics(se, 'warning', path)))
     if bad:
         return bad
-    if 'norun' in spec.flags or '--check' in args or not os.path.exists(out):
+    bad = nifasm_shell_checks(spec, tools, path, out, tmp, se)
+    if bad:
+        return bad
+    if 'norun' in spec.flags or not writes:
         return None
     code, so, se = run([out], stdin=subprocess.DEVNULL)
     want = int(spec.one('exit', '0'))
@@ -274,11 +318,9 @@ def rvm_test(tools, path, tmp):
     bad = compare('warnings', lines_text(spec.all('warning')), lines_text(diagnostics(se, 'warning')))
     if bad:
         return bad
-    for cmd in spec.all('shell'):
-        env = dict(os.environ, RVM=rvm, SRC=path, OUT=out, TMP=tmp)
-        code, so2, se2 = run(['sh', '-c', cmd], env=env, cwd=ROOT)
-        if code != 0:
-            return 'shell check failed (%s): %s\n%s%s' % (code, cmd, so2, se2)
+    bad = run_shell_checks(spec, tmp, dict(RVM=rvm, SRC=path, OUT=out), cwd=ROOT)
+    if bad:
+        return bad
     progs = [path, out]
     if spec.all('patch') or spec.one('truncate') is not None:
         rvm_patch(spec, out)
@@ -353,11 +395,9 @@ def cpu8_test(tools, path, tmp):
                            spec.all('warning'))
     if bad:
         return bad
-    for cmd in spec.all('shell'):
-        env = dict(os.environ, CPU8=tools['cpu8'], SRC=path, BIN=binary, TMP=tmp)
-        code, so, se = run(['sh', '-c', cmd], env=env)
-        if code != 0:
-            return 'shell check failed (%s): %s\n%s%s' % (code, cmd, so, se)
+    bad = run_shell_checks(spec, tmp, dict(CPU8=tools['cpu8'], SRC=path, BIN=binary))
+    if bad:
+        return bad
     if 'norun' in spec.flags:
         return None
     code, so, se = run([tools['cpu8'], 'run', binary] + args, stdin=subprocess.DEVNULL)
@@ -385,7 +425,7 @@ HANDLERS = {
 # ---- script tests ------------------------------------------------------------
 
 SCRIPTS = {
-    'nifasm': ['tests/x86diff.py'],
+    'nifasm': ['tests/x86diff.py', 'tests/selfcheck.py'],
 }
 SCRIPT_TIMEOUT = 300
 
@@ -398,7 +438,7 @@ def script_test(tools, tool, path):
         return 'timeout after %d s' % SCRIPT_TIMEOUT, None
     out = p.stdout.decode('utf-8', 'replace') + p.stderr.decode('utf-8', 'replace')
     note = out.strip().splitlines()[-1] if out.strip() else ''
-    if p.returncode != 0:
+    if p.returncode != 0 or SANITIZER_RE.search(out):
         return 'exit status %d\n%s' % (p.returncode, out), None
     return None, note
 
@@ -416,6 +456,14 @@ def is_helper(path):
         return HELPER_RE.search(f.read(2000)) is not None
 
 
+def selected(path, filters):
+    """A filter word selects the tests whose path from the repository root
+    (tests/nifasm/errors/..., examples/...) contains it; the checkout's own
+    path does not count."""
+    rel = os.path.relpath(path, ROOT)
+    return not filters or any(x in rel for x in filters)
+
+
 def discover(filters):
     """(tool, path, is_script) for every test whose path matches a filter."""
     tests = []
@@ -424,13 +472,12 @@ def discover(filters):
         for dirpath, _, files in (w for base in bases for w in os.walk(base)):
             for f in sorted(files):
                 p = os.path.join(dirpath, f)
-                if f.endswith(ext) and (not filters or any(x in p for x in filters)) \
-                        and not is_helper(p):
+                if f.endswith(ext) and selected(p, filters) and not is_helper(p):
                     tests.append((tool, p, False))
     for tool, scripts in sorted(SCRIPTS.items()):
         for s in scripts:
             p = os.path.join(ROOT, s)
-            if not filters or any(x in p for x in filters):
+            if selected(p, filters):
                 tests.append((tool, p, True))
     return sorted(tests)
 
@@ -441,7 +488,9 @@ def run_one(tools, tool, path, is_script):
         return script_test(tools, tool, path)
     with tempfile.TemporaryDirectory(prefix='nifasm-test-') as tmp:
         try:
-            return HANDLERS[tool][1](tools, path, tmp), None
+            return HANDLERS[tool][1](tools, path, tmp) or sanitizer_in_files(tmp), None
+        except SanitizerReport as e:
+            return str(e), None
         except Exception as e:  # a broken test must fail, not stop the suite
             return 'test crashed: %r' % e, None
 
@@ -451,10 +500,16 @@ def main():
     for tool in HANDLERS:
         ap.add_argument('--' + tool, help='path of the %s binary' % tool)
     ap.add_argument('-j', type=int, default=os.cpu_count() or 2)
-    ap.add_argument('filters', nargs='*', help='run only tests whose path contains one of these')
+    ap.add_argument('filters', nargs='*',
+                    help='run only tests whose path from the repository root contains one of these')
     a = ap.parse_args()
     tools = {t: os.path.abspath(getattr(a, t)) for t in HANDLERS if getattr(a, t)}
     tests = [(t, p, sc) for t, p, sc in discover(a.filters) if t in tools]
+    if not tests:
+        print('no test selected: no test of %s matches %s'
+              % (', '.join(sorted(tools)) or 'any tool (give --nifasm, --rvm or --cpu8)',
+                 ' or '.join(a.filters) or 'anything'), file=sys.stderr)
+        return 2
     passed = failed = 0
     notes = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.j) as ex:

@@ -324,8 +324,7 @@ def gen_muldiv(c):
                 [(m, True) for m in mems(size, step=6, start=size, unsized_every=2)]
             for src, is_mem in srcs:
                 if mn in ('div', 'idiv'):
-                    if no_high_rex([src]) or not src.high:
-                        c.add(mn, fixed[0], fixed[1], src, gas_ops=[src])
+                    c.add(mn, fixed[0], fixed[1], src, gas_ops=[src])
                 elif is_mem and src.cast is None:
                     continue  # one-operand mul: no register fixes the size
                 else:
@@ -438,9 +437,8 @@ def gen_atomics(c):
     for k, m in enumerate(MEMS[::2]):
         c.add('cmpxchg8b', m.sized(8, cast=k % 2 == 1))
         c.add('cmpxchg8b', m.sized(8, cast=False), lock=True)
-        m16 = Mem(m.base, m.index, m.scale, m.disp, m.sym)
-        c.add('cmpxchg16b', m16)
-        c.add('cmpxchg16b', m16, lock=True)
+        c.add('cmpxchg16b', m)
+        c.add('cmpxchg16b', m, lock=True)
 
 
 def gen_misc(c):
@@ -693,6 +691,11 @@ def negative_cases():
 
 # ---- running the assemblers ------------------------------------------------------------
 
+# A report of AddressSanitizer, LeakSanitizer or UBSan (as in tests/run.py).
+SANITIZER_RE = re.compile(r'^==\d+==ERROR: \w+Sanitizer|^SUMMARY: \w+Sanitizer|^\S+:\d+:\d+: runtime error: ',
+                          re.M)
+
+
 def run(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
@@ -780,7 +783,7 @@ def assemble_nifasm(nifasm, c, tmp):
     src, out = os.path.join(tmp, 'cases.nif'), os.path.join(tmp, 'cases.elf')
     line_of = write_nif(c, src)
     p = run([nifasm, '--list', src, '-o', out])
-    if p.returncode:
+    if p.returncode or SANITIZER_RE.search(p.stderr):
         raise Failure('nifasm rejected the cases:\n' + '\n'.join(p.stderr.splitlines()[:30]))
     return line_of, nifasm_listing(p.stdout), out
 
@@ -849,6 +852,9 @@ def nifasm_error_lines(nifasm, nifs, tmp):
         with open(src, 'w') as f:
             f.write('(stmts\n' + '\n'.join(chunk) + '\n)\n')
         p = run([nifasm, '--check', src])
+        if p.returncode != 1 or SANITIZER_RE.search(p.stderr):
+            raise Failure('nifasm --check on impossible combinations: exit status %d, expected 1\n%s'
+                          % (p.returncode, '\n'.join(p.stderr.splitlines()[-30:])))
         for m in re.finditer(r'^\S+?:(\d+):\d+: error: ', p.stderr, re.M):
             lines.add(start + int(m.group(1)) - 1)
     return lines
