@@ -267,6 +267,11 @@ static RunState run_traced(Machine *m, u64 max_cycles)
 		buf_put(&line, " |", 2);
 		trace_effects(before, m, &line);
 		fprintf(stderr, "%.*s\n", (int)line.n, (const char *)line.p);
+		/* The port output goes out with its trace line: the buffer then
+		 * never fills, so write_port never flushes it mid-cycle, which
+		 * would hide the cycle's bytes from trace_effects. */
+		if (m->out.n)
+			flush_output(m);
 		end_cycle(m, m->cycle);
 	}
 	buf_free(&line);
