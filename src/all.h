@@ -100,6 +100,7 @@ void buf_le(Buf *b, u64 v, int nbytes);
 void buf_zero(Buf *b, size_t n);
 void buf_align(Buf *b, size_t align);
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(Buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void buf_free(Buf *b);
 /* Writes the buffer's bytes to f (nothing when it is empty). */
 void buf_write(const Buf *b, void *f);

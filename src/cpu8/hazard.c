@@ -338,13 +338,9 @@ static void warn(Checker *ck, u32 pc, WarnKind kind, const char *fmt, ...)
 	Warning w = {pc, kind, (u32)ck->texts.n};
 	va_list ap;
 	va_start(ap, fmt);
-	int len = vsnprintf(NULL, 0, fmt, ap);
+	buf_vprintf(&ck->texts, fmt, ap);
 	va_end(ap);
-	char *p = (char *)buf_room(&ck->texts, (size_t)len + 1);
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)len + 1, fmt, ap);
-	va_end(ap);
-	ck->texts.n += (size_t)len + 1;
+	buf_byte(&ck->texts, 0);
 	vec_push(&ck->warnings, w);
 }
 

@@ -12,8 +12,6 @@
  */
 #include "cpu8.h"
 
-#include <stdio.h>
-
 enum { IMAGE_VERSION = 1, HEADER_SIZE = 8, WORD_SIZE = 2, LINE_SIZE = 4 };
 
 const Cpu8OpInfo cpu8_ops[CPU8_NOPS] = {
@@ -91,17 +89,9 @@ static const char *decode(unsigned w, Cpu8Ins *in)
 	die("bad format");
 }
 
-static bool bad_image(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool bad_image(const char *path, const char *fmt, ...)
-{
-	char msg[160];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	error_plain(path, "not a valid cpu8 binary: %s", msg);
-	return false;
-}
+/* A malformed binary: "PATH: error: not a valid cpu8 binary: ...", and
+ * false (as rvm's loader does it). */
+#define bad_image(path, ...) (error_plain((path), "not a valid cpu8 binary: " __VA_ARGS__), false)
 
 static u32 get_le(const u8 *p, int n)
 {
