@@ -93,29 +93,21 @@ static const char *decode(unsigned w, Cpu8Ins *in)
  * false (as rvm's loader does it). */
 #define bad_image(path, ...) (error_plain((path), "not a valid cpu8 binary: " __VA_ARGS__), false)
 
-static u32 get_le(const u8 *p, int n)
-{
-	u32 v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 bool cpu8_read_image(const u8 *image, size_t n, const char *path, Cpu8Prog *prog)
 {
 	if (n < HEADER_SIZE || memcmp(image, "cpu8", 4) != 0)
 		return bad_image(path, "no cpu8 header");
 	if (image[4] != IMAGE_VERSION || image[5] != 0)
 		return bad_image(path, "format version %u.%u, expected 1.0", image[4], image[5]);
-	u32 count = get_le(image + 6, 2);
+	u32 count = (u32)get_le(image + 6, 2);
 	if (count > CPU8_MAX_PROGRAM)
 		return bad_image(path, "%u instructions, at most %u", count, CPU8_MAX_PROGRAM);
 	if (n != HEADER_SIZE + (size_t)count * (WORD_SIZE + LINE_SIZE))
 		return bad_image(path, "%zu bytes for %u instructions", n, count);
 	const u8 *lines = image + HEADER_SIZE + count * WORD_SIZE;
 	for (u32 k = 0; k < count; k++) {
-		u32 w = get_le(image + HEADER_SIZE + k * WORD_SIZE, WORD_SIZE);
-		Cpu8Ins in = {.pos = NONE, .end = NONE, .line = get_le(lines + k * LINE_SIZE, LINE_SIZE)};
+		u32 w = (u32)get_le(image + HEADER_SIZE + k * WORD_SIZE, WORD_SIZE);
+		Cpu8Ins in = {.pos = NONE, .end = NONE, .line = (u32)get_le(lines + k * LINE_SIZE, LINE_SIZE)};
 		const char *why = decode(w, &in);
 		if (why)
 			return bad_image(path, "word %u (0x%04x): %s", k, w, why);

@@ -6,17 +6,9 @@
 
 #include <stdio.h>
 
-static u64 le(const u8 *p, int n)
-{
-	u64 v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 u32 rvm_line(const Program *prog, u32 index)
 {
-	return (u32)le(prog->lines + 4 * (size_t)MIN(index, prog->n - 1), 4);
+	return (u32)get_le(prog->lines + 4 * (size_t)MIN(index, prog->n - 1), 4);
 }
 
 typedef struct Header {
@@ -34,11 +26,11 @@ static bool read_header(const u8 *image, size_t size, const char *file, Header *
 			   RVM_HEADER_SIZE);
 	if (memcmp(image, RVM_MAGIC, 4) != 0)
 		return bad(file, "no rvm magic number");
-	if (le(image + 4, 4) != RVM_VERSION)
-		return bad(file, "version %u, expected %d", (u32)le(image + 4, 4), RVM_VERSION);
-	h->n = (u32)le(image + 8, 4);
-	h->nconst = (u32)le(image + 12, 4);
-	h->pathlen = (u32)le(image + 16, 4);
+	if (get_le(image + 4, 4) != RVM_VERSION)
+		return bad(file, "version %u, expected %d", (u32)get_le(image + 4, 4), RVM_VERSION);
+	h->n = (u32)get_le(image + 8, 4);
+	h->nconst = (u32)get_le(image + 12, 4);
+	h->pathlen = (u32)get_le(image + 16, 4);
 	u64 want = RVM_HEADER_SIZE + 12ull * h->n + 8ull * h->nconst + h->pathlen;
 	if (h->n == 0)
 		return bad(file, "the program has no instructions");
@@ -90,7 +82,7 @@ static bool all_full_width(const Ins *ins, const char *kinds)
 
 static bool decode(const Header *h, const char *file, u32 index, Ins *ins)
 {
-	u64 w = le(h->words + 8 * (size_t)index, 8);
+	u64 w = get_le(h->words + 8 * (size_t)index, 8);
 	u32 op = RVM_GET_OP(w), k = RVM_GET_K(w);
 	if (op >= RVM_NOPS)
 		return bad(file, "instruction %u: unknown opcode %u", index, op);
@@ -104,7 +96,7 @@ static bool decode(const Header *h, const char *file, u32 index, Ins *ins)
 	if (strchr(kinds, 'K')) {
 		if (k >= h->nconst)
 			return bad(file, "instruction %u: constant %u of %u", index, k, h->nconst);
-		ins->k = le(h->consts + 8 * (size_t)k, 8);
+		ins->k = get_le(h->consts + 8 * (size_t)k, 8);
 	} else if (strchr(kinds, 'L')) {
 		ins->k = k;
 		fast &= k < h->n; /* the general handler reports the bad jump */
