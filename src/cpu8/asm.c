@@ -23,12 +23,12 @@ static const Mnemonic mnemonics[] = {
 };
 
 static const char *const cond_names[] = {
-#define COND_NAME(s, code) s,
+#define COND_NAME(s, flag) s,
 	CPU8_CONDS(COND_NAME)
 #undef COND_NAME
 };
 static const u8 cond_codes[] = {
-#define COND_CODE(s, code) code,
+#define COND_CODE(s, flag) FLAG_##flag,
 	CPU8_CONDS(COND_CODE)
 #undef COND_CODE
 };
@@ -37,6 +37,12 @@ const char *const cpu8_reg_names[CPU8_NREGS] = {
 #define REG_NAME(s, name, code) [code] = s,
 	CPU8_REGS(REG_NAME)
 #undef REG_NAME
+};
+
+const char *const cpu8_flag_names[CPU8_NFLAGS] = {
+#define FLAG_NAME(s, name) [FLAG_##name] = s,
+	CPU8_FLAGS(FLAG_NAME)
+#undef FLAG_NAME
 };
 
 /* Name ids of the built-in words, in the order they are interned. */

@@ -439,7 +439,6 @@ static void missed_setter(const Checker *ck, const Chain *c, const char *what, c
 
 static void check_if(Checker *ck, const Chain *c)
 {
-	static const char *const flag_names[] = {"zero", "odd", "cout"};
 	const Cpu8Ins *in = c->ins[0];
 	unsigned flag = in->d & ~CPU8_COND_NOT, v;
 	if (!constant_flag(c->ins[1], flag, &v))
@@ -455,7 +454,7 @@ static void check_if(Checker *ck, const Chain *c)
 	missed_setter(ck, c, "flags", missed, sizeof missed);
 	warn(ck, pc, W_FLAGS,
 	     "`if` sees only the flags of the instruction right before it, %s, whose %s flag is always %u: the branch is %s taken%s",
-	     quote(ck, c->ins[1]).text, flag_names[flag], v, taken, missed);
+	     quote(ck, c->ins[1]).text, cpu8_flag_names[flag], v, taken, missed);
 }
 
 static void check_addco(Checker *ck, const Chain *c)

@@ -15,7 +15,7 @@
 enum { IMAGE_VERSION = 1, HEADER_SIZE = 8, WORD_SIZE = 2, LINE_SIZE = 4 };
 
 const Cpu8OpInfo cpu8_ops[CPU8_NOPS] = {
-#define OP_INFO(name, code, fn, fmt, slots, alu) {#name, code, fn, FMT_##fmt, slots},
+#define OP_INFO(name, spelling, code, fn, fmt, slots, alu) {spelling, code, fn, FMT_##fmt, slots},
 	CPU8_OPS(OP_INFO)
 #undef OP_INFO
 };
@@ -122,21 +122,15 @@ bool cpu8_read_image(const u8 *image, size_t n, const char *path, Cpu8Prog *prog
  * goto 12`; for --trace and for programs read from a binary. */
 void cpu8_format_ins(const Cpu8Ins *in, Buf *out)
 {
-	static const char *const flags[] = {"zero", "odd", "cout"};
-	const Cpu8OpInfo *info = &cpu8_ops[in->op];
+	const char *name = cpu8_ops[in->op].name;
 	const char *const *r = cpu8_reg_names;
-	char name[8];
-	u32 k = 0;
-	for (; info->name[k] && k + 1 < sizeof name; k++)
-		name[k] = (char)(info->name[k] | 0x20);
-	name[k] = 0;
-	switch (info->format) {
+	switch (cpu8_ops[in->op].format) {
 	case FMT_RRR: buf_printf(out, "%s %s %s %s", name, r[in->d], r[in->a], r[in->b]); break;
 	case FMT_RI: buf_printf(out, "%s %s %u", name, r[in->d], in->imm); break;
 	case FMT_R: buf_printf(out, "%s %s", name, r[in->d]); break;
 	case FMT_CL:
 		buf_printf(out, "if %s%s goto %u", in->d & CPU8_COND_NOT ? "not " : "",
-			   flags[in->d & ~CPU8_COND_NOT], in->imm);
+			   cpu8_flag_names[in->d & ~CPU8_COND_NOT], in->imm);
 		break;
 	case FMT_L: buf_printf(out, "%s %u", name, in->imm); break;
 	case FMT_NONE: buf_printf(out, "%s", name); break;

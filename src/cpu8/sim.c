@@ -163,12 +163,12 @@ HOT RunState execute(Machine *m, u64 cycle, unsigned pc)
 	const Cpu8Ins *in = &m->prog[pc];
 	unsigned a = m->r[in->a], b = m->r[in->b], c = m->carry, v;
 	switch (in->op) {
-#define ALU_CASE(name, code, fn, fmt, slots, alu)       \
-	case OP_##name:                                 \
-		if (FMT_##fmt != FMT_RRR)               \
-			return control(m, in, cycle, pc); \
-		v = (alu);                              \
-		finish(m, in->d, v & 0xff, v >> 8);     \
+#define ALU_CASE(name, spelling, code, fn, fmt, slots, alu) \
+	case OP_##name:                                     \
+		if (FMT_##fmt != FMT_RRR)                   \
+			return control(m, in, cycle, pc);   \
+		v = (alu);                                  \
+		finish(m, in->d, v & 0xff, v >> 8);         \
 		return RUN_ON;
 		CPU8_OPS(ALU_CASE)
 #undef ALU_CASE
