@@ -84,7 +84,6 @@ typedef struct Asm {
 	u32 line;
 	u32 id_goto;        /* the mnemonic `goto`, which `if` spells out */
 	u8 next_use;        /* next register `use` hands out */
-	bool too_long_seen; /* "program too long" is said once */
 } Asm;
 
 static const char *tok_text(const Asm *as, Tok t) { return as->src->text + t.pos; }
@@ -314,12 +313,11 @@ static void add_instruction(Asm *as, u32 mnem)
 		as->fixups.n = fixups; /* no "undefined label" on top of the error */
 		return;
 	}
-	if (as->prog->ins.n == CPU8_MAX_PROGRAM && !as->too_long_seen) {
+	/* Said once: ins.n passes the limit one instruction at a time. */
+	if (as->prog->ins.n == CPU8_MAX_PROGRAM)
 		error_at(as->src, in.pos,
 			 "program too long: the 8-bit program counter reaches %d instructions",
 			 CPU8_MAX_PROGRAM);
-		as->too_long_seen = true;
-	}
 	vec_push(&as->prog->ins, in);
 }
 
