@@ -254,9 +254,8 @@ void amd64_branch(Encoder *e, Buf *b, const Ins *ins)
 	u32 size[2];
 	branch_sizes(f, size);
 	if (t->kind == OK_GLOBAL) { /* a proc: always rel32, patched by the linker */
-		put_opcode(b, f->opc2 ? f->opc2 : f->opc);
-		encoder_fixup(e, (Fixup){(u32)b->n, t->sym, -4, FIX_REL32});
-		buf_le(b, 0, 4);
+		amd64_put_branch(b, f, true, 0);
+		encoder_fixup(e, (Fixup){(u32)b->n - 4, t->sym, -4, FIX_REL32});
 		return;
 	}
 	encoder_jump(e, ins, t->sym, size[0], size[1], (u32)b->n);
