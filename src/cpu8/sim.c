@@ -34,8 +34,7 @@ typedef struct Machine {
 
 static void flush_output(Machine *m)
 {
-	if (m->out.n)
-		fwrite(m->out.p, 1, m->out.n, stdout);
+	buf_write(&m->out, stdout);
 	fflush(stdout);
 	m->out.n = 0;
 }
