@@ -234,7 +234,6 @@ bool cpu8_parse(SrcFile *src, Cpu8Prog *prog);
 /* image.c: the binary format. */
 void cpu8_write_image(const Cpu8Prog *prog, Buf *image);
 bool cpu8_read_image(const u8 *image, size_t n, const char *path, Cpu8Prog *prog);
-u16 cpu8_encode(const Cpu8Ins *in);
 void cpu8_format_ins(const Cpu8Ins *in, Buf *out);
 /* hazard.c: warns about every pipeline hazard of a parsed program. */
 void cpu8_check_hazards(SrcFile *src, const Cpu8Prog *prog);

@@ -20,7 +20,7 @@ const Cpu8OpInfo cpu8_ops[CPU8_NOPS] = {
 #undef OP_INFO
 };
 
-u16 cpu8_encode(const Cpu8Ins *in)
+static u16 encode(const Cpu8Ins *in)
 {
 	const Cpu8OpInfo *info = &cpu8_ops[in->op];
 	unsigned w = PUT_FIELD(info->code, POS_OP, SIZE_OP);
@@ -46,7 +46,7 @@ void cpu8_write_image(const Cpu8Prog *prog, Buf *image)
 	buf_byte(image, 0);
 	buf_le(image, prog->ins.n, 2);
 	for (u32 k = 0; k < prog->ins.n; k++)
-		buf_le(image, cpu8_encode(&prog->ins.v[k]), WORD_SIZE);
+		buf_le(image, encode(&prog->ins.v[k]), WORD_SIZE);
 	for (u32 k = 0; k < prog->ins.n; k++)
 		buf_le(image, prog->ins.v[k].line, LINE_SIZE);
 }
