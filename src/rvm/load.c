@@ -45,11 +45,14 @@ static bool read_header(const u8 *image, size_t size, const char *file, Header *
 }
 
 /* Checks the register fields and copies them into `ins`; the field after
- * the last register the opcode uses must be zero, and so on. */
-static bool decode_registers(const char *file, u32 index, u64 w, const char *kinds, Ins *ins)
+ * the last register the opcode uses must be zero, and so on.  *full tells
+ * whether every register view is 8 bytes wide. */
+static bool decode_registers(const char *file, u32 index, u64 w, const char *kinds, Ins *ins,
+			     bool *full)
 {
 	u32 fields[3] = {RVM_GET_A(w), RVM_GET_B(w), RVM_GET_C(w)}, nregs = 0;
 	u8 *regs[3] = {&ins->a, &ins->b, &ins->c}, *widths[3] = {&ins->wa, &ins->wb, &ins->wc};
+	*full = true;
 	for (const char *k = kinds; *k; k++) {
 		if (*k != 'R' && *k != 'F')
 			continue;
@@ -61,22 +64,12 @@ static bool decode_registers(const char *file, u32 index, u64 w, const char *kin
 			return bad(file, "instruction %u: float operand of %u bytes", index, 1u << wd);
 		*regs[nregs] = (u8)r;
 		*widths[nregs] = (u8)wd;
+		*full &= wd == W8;
 		nregs++;
 	}
 	for (u32 i = nregs; i < 3; i++)
 		if (fields[i])
 			return bad(file, "instruction %u: operand field %c is not zero", index, 'A' + i);
-	return true;
-}
-
-/* Whether every register view of `ins` is 8 bytes wide. */
-static bool all_full_width(const Ins *ins, const char *kinds)
-{
-	const u8 *widths[3] = {&ins->wa, &ins->wb, &ins->wc};
-	u32 nregs = 0;
-	for (const char *k = kinds; *k; k++)
-		if ((*k == 'R' || *k == 'F') && *widths[nregs++] != W8)
-			return false;
 	return true;
 }
 
@@ -90,9 +83,9 @@ static bool decode(const Header *h, const char *file, u32 index, Ins *ins)
 	*ins = (Ins){0};
 	if (w & RVM_UNUSED_BITS)
 		return bad(file, "instruction %u: unused bits are set", index);
-	if (!decode_registers(file, index, w, kinds, ins))
+	bool fast;
+	if (!decode_registers(file, index, w, kinds, ins, &fast))
 		return false;
-	bool fast = all_full_width(ins, kinds);
 	if (strchr(kinds, 'K')) {
 		if (k >= h->nconst)
 			return bad(file, "instruction %u: constant %u of %u", index, k, h->nconst);
