@@ -97,9 +97,18 @@ static inline void buf_put(Buf *b, const void *p, size_t n)
 }
 static inline void buf_byte(Buf *b, u8 x) { *buf_room(b, 1) = x, b->n++; }
 void buf_le(Buf *b, u64 v, int nbytes);
+/* Reads back what buf_le wrote: an nbytes little-endian number at p. */
+static inline u64 get_le(const u8 *p, int nbytes)
+{
+	u64 v = 0;
+	for (int i = nbytes - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
 void buf_zero(Buf *b, size_t n);
 void buf_align(Buf *b, size_t align);
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(Buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void buf_free(Buf *b);
 /* Writes the buffer's bytes to f (nothing when it is empty). */
 void buf_write(const Buf *b, void *f);

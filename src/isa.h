@@ -32,10 +32,9 @@ typedef struct Isa {
 	u8 magic[4];          /* first bytes of a binary */
 	u64 default_max_cycles;
 	/* Assembles source into a binary image; errors and warnings via diag.
-	 * Returns false when there was an error. */
+	 * Returns false when there was an error.  `check` is this too, with
+	 * the image discarded. */
 	bool (*assemble)(SrcFile *src, Buf *image, const IsaOpts *o);
-	/* Static checks of a source file (warnings); false on errors. */
-	bool (*check)(SrcFile *src, const IsaOpts *o);
 	/* The loader's checks of a binary, without running it; false (reported)
 	 * when it is malformed. */
 	bool (*check_binary)(const u8 *image, size_t n, const char *path);

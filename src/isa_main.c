@@ -101,11 +101,15 @@ static int do_run(const Isa *isa, Cmd *c, SrcFile *src)
 	return status;
 }
 
+/* Checking a source file is assembling it, with every error and warning,
+ * into an image nobody writes. */
 static int do_check(const Isa *isa, Cmd *c, SrcFile *src)
 {
+	Buf scratch = {0};
 	bool ok = is_binary(isa, src->text, src->len)
 			  ? isa->check_binary((const u8 *)src->text, src->len, c->file)
-			  : isa->check(src, &c->o);
+			  : isa->assemble(src, &scratch, &c->o);
+	buf_free(&scratch);
 	return ok && diag_error_count == 0 ? 0 : 1;
 }
 

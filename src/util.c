@@ -131,17 +131,24 @@ void buf_align(Buf *b, size_t align)
 	buf_zero(b, (align - b->n % align) % align);
 }
 
+/* Appends the formatted text; the byte after it is a NUL, not counted. */
+void buf_vprintf(Buf *b, const char *fmt, va_list ap)
+{
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *p = (char *)buf_room(b, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, again);
+	va_end(again);
+	b->n += (size_t)n;
+}
+
 void buf_printf(Buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	char *p = (char *)buf_room(b, (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->n += (size_t)n;
 }
 
 void buf_write(const Buf *b, void *f)

@@ -23,15 +23,25 @@ typedef struct Roles {
 	const Opnd *imm;
 } Roles;
 
-/* Which operand fills each role, per form: derived once from the form and
- * class tables, so encoding an instruction needs no search. */
+/* Which operand fills each role, and the class of the immediate, per form:
+ * derived once from the form and class tables, so encoding an instruction
+ * needs no search. */
 enum { ROLE_REG, ROLE_RM, ROLE_OPREG, ROLE_IMM, NROLES, NO_OPERAND = 3 };
 
 typedef struct Plan {
 	u8 at[NROLES]; /* operand index, or NO_OPERAND */
+	u8 imm_cls;    /* class of the explicit immediate, C_NO if none */
 } Plan;
 
 static Plan *plans;
+
+static u8 imm_class(const Form *f)
+{
+	for (u32 i = 0; i < 3; i++)
+		if (amd64_is_imm_class(f->cls[i]) && !amd64_is_implicit(f->cls[i]))
+			return f->cls[i];
+	return C_NO;
+}
 
 static void plan_form(const Form *f, Plan *p)
 {
@@ -52,6 +62,7 @@ static void plan_form(const Form *f, Plan *p)
 	case E_RRI: at[ROLE_REG] = x[0], at[ROLE_RM] = x[0], at[ROLE_IMM] = x[1]; break;
 	case E_I: at[ROLE_IMM] = x[0]; break;
 	}
+	p->imm_cls = imm_class(f);
 }
 
 static const Plan *plan_of(const Form *f)
@@ -75,9 +86,8 @@ static const Opnd *role(const Plan *p, u32 r, const Opnd *o, u32 n)
 	return p->at[r] < n ? &o[p->at[r]] : NULL;
 }
 
-static Roles roles_of(const Form *f, const Opnd *o, u32 n)
+static Roles roles_of(const Plan *p, const Opnd *o, u32 n)
 {
-	const Plan *p = plan_of(f);
 	return (Roles){.reg = role(p, ROLE_REG, o, n), .rm = role(p, ROLE_RM, o, n),
 		       .opreg = role(p, ROLE_OPREG, o, n), .imm = role(p, ROLE_IMM, o, n)};
 }
@@ -114,7 +124,7 @@ static u8 rex_of_roles(const Form *f, Roles r, u32 osz)
 
 u8 amd64_rex(const Form *f, const Opnd *o, u32 n, u32 osz)
 {
-	return rex_of_roles(f, roles_of(f, o, n), osz);
+	return rex_of_roles(f, roles_of(plan_of(f), o, n), osz);
 }
 
 /* ---- byte emission ------------------------------------------------------------ */
@@ -123,14 +133,6 @@ typedef struct Emit {
 	Buf *b;
 	Encoder *e;
 } Emit;
-
-static u8 imm_class(const Form *f)
-{
-	for (u32 i = 0; i < 3; i++)
-		if (amd64_is_imm_class(f->cls[i]) && !amd64_is_implicit(f->cls[i]))
-			return f->cls[i];
-	return C_NO;
-}
 
 static u32 imm_size(u8 cls, u32 osz)
 {
@@ -220,9 +222,10 @@ void amd64_emit(Encoder *e, Buf *b, const Ins *ins)
 {
 	const Form *f = &amd64_forms[ins->form];
 	ASSERT(f->enc != E_D);
+	const Plan *p = plan_of(f);
 	u32 osz = amd64_osz(f, ins->o, ins->nopnd);
-	u32 isz = imm_size(imm_class(f), osz);
-	Roles r = roles_of(f, ins->o, ins->nopnd);
+	u32 isz = imm_size(p->imm_cls, osz);
+	Roles r = roles_of(p, ins->o, ins->nopnd);
 	Emit em = {b, e};
 	put_prefixes(b, f, ins, osz);
 	u8 rex = rex_of_roles(f, r, osz);
@@ -251,9 +254,8 @@ void amd64_branch(Encoder *e, Buf *b, const Ins *ins)
 	u32 size[2];
 	branch_sizes(f, size);
 	if (t->kind == OK_GLOBAL) { /* a proc: always rel32, patched by the linker */
-		put_opcode(b, f->opc2 ? f->opc2 : f->opc);
-		encoder_fixup(e, (Fixup){(u32)b->n, t->sym, -4, FIX_REL32});
-		buf_le(b, 0, 4);
+		amd64_put_branch(b, f, true, 0);
+		encoder_fixup(e, (Fixup){(u32)b->n - 4, t->sym, -4, FIX_REL32});
 		return;
 	}
 	encoder_jump(e, ins, t->sym, size[0], size[1], (u32)b->n);

@@ -23,12 +23,12 @@ static const Mnemonic mnemonics[] = {
 };
 
 static const char *const cond_names[] = {
-#define COND_NAME(s, code) s,
+#define COND_NAME(s, flag) s,
 	CPU8_CONDS(COND_NAME)
 #undef COND_NAME
 };
 static const u8 cond_codes[] = {
-#define COND_CODE(s, code) code,
+#define COND_CODE(s, flag) FLAG_##flag,
 	CPU8_CONDS(COND_CODE)
 #undef COND_CODE
 };
@@ -37,6 +37,12 @@ const char *const cpu8_reg_names[CPU8_NREGS] = {
 #define REG_NAME(s, name, code) [code] = s,
 	CPU8_REGS(REG_NAME)
 #undef REG_NAME
+};
+
+const char *const cpu8_flag_names[CPU8_NFLAGS] = {
+#define FLAG_NAME(s, name) [FLAG_##name] = s,
+	CPU8_FLAGS(FLAG_NAME)
+#undef FLAG_NAME
 };
 
 /* Name ids of the built-in words, in the order they are interned. */
@@ -78,7 +84,6 @@ typedef struct Asm {
 	u32 line;
 	u32 id_goto;        /* the mnemonic `goto`, which `if` spells out */
 	u8 next_use;        /* next register `use` hands out */
-	bool too_long_seen; /* "program too long" is said once */
 } Asm;
 
 static const char *tok_text(const Asm *as, Tok t) { return as->src->text + t.pos; }
@@ -308,12 +313,11 @@ static void add_instruction(Asm *as, u32 mnem)
 		as->fixups.n = fixups; /* no "undefined label" on top of the error */
 		return;
 	}
-	if (as->prog->ins.n == CPU8_MAX_PROGRAM && !as->too_long_seen) {
+	/* Said once: ins.n passes the limit one instruction at a time. */
+	if (as->prog->ins.n == CPU8_MAX_PROGRAM)
 		error_at(as->src, in.pos,
 			 "program too long: the 8-bit program counter reaches %d instructions",
 			 CPU8_MAX_PROGRAM);
-		as->too_long_seen = true;
-	}
 	vec_push(&as->prog->ins, in);
 }
 

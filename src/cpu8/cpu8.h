@@ -72,16 +72,27 @@ enum {
 	CPU8_NRENAMABLE = 8 /* `use` maps names to a-h only; i is the pointer */
 };
 
-/* ---- branch conditions -------------------------------------------------------
- * Columns: spelling, code.  The code is the flag tested: 0 zero, 1 odd,
- * 2 cout; `greater` is cout.  `not` adds CPU8_COND_NOT.
+/* ---- flags and branch conditions ---------------------------------------------
+ * Flags, columns: spelling, enum name; a flag's code is its position (0
+ * zero, 1 odd, 2 cout).  Conditions, columns: spelling, the flag tested:
+ * every flag, and `greater`, which is cout.  `not` adds CPU8_COND_NOT to
+ * the code.
  */
-#define CPU8_CONDS(_) _("zero", 0) _("odd", 1) _("cout", 2) _("greater", 2)
+#define CPU8_FLAGS(_) _("zero", ZERO) _("odd", ODD) _("cout", COUT)
+#define CPU8_CONDS(_) CPU8_FLAGS(_) _("greater", COUT)
 
-enum { FLAG_ZERO, FLAG_ODD, FLAG_COUT, CPU8_NFLAGS, CPU8_COND_NOT = 8 };
+enum {
+#define FLAG_ENUM(s, name) FLAG_##name,
+	CPU8_FLAGS(FLAG_ENUM)
+#undef FLAG_ENUM
+	CPU8_NFLAGS,
+	CPU8_COND_NOT = 8
+};
 
 /* ---- the instruction set -----------------------------------------------------
- * Columns: name, opcode, fn, format, delay slots, ALU function.
+ * Columns: name, spelling, opcode, fn, format, delay slots, ALU function.
+ *   spelling  the primitive's mnemonic, lower case (as in CPU8_MNEMONICS),
+ *           for disassembly and --trace.
  *   fn      for ops sharing an opcode (halt, return): the value of the d
  *           field that selects them; -1 for ops with an opcode of their own.
  *   format  the operands: RRR three registers d a b; RI register and
@@ -95,26 +106,26 @@ enum { FLAG_ZERO, FLAG_ODD, FLAG_COUT, CPU8_NFLAGS, CPU8_COND_NOT = 8 };
  *           puts the bit it shifts out into cout.
  */
 #define CPU8_OPS(_)                                                                 \
-	_(HALT, 0, 0, NONE, 0, 0)                                                   \
-	_(RETURN, 0, 1, NONE, 2, 0)                                                 \
-	_(ADD, 1, -1, RRR, 0, a + b)                                                \
-	_(SUB, 2, -1, RRR, 0, a + (b ^ 0xffu) + 1)                                  \
-	_(ADDCI, 3, -1, RRR, 0, a + b + 1)                                          \
-	_(ADDCO, 4, -1, RRR, 0, a + b + c)                                          \
-	_(OR, 5, -1, RRR, 0, a | b)                                                 \
-	_(AND, 6, -1, RRR, 0, a & b)                                                \
-	_(XOR, 7, -1, RRR, 0, a ^ b)                                                \
-	_(XNOR, 8, -1, RRR, 0, (a ^ b) ^ 0xffu)                                     \
-	_(RSHIFT, 9, -1, RRR, 0, ((a | b) >> 1) | ((a | b) & 1) << 8)               \
-	_(LDI, 10, -1, RI, 0, 0)                                                    \
-	_(LOAD, 11, -1, R, 0, 0)                                                    \
-	_(STORE, 12, -1, R, 0, 0)                                                   \
-	_(IF, 13, -1, CL, 4, 0)                                                     \
-	_(GOTO, 14, -1, L, 2, 0)                                                    \
-	_(CALL, 15, -1, L, 2, 0)
+	_(HALT, "halt", 0, 0, NONE, 0, 0)                                           \
+	_(RETURN, "return", 0, 1, NONE, 2, 0)                                       \
+	_(ADD, "add", 1, -1, RRR, 0, a + b)                                         \
+	_(SUB, "sub", 2, -1, RRR, 0, a + (b ^ 0xffu) + 1)                           \
+	_(ADDCI, "addci", 3, -1, RRR, 0, a + b + 1)                                 \
+	_(ADDCO, "addco", 4, -1, RRR, 0, a + b + c)                                 \
+	_(OR, "or", 5, -1, RRR, 0, a | b)                                           \
+	_(AND, "and", 6, -1, RRR, 0, a & b)                                         \
+	_(XOR, "xor", 7, -1, RRR, 0, a ^ b)                                         \
+	_(XNOR, "xnor", 8, -1, RRR, 0, (a ^ b) ^ 0xffu)                             \
+	_(RSHIFT, "rshift", 9, -1, RRR, 0, ((a | b) >> 1) | ((a | b) & 1) << 8)     \
+	_(LDI, "ldi", 10, -1, RI, 0, 0)                                             \
+	_(LOAD, "load", 11, -1, R, 0, 0)                                            \
+	_(STORE, "store", 12, -1, R, 0, 0)                                          \
+	_(IF, "if", 13, -1, CL, 4, 0)                                               \
+	_(GOTO, "goto", 14, -1, L, 2, 0)                                            \
+	_(CALL, "call", 15, -1, L, 2, 0)
 
 typedef enum {
-#define OP_ENUM(name, code, fn, fmt, slots, alu) OP_##name,
+#define OP_ENUM(name, spelling, code, fn, fmt, slots, alu) OP_##name,
 	CPU8_OPS(OP_ENUM)
 #undef OP_ENUM
 	CPU8_NOPS
@@ -136,7 +147,7 @@ extern const Cpu8OpInfo cpu8_ops[CPU8_NOPS];
 static inline unsigned cpu8_alu(Cpu8Op op, unsigned a, unsigned b, unsigned c)
 {
 	switch (op) {
-#define OP_ALU(name, code, fn, fmt, slots, alu) \
+#define OP_ALU(name, spelling, code, fn, fmt, slots, alu) \
 	case OP_##name: return (alu);
 		CPU8_OPS(OP_ALU)
 #undef OP_ALU
@@ -216,13 +227,13 @@ static inline unsigned cpu8_dest(const Cpu8Ins *in)
 }
 
 extern const char *const cpu8_reg_names[CPU8_NREGS];
+extern const char *const cpu8_flag_names[CPU8_NFLAGS];
 
 /* asm.c: parses a source file; errors via diag.  False on errors. */
 bool cpu8_parse(SrcFile *src, Cpu8Prog *prog);
 /* image.c: the binary format. */
 void cpu8_write_image(const Cpu8Prog *prog, Buf *image);
 bool cpu8_read_image(const u8 *image, size_t n, const char *path, Cpu8Prog *prog);
-u16 cpu8_encode(const Cpu8Ins *in);
 void cpu8_format_ins(const Cpu8Ins *in, Buf *out);
 /* hazard.c: warns about every pipeline hazard of a parsed program. */
 void cpu8_check_hazards(SrcFile *src, const Cpu8Prog *prog);

@@ -338,13 +338,9 @@ static void warn(Checker *ck, u32 pc, WarnKind kind, const char *fmt, ...)
 	Warning w = {pc, kind, (u32)ck->texts.n};
 	va_list ap;
 	va_start(ap, fmt);
-	int len = vsnprintf(NULL, 0, fmt, ap);
+	buf_vprintf(&ck->texts, fmt, ap);
 	va_end(ap);
-	char *p = (char *)buf_room(&ck->texts, (size_t)len + 1);
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)len + 1, fmt, ap);
-	va_end(ap);
-	ck->texts.n += (size_t)len + 1;
+	buf_byte(&ck->texts, 0);
 	vec_push(&ck->warnings, w);
 }
 
@@ -443,7 +439,6 @@ static void missed_setter(const Checker *ck, const Chain *c, const char *what, c
 
 static void check_if(Checker *ck, const Chain *c)
 {
-	static const char *const flag_names[] = {"zero", "odd", "cout"};
 	const Cpu8Ins *in = c->ins[0];
 	unsigned flag = in->d & ~CPU8_COND_NOT, v;
 	if (!constant_flag(c->ins[1], flag, &v))
@@ -459,7 +454,7 @@ static void check_if(Checker *ck, const Chain *c)
 	missed_setter(ck, c, "flags", missed, sizeof missed);
 	warn(ck, pc, W_FLAGS,
 	     "`if` sees only the flags of the instruction right before it, %s, whose %s flag is always %u: the branch is %s taken%s",
-	     quote(ck, c->ins[1]).text, flag_names[flag], v, taken, missed);
+	     quote(ck, c->ins[1]).text, cpu8_flag_names[flag], v, taken, missed);
 }
 
 static void check_addco(Checker *ck, const Chain *c)

@@ -12,17 +12,15 @@
  */
 #include "cpu8.h"
 
-#include <stdio.h>
-
 enum { IMAGE_VERSION = 1, HEADER_SIZE = 8, WORD_SIZE = 2, LINE_SIZE = 4 };
 
 const Cpu8OpInfo cpu8_ops[CPU8_NOPS] = {
-#define OP_INFO(name, code, fn, fmt, slots, alu) {#name, code, fn, FMT_##fmt, slots},
+#define OP_INFO(name, spelling, code, fn, fmt, slots, alu) {spelling, code, fn, FMT_##fmt, slots},
 	CPU8_OPS(OP_INFO)
 #undef OP_INFO
 };
 
-u16 cpu8_encode(const Cpu8Ins *in)
+static u16 encode(const Cpu8Ins *in)
 {
 	const Cpu8OpInfo *info = &cpu8_ops[in->op];
 	unsigned w = PUT_FIELD(info->code, POS_OP, SIZE_OP);
@@ -48,7 +46,7 @@ void cpu8_write_image(const Cpu8Prog *prog, Buf *image)
 	buf_byte(image, 0);
 	buf_le(image, prog->ins.n, 2);
 	for (u32 k = 0; k < prog->ins.n; k++)
-		buf_le(image, cpu8_encode(&prog->ins.v[k]), WORD_SIZE);
+		buf_le(image, encode(&prog->ins.v[k]), WORD_SIZE);
 	for (u32 k = 0; k < prog->ins.n; k++)
 		buf_le(image, prog->ins.v[k].line, LINE_SIZE);
 }
@@ -91,25 +89,9 @@ static const char *decode(unsigned w, Cpu8Ins *in)
 	die("bad format");
 }
 
-static bool bad_image(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool bad_image(const char *path, const char *fmt, ...)
-{
-	char msg[160];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	error_plain(path, "not a valid cpu8 binary: %s", msg);
-	return false;
-}
-
-static u32 get_le(const u8 *p, int n)
-{
-	u32 v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
+/* A malformed binary: "PATH: error: not a valid cpu8 binary: ...", and
+ * false (as rvm's loader does it). */
+#define bad_image(path, ...) (error_plain((path), "not a valid cpu8 binary: " __VA_ARGS__), false)
 
 bool cpu8_read_image(const u8 *image, size_t n, const char *path, Cpu8Prog *prog)
 {
@@ -117,15 +99,15 @@ bool cpu8_read_image(const u8 *image, size_t n, const char *path, Cpu8Prog *prog
 		return bad_image(path, "no cpu8 header");
 	if (image[4] != IMAGE_VERSION || image[5] != 0)
 		return bad_image(path, "format version %u.%u, expected 1.0", image[4], image[5]);
-	u32 count = get_le(image + 6, 2);
+	u32 count = (u32)get_le(image + 6, 2);
 	if (count > CPU8_MAX_PROGRAM)
 		return bad_image(path, "%u instructions, at most %u", count, CPU8_MAX_PROGRAM);
 	if (n != HEADER_SIZE + (size_t)count * (WORD_SIZE + LINE_SIZE))
 		return bad_image(path, "%zu bytes for %u instructions", n, count);
 	const u8 *lines = image + HEADER_SIZE + count * WORD_SIZE;
 	for (u32 k = 0; k < count; k++) {
-		u32 w = get_le(image + HEADER_SIZE + k * WORD_SIZE, WORD_SIZE);
-		Cpu8Ins in = {.pos = NONE, .end = NONE, .line = get_le(lines + k * LINE_SIZE, LINE_SIZE)};
+		u32 w = (u32)get_le(image + HEADER_SIZE + k * WORD_SIZE, WORD_SIZE);
+		Cpu8Ins in = {.pos = NONE, .end = NONE, .line = (u32)get_le(lines + k * LINE_SIZE, LINE_SIZE)};
 		const char *why = decode(w, &in);
 		if (why)
 			return bad_image(path, "word %u (0x%04x): %s", k, w, why);
@@ -140,21 +122,15 @@ bool cpu8_read_image(const u8 *image, size_t n, const char *path, Cpu8Prog *prog
  * goto 12`; for --trace and for programs read from a binary. */
 void cpu8_format_ins(const Cpu8Ins *in, Buf *out)
 {
-	static const char *const flags[] = {"zero", "odd", "cout"};
-	const Cpu8OpInfo *info = &cpu8_ops[in->op];
+	const char *name = cpu8_ops[in->op].name;
 	const char *const *r = cpu8_reg_names;
-	char name[8];
-	u32 k = 0;
-	for (; info->name[k] && k + 1 < sizeof name; k++)
-		name[k] = (char)(info->name[k] | 0x20);
-	name[k] = 0;
-	switch (info->format) {
+	switch (cpu8_ops[in->op].format) {
 	case FMT_RRR: buf_printf(out, "%s %s %s %s", name, r[in->d], r[in->a], r[in->b]); break;
 	case FMT_RI: buf_printf(out, "%s %s %u", name, r[in->d], in->imm); break;
 	case FMT_R: buf_printf(out, "%s %s", name, r[in->d]); break;
 	case FMT_CL:
 		buf_printf(out, "if %s%s goto %u", in->d & CPU8_COND_NOT ? "not " : "",
-			   flags[in->d & ~CPU8_COND_NOT], in->imm);
+			   cpu8_flag_names[in->d & ~CPU8_COND_NOT], in->imm);
 		break;
 	case FMT_L: buf_printf(out, "%s %u", name, in->imm); break;
 	case FMT_NONE: buf_printf(out, "%s", name); break;

@@ -4,30 +4,16 @@
 #include <errno.h>
 #include <stdio.h>
 
-static bool parse_and_check(SrcFile *src, Cpu8Prog *prog)
-{
-	if (!cpu8_parse(src, prog))
-		return false;
-	cpu8_check_hazards(src, prog);
-	return true;
-}
-
+/* Parses, warns about hazards, and encodes. */
 static bool assemble(SrcFile *src, Buf *image, const IsaOpts *o)
 {
 	(void)o;
 	Cpu8Prog prog = {0};
-	bool ok = parse_and_check(src, &prog);
-	if (ok)
+	bool ok = cpu8_parse(src, &prog);
+	if (ok) {
+		cpu8_check_hazards(src, &prog);
 		cpu8_write_image(&prog, image);
-	vec_free(&prog.ins);
-	return ok;
-}
-
-static bool check(SrcFile *src, const IsaOpts *o)
-{
-	(void)o;
-	Cpu8Prog prog = {0};
-	bool ok = parse_and_check(src, &prog);
+	}
 	vec_free(&prog.ins);
 	return ok;
 }
@@ -80,7 +66,6 @@ static const Isa isa_cpu8 = {
 	.magic = {'c', 'p', 'u', '8'},
 	.default_max_cycles = 100000000,
 	.assemble = assemble,
-	.check = check,
 	.check_binary = check_binary,
 	.run = run,
 	.option = option,

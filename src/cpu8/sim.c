@@ -34,8 +34,7 @@ typedef struct Machine {
 
 static void flush_output(Machine *m)
 {
-	if (m->out.n)
-		fwrite(m->out.p, 1, m->out.n, stdout);
+	buf_write(&m->out, stdout);
 	fflush(stdout);
 	m->out.n = 0;
 }
@@ -163,12 +162,12 @@ HOT RunState execute(Machine *m, u64 cycle, unsigned pc)
 	const Cpu8Ins *in = &m->prog[pc];
 	unsigned a = m->r[in->a], b = m->r[in->b], c = m->carry, v;
 	switch (in->op) {
-#define ALU_CASE(name, code, fn, fmt, slots, alu)       \
-	case OP_##name:                                 \
-		if (FMT_##fmt != FMT_RRR)               \
-			return control(m, in, cycle, pc); \
-		v = (alu);                              \
-		finish(m, in->d, v & 0xff, v >> 8);     \
+#define ALU_CASE(name, spelling, code, fn, fmt, slots, alu) \
+	case OP_##name:                                     \
+		if (FMT_##fmt != FMT_RRR)                   \
+			return control(m, in, cycle, pc);   \
+		v = (alu);                                  \
+		finish(m, in->d, v & 0xff, v >> 8);         \
 		return RUN_ON;
 		CPU8_OPS(ALU_CASE)
 #undef ALU_CASE
@@ -267,6 +266,11 @@ static RunState run_traced(Machine *m, u64 max_cycles)
 		buf_put(&line, " |", 2);
 		trace_effects(before, m, &line);
 		fprintf(stderr, "%.*s\n", (int)line.n, (const char *)line.p);
+		/* The port output goes out with its trace line: the buffer then
+		 * never fills, so write_port never flushes it mid-cycle, which
+		 * would hide the cycle's bytes from trace_effects. */
+		if (m->out.n)
+			flush_output(m);
 		end_cycle(m, m->cycle);
 	}
 	buf_free(&line);

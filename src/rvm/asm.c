@@ -39,8 +39,7 @@ typedef struct Asm {
 	const char *p; /* cursor */
 	u32 line;
 	Interner names;
-	u32 nmnemonics;     /* names below this id are mnemonics */
-	VEC(u8) first_form; /* by mnemonic id */
+	VEC(u8) first_form; /* by mnemonic id; names below first_form.n are mnemonics */
 	VEC(Label) labels;  /* by name id */
 	VEC(u64) words;
 	VEC(u64) consts;
@@ -494,7 +493,7 @@ static void define_label(Asm *as, const char *s, u32 len)
 static void parse_instruction(Asm *as, const char *mnem, u32 len)
 {
 	u32 mpos = pos_of(as, mnem), id = intern_padded(&as->names, mnem, len);
-	if (id >= as->nmnemonics) {
+	if (id >= as->first_form.n) {
 		error_at(as->src, mpos, "unknown instruction '%.*s'", (int)len, mnem);
 		return;
 	}
@@ -643,7 +642,7 @@ static void write_image(const Asm *as, Buf *image)
 	buf_put(image, as->src->path, pathlen);
 }
 
-/* Mnemonics are interned first, so a name id below nmnemonics is one. */
+/* Mnemonics are interned first, so a name id below first_form.n is one. */
 static void asm_init(Asm *as, SrcFile *src)
 {
 	*as = (Asm){.src = src};
@@ -653,7 +652,6 @@ static void asm_init(Asm *as, SrcFile *src)
 		if (id == as->first_form.n)
 			vec_push(&as->first_form, (u8)f);
 	}
-	as->nmnemonics = as->names.names.n;
 }
 
 static void asm_free(Asm *as)

@@ -17,33 +17,30 @@ static u32 take_slot(Heap *h)
 		h->freed.n -= h->head;
 		h->head = 0;
 	}
-	if (h->nslots == RVM_MAX_SLOTS)
+	u32 slot = h->blocks.n;
+	if (slot == RVM_MAX_SLOTS)
 		return NONE;
-	if (h->nslots == h->cap) {
-		h->cap *= 2;
-		h->blocks = xrealloc(h->blocks, h->cap * sizeof(Block));
-	}
-	h->blocks[h->nslots] = (Block){.id = h->nslots << RVM_SLOT_SHIFT};
-	return h->nslots++;
+	vec_push(&h->blocks, ((Block){.id = slot << RVM_SLOT_SHIFT}));
+	return slot;
 }
 
 void heap_init(Heap *h)
 {
-	*h = (Heap){.cap = 64};
-	h->blocks = xmalloc(h->cap * sizeof(Block));
+	*h = (Heap){0};
+	vec_reserve(&h->blocks, 64);
 	/* Slot 0: an id whose slot part is not 0, so no pointer matches it. */
-	h->blocks[0] = (Block){.id = UINT32_MAX};
-	h->blocks[RVM_STACK_SLOT] = (Block){.data = xcalloc(1, RVM_STACK_SIZE + RVM_PAD),
-					    .size = RVM_STACK_SIZE,
-					    .id = RVM_STACK_ID};
-	h->nslots = 2;
+	vec_push(&h->blocks, ((Block){.id = UINT32_MAX}));
+	vec_push(&h->blocks, ((Block){.data = xcalloc(1, RVM_STACK_SIZE + RVM_PAD),
+				      .size = RVM_STACK_SIZE,
+				      .id = RVM_STACK_ID}));
+	ASSERT(h->blocks.n == RVM_STACK_SLOT + 1);
 }
 
 void heap_destroy(Heap *h)
 {
-	for (u32 i = 0; i < h->nslots; i++)
-		free(h->blocks[i].data);
-	free(h->blocks);
+	for (u32 i = 0; i < h->blocks.n; i++)
+		free(h->blocks.v[i].data);
+	vec_free(&h->blocks);
 	vec_free(&h->freed);
 }
 
@@ -51,9 +48,9 @@ void heap_destroy(Heap *h)
 HeapStatus heap_check(const Heap *h, u64 p, u64 n)
 {
 	u32 slot = ptr_slot(p), off = ptr_offset(p);
-	if (slot == 0 || slot >= h->nslots || h->blocks[slot].id != ptr_id(p))
+	if (slot == 0 || slot >= h->blocks.n || h->blocks.v[slot].id != ptr_id(p))
 		return HEAP_NOT_POINTER;
-	const Block *b = &h->blocks[slot];
+	const Block *b = &h->blocks.v[slot];
 	if (!b->data)
 		return HEAP_FREED;
 	if (off > b->size || n > b->size - off)
@@ -66,7 +63,7 @@ u8 *heap_range(const Heap *h, u64 p, u64 n)
 {
 	if (heap_check(h, p, n) != HEAP_OK)
 		return NULL;
-	return h->blocks[ptr_slot(p)].data + ptr_offset(p);
+	return h->blocks.v[ptr_slot(p)].data + ptr_offset(p);
 }
 
 /* The block a pointer given to free or realloc must name: its start. */
@@ -100,7 +97,7 @@ HeapStatus heap_malloc(Heap *h, u64 size, u64 *out)
 		free(data);
 		return HEAP_TOO_MANY;
 	}
-	Block *b = &h->blocks[slot];
+	Block *b = &h->blocks.v[slot];
 	b->id = (b->id & ~0xffu) | (u8)(b->id + 1);
 	b->data = data;
 	b->size = (u32)size;
@@ -117,7 +114,7 @@ HeapStatus heap_realloc(Heap *h, u64 p, u64 size, u64 *out)
 	HeapStatus s = owned_block(h, p);
 	if (s != HEAP_OK)
 		return s;
-	Block *b = &h->blocks[ptr_slot(p)];
+	Block *b = &h->blocks.v[ptr_slot(p)];
 	if (size > b->size && (s = check_size(h, b->size, size)) != HEAP_OK)
 		return s;
 	u8 *data = realloc(b->data, size + RVM_PAD);
@@ -138,7 +135,7 @@ HeapStatus heap_free(Heap *h, u64 p)
 	HeapStatus s = owned_block(h, p);
 	if (s != HEAP_OK)
 		return s;
-	Block *b = &h->blocks[ptr_slot(p)];
+	Block *b = &h->blocks.v[ptr_slot(p)];
 	free(b->data);
 	h->live_bytes -= b->size;
 	b->data = NULL;

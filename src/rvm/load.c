@@ -6,17 +6,9 @@
 
 #include <stdio.h>
 
-static u64 le(const u8 *p, int n)
-{
-	u64 v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 u32 rvm_line(const Program *prog, u32 index)
 {
-	return (u32)le(prog->lines + 4 * (size_t)MIN(index, prog->n - 1), 4);
+	return (u32)get_le(prog->lines + 4 * (size_t)MIN(index, prog->n - 1), 4);
 }
 
 typedef struct Header {
@@ -34,11 +26,11 @@ static bool read_header(const u8 *image, size_t size, const char *file, Header *
 			   RVM_HEADER_SIZE);
 	if (memcmp(image, RVM_MAGIC, 4) != 0)
 		return bad(file, "no rvm magic number");
-	if (le(image + 4, 4) != RVM_VERSION)
-		return bad(file, "version %u, expected %d", (u32)le(image + 4, 4), RVM_VERSION);
-	h->n = (u32)le(image + 8, 4);
-	h->nconst = (u32)le(image + 12, 4);
-	h->pathlen = (u32)le(image + 16, 4);
+	if (get_le(image + 4, 4) != RVM_VERSION)
+		return bad(file, "version %u, expected %d", (u32)get_le(image + 4, 4), RVM_VERSION);
+	h->n = (u32)get_le(image + 8, 4);
+	h->nconst = (u32)get_le(image + 12, 4);
+	h->pathlen = (u32)get_le(image + 16, 4);
 	u64 want = RVM_HEADER_SIZE + 12ull * h->n + 8ull * h->nconst + h->pathlen;
 	if (h->n == 0)
 		return bad(file, "the program has no instructions");
@@ -53,11 +45,14 @@ static bool read_header(const u8 *image, size_t size, const char *file, Header *
 }
 
 /* Checks the register fields and copies them into `ins`; the field after
- * the last register the opcode uses must be zero, and so on. */
-static bool decode_registers(const char *file, u32 index, u64 w, const char *kinds, Ins *ins)
+ * the last register the opcode uses must be zero, and so on.  *full tells
+ * whether every register view is 8 bytes wide. */
+static bool decode_registers(const char *file, u32 index, u64 w, const char *kinds, Ins *ins,
+			     bool *full)
 {
 	u32 fields[3] = {RVM_GET_A(w), RVM_GET_B(w), RVM_GET_C(w)}, nregs = 0;
 	u8 *regs[3] = {&ins->a, &ins->b, &ins->c}, *widths[3] = {&ins->wa, &ins->wb, &ins->wc};
+	*full = true;
 	for (const char *k = kinds; *k; k++) {
 		if (*k != 'R' && *k != 'F')
 			continue;
@@ -69,6 +64,7 @@ static bool decode_registers(const char *file, u32 index, u64 w, const char *kin
 			return bad(file, "instruction %u: float operand of %u bytes", index, 1u << wd);
 		*regs[nregs] = (u8)r;
 		*widths[nregs] = (u8)wd;
+		*full &= wd == W8;
 		nregs++;
 	}
 	for (u32 i = nregs; i < 3; i++)
@@ -77,20 +73,9 @@ static bool decode_registers(const char *file, u32 index, u64 w, const char *kin
 	return true;
 }
 
-/* Whether every register view of `ins` is 8 bytes wide. */
-static bool all_full_width(const Ins *ins, const char *kinds)
-{
-	const u8 *widths[3] = {&ins->wa, &ins->wb, &ins->wc};
-	u32 nregs = 0;
-	for (const char *k = kinds; *k; k++)
-		if ((*k == 'R' || *k == 'F') && *widths[nregs++] != W8)
-			return false;
-	return true;
-}
-
 static bool decode(const Header *h, const char *file, u32 index, Ins *ins)
 {
-	u64 w = le(h->words + 8 * (size_t)index, 8);
+	u64 w = get_le(h->words + 8 * (size_t)index, 8);
 	u32 op = RVM_GET_OP(w), k = RVM_GET_K(w);
 	if (op >= RVM_NOPS)
 		return bad(file, "instruction %u: unknown opcode %u", index, op);
@@ -98,13 +83,13 @@ static bool decode(const Header *h, const char *file, u32 index, Ins *ins)
 	*ins = (Ins){0};
 	if (w & RVM_UNUSED_BITS)
 		return bad(file, "instruction %u: unused bits are set", index);
-	if (!decode_registers(file, index, w, kinds, ins))
+	bool fast;
+	if (!decode_registers(file, index, w, kinds, ins, &fast))
 		return false;
-	bool fast = all_full_width(ins, kinds);
 	if (strchr(kinds, 'K')) {
 		if (k >= h->nconst)
 			return bad(file, "instruction %u: constant %u of %u", index, k, h->nconst);
-		ins->k = le(h->consts + 8 * (size_t)k, 8);
+		ins->k = get_le(h->consts + 8 * (size_t)k, 8);
 	} else if (strchr(kinds, 'L')) {
 		ins->k = k;
 		fast &= k < h->n; /* the general handler reports the bad jump */

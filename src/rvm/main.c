@@ -8,16 +8,6 @@ const RvmOpInfo rvm_ops[RVM_NOPS] = {
 #undef X
 };
 
-/* check: a source file is assembled with every error and warning;
- * nothing is written or run. */
-static bool rvm_check(SrcFile *src, const IsaOpts *o)
-{
-	Buf scratch = {0};
-	bool ok = rvm_assemble(src, &scratch, o);
-	buf_free(&scratch);
-	return ok;
-}
-
 /* check of a bytecode file: the loader's checks, without running it. */
 static bool rvm_check_binary(const u8 *image, size_t n, const char *path)
 {
@@ -51,7 +41,6 @@ static const Isa isa_rvm = {
 	.options = "  --regs        run: print the non-zero registers r0-r29 on stderr at the end\n",
 	.magic = {0x7f, 'R', 'V', 'M'},
 	.assemble = rvm_assemble,
-	.check = rvm_check,
 	.check_binary = rvm_check_binary,
 	.run = rvm_run,
 	.option = rvm_option,

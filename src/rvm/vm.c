@@ -159,7 +159,7 @@ static int access_error(const Vm *vm, const Ins *ip, const char *what, u64 p, u6
 		return runtime_error(vm, ip,
 				     "%s of %llu byte%s at offset %u runs past the end of a %u-byte block",
 				     what, (unsigned long long)n, n == 1 ? "" : "s", ptr_offset(p),
-				     vm->heap.blocks[ptr_slot(p)].size);
+				     vm->heap.blocks.v[ptr_slot(p)].size);
 	return runtime_error(vm, ip, "%s at 0x%llx: %s", what, (unsigned long long)p,
 			     heap_status_text(s));
 }
@@ -343,7 +343,7 @@ VM_LOOP_ATTRS static int execute(Vm *vm)
 {
 	Ins *code = vm->prog.code, *ip = code;
 	u64 *r = vm->r;
-	u8 *stack = vm->heap.blocks[RVM_STACK_SLOT].data;
+	u8 *stack = vm->heap.blocks.v[RVM_STACK_SLOT].data;
 	Heap *heap = &vm->heap;
 	int status = 0;
 #ifdef RVM_SWITCH_DISPATCH

@@ -40,8 +40,7 @@ typedef struct Block {
 } Block;
 
 typedef struct Heap {
-	Block *blocks;
-	u32 nslots, cap;
+	VEC(Block) blocks; /* by slot; blocks.n slots exist */
 	U32Vec freed; /* FIFO of freed slots; freed.v[head..] are waiting */
 	u32 head;
 	u64 live_bytes;
@@ -69,9 +68,9 @@ static inline u64 make_ptr(u32 id, u32 off) { return (u64)id << 32 | off; }
 static inline u8 *heap_at(const Heap *h, u64 p, u64 n)
 {
 	u32 slot = ptr_slot(p), off = ptr_offset(p);
-	if (UNLIKELY(slot >= h->nslots))
+	if (UNLIKELY(slot >= h->blocks.n))
 		return NULL;
-	const Block *b = &h->blocks[slot];
+	const Block *b = &h->blocks.v[slot];
 	if (UNLIKELY(b->id != ptr_id(p) || n > b->size || off > b->size - n))
 		return NULL;
 	return b->data + off;
