@@ -315,7 +315,8 @@ void dump_link(Program *p, Buf *out)
 	buf_printf(out, "text    %#llx %zu bytes\n", (unsigned long long)img->text_addr, img->text.n);
 	buf_printf(out, "rodata  %#llx %zu bytes\n", (unsigned long long)img->rodata_addr, img->rodata.n);
 	buf_printf(out, "data    %#llx %zu bytes\n", (unsigned long long)img->data_addr, img->data.n);
-	buf_printf(out, "bss     %#llx %u bytes\n", (unsigned long long)img->bss_addr, img->bss_size);
+	buf_printf(out, "bss     %#llx %llu bytes\n", (unsigned long long)img->bss_addr,
+		   (unsigned long long)img->bss_size);
 	buf_printf(out, "entry   %#llx\n", (unsigned long long)img->entry);
 	for (u32 g = 0; g < p->globals.n; g++) {
 		const Global *gl = &p->globals.v[g];

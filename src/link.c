@@ -7,12 +7,17 @@
  *    a fresh page in memory while the file stays compact: a segment's
  *    address is congruent to its file offset modulo the page size.
  * 3. Fixups: every 32-bit PC-relative reference is patched.
+ * Code reaches data only through those references, so the image, from
+ * the first byte of code to the last of bss, must stay below 2 GiB
+ * (IMAGE_REACH); beyond that, and for a reference whose offset takes it
+ * out of reach, the user gets an error at the global.
  */
 #include "nifasm.h"
 
 #include <stdio.h>
 
 enum { HDR_SIZE = 64, PHDR_SIZE = 56, CODE_ALIGN = 16 };
+#define IMAGE_REACH ((u64)1 << 31)
 
 static u64 align_up(u64 v, u64 a) { return (v + a - 1) / a * a; }
 
@@ -115,16 +120,19 @@ static void layout_text(Program *p)
 	p->text = (Buf){0};
 }
 
-/* Copies reachable data of one kind into its section; returns its alignment. */
-static u32 layout_data(Program *p, GlobalKind kind, bool bss, Buf *pool, Buf *out, u32 *size)
+/* Copies reachable data of one kind into its section; returns its
+ * alignment.  Offsets are 64-bit: a few big globals pass 4 GiB, which
+ * check_reach reports. */
+static u32 layout_data(Program *p, GlobalKind kind, bool bss, Buf *pool, Buf *out, u64 *size)
 {
-	u32 align = 1, n = 0;
+	u32 align = 1;
+	u64 n = 0;
 	for (u32 g = 0; g < p->globals.n; g++) {
 		Global *gl = &p->globals.v[g];
 		bool in_bss = gl->kind == G_GVAR && gl->chunk == NONE;
 		if (!gl->reachable || gl->kind != kind || in_bss != bss)
 			continue;
-		n = (u32)align_up(n, gl->align);
+		n = align_up(n, gl->align);
 		align = MAX(align, gl->align);
 		if (out) {
 			buf_zero(out, n - out->n);
@@ -176,6 +184,45 @@ static void relocate_globals(Program *p)
 			p->chunks.v[i].addr += img->text_addr;
 }
 
+static SrcFile *global_file(const Program *p, const Global *gl)
+{
+	return p->files.v[gl->file];
+}
+
+/* The reachable global that first ends beyond IMAGE_REACH, if any, is
+ * reported: the ones after it are out of reach because of it. */
+static bool check_reach(Program *p)
+{
+	const Global *first = NULL;
+	for (u32 g = 0; g < p->globals.n; g++) {
+		const Global *gl = &p->globals.v[g];
+		bool data = gl->kind == G_RODATA || gl->kind == G_GVAR;
+		if (gl->reachable && data && gl->addr + gl->size - p->img.text_addr > IMAGE_REACH &&
+		    (!first || gl->addr < first->addr))
+			first = gl;
+	}
+	if (!first)
+		return true;
+	error_at(global_file(p, first), first->pos,
+		 "%s does not fit: it would end %llu bytes after the start of the code, beyond "
+		 "the 2 GiB that 32-bit PC-relative references reach",
+		 name_str(&p->names, first->name),
+		 (unsigned long long)(first->addr + first->size - p->img.text_addr));
+	return false;
+}
+
+static bool fixup_out_of_reach(Program *p, const Chunk *c, const Fixup *fx)
+{
+	const Global *to = &p->globals.v[fx->global];
+	error_at(global_file(p, to), to->pos,
+		 "a reference to %s from %s is out of reach: with its offset it lies more than "
+		 "2 GiB away (32-bit PC-relative)",
+		 name_str(&p->names, to->name), name_str(&p->names, p->globals.v[c->global].name));
+	return false;
+}
+
+/* Patches every reference; a user offset (mem g.0 +N) can still take one
+ * out of reach. */
 static bool apply_fixups(Program *p)
 {
 	for (u32 i = 0; i < p->chunks.n; i++) {
@@ -187,7 +234,7 @@ static bool apply_fixups(Program *p)
 			u64 at = c->addr + fx->off;
 			i64 v = (i64)(p->globals.v[fx->global].addr + (u64)(i64)fx->addend - at);
 			if (v != (i32)v)
-				die("fixup out of range at %#llx", (unsigned long long)at);
+				return fixup_out_of_reach(p, c, fx);
 			u8 *dst = p->img.text.p + (at - p->img.text_addr);
 			for (int b = 0; b < 4; b++)
 				dst[b] = (u8)((u32)v >> (8 * b));
@@ -203,12 +250,13 @@ bool link_program(Program *p, const Target *t)
 	Image *img = &p->img;
 	mark_reachable(p);
 	layout_text(p);
-	u32 aligns[3], size;
+	u32 aligns[3];
+	u64 size;
 	aligns[0] = layout_data(p, G_RODATA, false, &p->rodata, &img->rodata, &size);
 	aligns[1] = layout_data(p, G_GVAR, false, &p->data, &img->data, &size);
 	aligns[2] = layout_data(p, G_GVAR, true, NULL, NULL, &img->bss_size);
 	assign_addresses(p, t, aligns);
 	relocate_globals(p);
 	img->entry = p->globals.v[p->entry].addr;
-	return apply_fixups(p);
+	return check_reach(p) && apply_fixups(p);
 }

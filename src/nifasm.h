@@ -354,7 +354,7 @@ typedef struct Image {
 	Buf text, rodata, data;
 	u64 text_addr, rodata_addr, data_addr, bss_addr;
 	u64 text_off, rodata_off, data_off;
-	u32 bss_size;
+	u64 bss_size;
 	u64 entry;
 	u32 nphdr;
 } Image;
