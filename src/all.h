@@ -202,10 +202,13 @@ void intern_free(Interner *in);
 
 /* ---- files -------------------------------------------------------------- */
 
-/* Reads a whole file; the text is followed by 8 NUL bytes so scanners may
- * look ahead without bounds checks.  Big files are mapped, small ones read;
- * release_file frees either.  Returns false (errno set) on failure. */
+/* Reads a whole regular file; the text is followed by 8 NUL bytes so
+ * scanners may look ahead without bounds checks.  Big files are mapped,
+ * small ones read; release_file frees either.  Returns false (errno set:
+ * EINVAL when the path is not a regular file) on failure. */
 bool read_file(const char *path, char **text, u32 *len);
+/* The reason for read_file's failure err, for a message. */
+const char *file_error(int err);
 void release_file(const char *text, u32 len);
 /* Writes to PATH.tmp.PID, then renames; mode is applied before the rename. */
 bool write_file_atomic(const char *path, const void *data, size_t n, int mode);

@@ -109,7 +109,7 @@ static bool load_files(Program *p, const Options *o)
 	for (u32 i = 0; i < o->files.n; i++) {
 		p->given_files++;
 		if (prog_add_file(p, o->files.v[i]) == NONE) {
-			error_plain("nifasm", "cannot read %s: %s", o->files.v[i], strerror(errno));
+			error_plain("nifasm", "cannot read %s: %s", o->files.v[i], file_error(errno));
 			return false;
 		}
 	}

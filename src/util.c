@@ -351,16 +351,30 @@ static char *read_text(int fd, size_t *size)
 	return p;
 }
 
+/* 0 when fd is a regular file read_file can hold, else the errno to report:
+ * fstat's own, EISDIR, EINVAL for anything else that is not a regular file
+ * (a device, a pipe: its size is not known up front), EFBIG. */
+static int unreadable(int fd, struct stat *st)
+{
+	if (fstat(fd, st) != 0)
+		return errno;
+	if (S_ISDIR(st->st_mode))
+		return EISDIR;
+	if (!S_ISREG(st->st_mode))
+		return EINVAL;
+	return st->st_size >= UINT32_MAX - TEXT_PAD ? EFBIG : 0;
+}
+
 bool read_file(const char *path, char **text, u32 *len)
 {
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return false;
 	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size >= UINT32_MAX - TEXT_PAD) {
-		if (errno == 0 || S_ISDIR(st.st_mode))
-			errno = S_ISDIR(st.st_mode) ? EISDIR : EFBIG;
+	int err = unreadable(fd, &st);
+	if (err) {
 		close(fd);
+		errno = err;
 		return false;
 	}
 	size_t size = (size_t)st.st_size;
@@ -374,6 +388,11 @@ bool read_file(const char *path, char **text, u32 *len)
 	*text = p;
 	*len = (u32)size;
 	return true;
+}
+
+const char *file_error(int err)
+{
+	return err == EINVAL ? "not a regular file" : strerror(err);
 }
 
 void release_file(const char *text, u32 len)
