@@ -17,6 +17,7 @@ enum {
 	SHT_PROGBITS = 1, SHT_SYMTAB = 2, SHT_STRTAB = 3, SHT_NOBITS = 8,
 	SHF_WRITE = 1, SHF_ALLOC = 2, SHF_EXECINSTR = 4,
 	STB_LOCAL = 0, STB_GLOBAL = 1, STT_OBJECT = 1, STT_FUNC = 2,
+	SHN_ABS = 0xfff1,
 };
 
 typedef struct Section {
@@ -118,14 +119,19 @@ static u32 str_add(Buf *b, const char *s, u32 len)
 	return off;
 }
 
+/* A section with no bytes is not written (sec_* is 0), so the empty data
+ * in it is an absolute symbol at its address; index 0 would read as
+ * undefined. */
 static u32 global_section(const ElfOut *e, const Global *gl)
 {
+	u32 sec;
 	switch (gl->kind) {
 	case G_PROC:
-	case G_ENTRY: return e->sec_text;
-	case G_RODATA: return e->sec_rodata;
-	default: return gl->chunk == NONE ? e->sec_bss : e->sec_data;
+	case G_ENTRY: sec = e->sec_text; break;
+	case G_RODATA: sec = e->sec_rodata; break;
+	default: sec = gl->chunk == NONE ? e->sec_bss : e->sec_data; break;
 	}
+	return sec ? sec : SHN_ABS;
 }
 
 /* A symbol with a module suffix (foo.0.m) or the entry is global. */
