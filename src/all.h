@@ -31,6 +31,9 @@ typedef int64_t i64;
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+/* v rounded up to a multiple of a (a > 0). */
+static inline u64 align_up(u64 v, u64 a) { return (v + a - 1) / a * a; }
+
 /* ---- internal bugs ------------------------------------------------------ */
 
 _Noreturn void die_at(const char *file, int line, const char *fmt, ...)

@@ -19,8 +19,6 @@
 enum { HDR_SIZE = 64, PHDR_SIZE = 56, CODE_ALIGN = 16 };
 #define IMAGE_REACH ((u64)1 << 31)
 
-static u64 align_up(u64 v, u64 a) { return (v + a - 1) / a * a; }
-
 static void mark(Program *p, U32Vec *work, u32 g)
 {
 	Global *gl = &p->globals.v[g];

@@ -128,7 +128,7 @@ void buf_zero(Buf *b, size_t n)
 
 void buf_align(Buf *b, size_t align)
 {
-	buf_zero(b, (align - b->n % align) % align);
+	buf_zero(b, align_up(b->n, align) - b->n);
 }
 
 void buf_printf(Buf *b, const char *fmt, ...)
