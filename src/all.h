@@ -127,6 +127,20 @@ typedef struct Interner {
 #error "nifasm assumes a little-endian host"
 #endif
 
+/* The 8 bytes at p as a word, the first byte lowest. */
+static inline u64 load_u64(const void *p)
+{
+	u64 w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* The first n bytes of a word from load_u64, the others zero (1 <= n <= 8). */
+static inline u64 first_bytes(u64 w, u32 n)
+{
+	return w & (~0ull >> (64 - 8 * n));
+}
+
 #define HASH_K1 0x9E3779B97F4A7C15ull
 #define HASH_K2 0xFF51AFD7ED558CCDull
 
@@ -149,11 +163,8 @@ static inline u32 hash_final(u64 h)
 static inline u64 hash_words(const char **s, size_t *n)
 {
 	u64 h = *n * HASH_K1;
-	for (; *n >= 8; *s += 8, *n -= 8) {
-		u64 w;
-		memcpy(&w, *s, 8);
-		h = hash_mix(h, w);
-	}
+	for (; *n >= 8; *s += 8, *n -= 8)
+		h = hash_mix(h, load_u64(*s));
 	return h;
 }
 
@@ -175,11 +186,8 @@ static inline u32 hash_bytes(const char *s, size_t n)
 static inline u32 hash_padded(const char *s, size_t n)
 {
 	u64 h = hash_words(&s, &n);
-	if (n) {
-		u64 w;
-		memcpy(&w, s, 8);
-		h = hash_mix(h, w & (~0ull >> (64 - 8 * n)));
-	}
+	if (n)
+		h = hash_mix(h, first_bytes(load_u64(s), (u32)n));
 	return hash_final(h);
 }
 

@@ -292,19 +292,6 @@ static NameMemo *name_memo_new(void)
 	return m;
 }
 
-/* The first n bytes of a word (loaded little-endian): low_bytes[n]. */
-static const u64 low_bytes[9] = {
-	0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff,
-	0xffffffffffffff, 0xffffffffffffffff,
-};
-
-HOT u64 load64(const char *p)
-{
-	u64 w;
-	memcpy(&w, p, 8);
-	return w;
-}
-
 HOT u32 memo_slot(u64 key)
 {
 	return (u32)((key * HASH_K1) >> (64 - MEMO_BITS));
@@ -322,14 +309,14 @@ static NameInfo lookup_name(Reader *r, const char *s, u32 len, bool dot)
 	if (cclass[(u8)*s] != CC_IDENT) /* ":1a" */
 		return name_info(intern_padded(r->names, s, len), dot);
 	if (len - 1 < 8) {
-		u64 key = load64(s) & low_bytes[len];
+		u64 key = first_bytes(load_u64(s), len);
 		ShortName *m = &r->memo->small[memo_slot(key)];
 		if (m->key != key)
 			*m = (ShortName){key, name_info(intern_padded(r->names, s, len), dot)};
 		return m->name;
 	}
 	if (len - 9 < 8) {
-		u64 lo = load64(s), hi = load64(s + 8) & low_bytes[len - 8];
+		u64 lo = load_u64(s), hi = first_bytes(load_u64(s + 8), len - 8);
 		LongName *m = &r->memo->large[memo_slot(lo ^ hi * HASH_K2)];
 		if (m->lo != lo || m->hi != hi)
 			*m = (LongName){lo, hi, name_info(intern_padded(r->names, s, len), dot)};
@@ -363,7 +350,7 @@ HOT u64 before_stop(u64 w, u64 stops)
 static __attribute__((noinline)) NameInfo scan_known_long_name(Reader *r, const char *p,
 								const char **end)
 {
-	u64 lo = load64(p), hi = load64(p + 8), stops = name_stops(hi);
+	u64 lo = load_u64(p), hi = load_u64(p + 8), stops = name_stops(hi);
 	u32 len = stops ? 8 + (u32)__builtin_ctzll(stops) / 8 : 0;
 	*end = NULL;
 	if (len == 8) {
@@ -385,7 +372,7 @@ static __attribute__((noinline)) NameInfo scan_known_long_name(Reader *r, const 
  * leave the name to the byte loop. */
 HOT NameInfo scan_known_name(Reader *r, const char *p, const char **end)
 {
-	u64 w = load64(p), stops = name_stops(w);
+	u64 w = load_u64(p), stops = name_stops(w);
 	if (UNLIKELY(!stops)) {
 		const char *long_end; /* keeps *end out of memory */
 		NameInfo name = scan_known_long_name(r, p, &long_end);
@@ -754,7 +741,7 @@ static const char *read_string(Reader *r, const char *p, u32 n)
 	for (;;) {
 		/* to the next '"', '\\' or NUL, 8 bytes at a time: the text is
 		 * readable for 8 bytes past any byte before its end */
-		u64 w = load64(p), stops = bytes_equal(w, '"') | bytes_equal(w, '\\') | bytes_equal(w, 0);
+		u64 w = load_u64(p), stops = bytes_equal(w, '"') | bytes_equal(w, '\\') | bytes_equal(w, 0);
 		if (!stops) {
 			p += 8;
 			continue;

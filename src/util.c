@@ -185,13 +185,6 @@ void intern_init(Interner *in)
 	new_slots(in, 4096);
 }
 
-static inline u64 load64(const char *p)
-{
-	u64 w;
-	memcpy(&w, p, 8);
-	return w;
-}
-
 /* Rebuilds the table twice as big; the hashes come from the names, whose
  * entries are padded for hash_padded. */
 static void intern_rehash(Interner *in)
@@ -217,9 +210,9 @@ static void intern_rehash(Interner *in)
 static inline bool same_padded(const char *a, const char *b, u32 len)
 {
 	for (; len >= 8; a += 8, b += 8, len -= 8)
-		if (load64(a) != load64(b))
+		if (load_u64(a) != load_u64(b))
 			return false;
-	return len == 0 || ((load64(a) ^ load64(b)) & (~0ull >> (64 - 8 * len))) == 0;
+	return len == 0 || first_bytes(load_u64(a) ^ load_u64(b), len) == 0;
 }
 
 /* Stores an entry's bytes and zero padding a word at a time.  A padded
@@ -232,9 +225,9 @@ static void put_name(char *e, const char *s, u32 len, bool padded)
 		s = e;
 	}
 	for (u32 i = 0; i < len; i += 8) {
-		u64 w = load64(s + i);
+		u64 w = load_u64(s + i);
 		if (len - i < 8)
-			w &= ~0ull >> (64 - 8 * (len - i));
+			w = first_bytes(w, len - i);
 		memcpy(e + i, &w, 8);
 	}
 	if (len % 8 == 0) /* the NUL and padding */
