@@ -18,6 +18,7 @@ enum {
 	SHF_WRITE = 1, SHF_ALLOC = 2, SHF_EXECINSTR = 4,
 	STB_LOCAL = 0, STB_GLOBAL = 1, STT_OBJECT = 1, STT_FUNC = 2,
 	SHN_ABS = 0xfff1,
+	EHDR_SIZE = 64, PHDR_SIZE = 56, SHDR_SIZE = 64,
 };
 
 typedef struct Section {
@@ -57,6 +58,21 @@ static void put_phdr(Buf *b, u32 type, u32 flags, u64 off, u64 addr, u64 filesz,
 	buf_le(b, align, 8);
 }
 
+/* The loadable segments besides text: an empty one gets no header. */
+static bool has_rodata_segment(const Image *img) { return img->rodata.n > 0; }
+static bool has_data_segment(const Image *img) { return img->data.n > 0 || img->bss_size > 0; }
+
+/* text, rodata and data+bss when they have bytes, PT_GNU_STACK */
+static u32 phdr_count(const Image *img)
+{
+	return 2 + has_rodata_segment(img) + has_data_segment(img);
+}
+
+u64 elf_headers_size(const Image *img)
+{
+	return EHDR_SIZE + (u64)PHDR_SIZE * phdr_count(img);
+}
+
 static void put_ehdr(Buf *b, const Program *p, const Target *t, u64 shoff, u32 shnum)
 {
 	static const u8 ident[16] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
@@ -65,13 +81,13 @@ static void put_ehdr(Buf *b, const Program *p, const Target *t, u64 shoff, u32 s
 	buf_le(b, t->elf_machine, 2);
 	buf_le(b, 1, 4);
 	buf_le(b, p->img.entry, 8);
-	buf_le(b, 64, 8); /* e_phoff */
+	buf_le(b, EHDR_SIZE, 8); /* e_phoff: right after this header */
 	buf_le(b, shoff, 8);
 	buf_le(b, 0, 4);
-	buf_le(b, 64, 2);
-	buf_le(b, 56, 2);
-	buf_le(b, p->img.nphdr, 2);
-	buf_le(b, 64, 2);
+	buf_le(b, EHDR_SIZE, 2);
+	buf_le(b, PHDR_SIZE, 2);
+	buf_le(b, phdr_count(&p->img), 2);
+	buf_le(b, SHDR_SIZE, 2);
 	buf_le(b, shnum, 2);
 	buf_le(b, shnum - 1, 2); /* .shstrtab is last */
 }
@@ -79,10 +95,10 @@ static void put_ehdr(Buf *b, const Program *p, const Target *t, u64 shoff, u32 s
 static void put_phdrs(Buf *b, const Image *img, u64 page)
 {
 	put_phdr(b, PT_LOAD, PF_R | PF_X, img->text_off, img->text_addr, img->text.n, img->text.n, page);
-	if (img->rodata.n)
+	if (has_rodata_segment(img))
 		put_phdr(b, PT_LOAD, PF_R, img->rodata_off, img->rodata_addr, img->rodata.n,
 			 img->rodata.n, page);
-	if (img->data.n || img->bss_size) {
+	if (has_data_segment(img)) {
 		u64 memsz = img->bss_addr + img->bss_size - img->data_addr;
 		put_phdr(b, PT_LOAD, PF_R | PF_W, img->data_off, img->data_addr, img->data.n, memsz, page);
 	}
@@ -250,7 +266,7 @@ static void free_elf(ElfOut *e)
 static void put_segments(ElfOut *e, const Program *p, const Target *t)
 {
 	const Image *img = &p->img;
-	buf_zero(&e->head, 64); /* the ELF header, written last */
+	buf_zero(&e->head, EHDR_SIZE); /* the ELF header, written last */
 	put_phdrs(&e->head, img, t->page);
 	put_piece(e, e->head.p, e->head.n);
 	put_at(e, img->text_off, img->text.p, img->text.n, t->page);
@@ -267,10 +283,10 @@ bool write_elf(Program *p, const Target *t, const char *path)
 	put_segments(&e, p, t);
 	put_tables(&e, p);
 	put_piece(&e, e.tail.p, e.tail.n);
-	u64 shoff = e.len - (u64)e.nsec * 64;
+	u64 shoff = e.len - (u64)e.nsec * SHDR_SIZE;
 	Buf hdr = {0};
 	put_ehdr(&hdr, p, t, shoff, e.nsec);
-	memcpy(e.head.p, hdr.p, 64);
+	memcpy(e.head.p, hdr.p, EHDR_SIZE);
 	buf_free(&hdr);
 	bool ok = write_pieces_atomic(path, e.pieces, e.npieces, 0755);
 	if (!ok)

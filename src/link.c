@@ -16,7 +16,7 @@
 
 #include <stdio.h>
 
-enum { HDR_SIZE = 64, PHDR_SIZE = 56, CODE_ALIGN = 16 };
+enum { CODE_ALIGN = 16 };
 #define IMAGE_REACH ((u64)1 << 31)
 
 static void mark(Program *p, U32Vec *work, u32 g)
@@ -146,8 +146,7 @@ static u32 layout_data(Program *p, GlobalKind kind, bool bss, Buf *pool, Buf *ou
 static void assign_addresses(Program *p, const Target *t, u32 aligns[3])
 {
 	Image *img = &p->img;
-	img->nphdr = 2 + (img->rodata.n > 0) + (img->data.n > 0 || img->bss_size > 0);
-	u64 off = align_up(HDR_SIZE + (u64)PHDR_SIZE * img->nphdr, CODE_ALIGN);
+	u64 off = align_up(elf_headers_size(img), CODE_ALIGN);
 	img->text_off = off;
 	img->text_addr = t->base_addr + off;
 	u64 vend = img->text_addr + img->text.n;

@@ -356,7 +356,6 @@ typedef struct Image {
 	u64 text_off, rodata_off, data_off;
 	u64 bss_size;
 	u64 entry;
-	u32 nphdr;
 } Image;
 
 typedef struct Program {
@@ -437,6 +436,9 @@ bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file);
 void lower(const InsVec *in, InsVec *out, const Target *t);
 bool link_program(Program *p, const Target *t);
 bool write_elf(Program *p, const Target *t, const char *path);
+/* The size of the ELF and program headers, which the text follows; the
+ * program headers depend on which of img's sections have bytes. */
+u64 elf_headers_size(const Image *img);
 
 void dump_tree(const Tree *t, const Interner *in, const char *src, u32 root, Buf *out);
 void dump_ins(const Program *p, const Ins *ins, Buf *out);
