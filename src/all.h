@@ -1,7 +1,8 @@
 /* all.h - the toolkit's core: shared by nifasm, cpu8 and rvm.
  *
- * Memory: arenas and growable vectors with 32-bit indices, never a malloc per
- * node.  Names: one interner turns every spelling into a dense 32-bit id.
+ * Memory: growable vectors with 32-bit indices and byte buffers, never a
+ * malloc per node.  Names: one interner turns every spelling into a dense
+ * 32-bit id.
  * Failure: user errors go through diag (file:line:col, caret, exit 1);
  * internal bugs go through die()/ASSERT, which name the source line.
  */
@@ -44,18 +45,6 @@ _Noreturn void die_at(const char *file, int line, const char *fmt, ...)
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 void *xcalloc(size_t n, size_t size);
-
-/* ---- arena: bump allocation, freed all at once -------------------------- */
-
-typedef struct ArenaChunk ArenaChunk;
-typedef struct Arena {
-	char *cur, *end;
-	ArenaChunk *chunks;
-} Arena;
-
-void *arena_alloc(Arena *a, size_t n);
-char *arena_strndup(Arena *a, const char *s, size_t n);
-void arena_free(Arena *a);
 
 /* ---- growable vectors ---------------------------------------------------
  * A vector is any struct with fields `v` (element pointer), `n` and `cap`

@@ -45,49 +45,6 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
-/* ---- arena ---------------------------------------------------------------- */
-
-struct ArenaChunk {
-	ArenaChunk *next;
-	max_align_t data[];
-};
-
-enum { ARENA_CHUNK = 64 * 1024 };
-
-void *arena_alloc(Arena *a, size_t n)
-{
-	n = (n + 15) & ~(size_t)15;
-	if ((size_t)(a->end - a->cur) < n) {
-		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-		ArenaChunk *c = xmalloc(sizeof(ArenaChunk) + size);
-		c->next = a->chunks;
-		a->chunks = c;
-		a->cur = (char *)c->data;
-		a->end = a->cur + size;
-	}
-	void *p = a->cur;
-	a->cur += n;
-	return p;
-}
-
-char *arena_strndup(Arena *a, const char *s, size_t n)
-{
-	char *p = arena_alloc(a, n + 1);
-	memcpy(p, s, n);
-	p[n] = 0;
-	return p;
-}
-
-void arena_free(Arena *a)
-{
-	while (a->chunks) {
-		ArenaChunk *next = a->chunks->next;
-		free(a->chunks);
-		a->chunks = next;
-	}
-	a->cur = a->end = NULL;
-}
-
 /* ---- vectors and buffers -------------------------------------------------- */
 
 void vec_grow_(void **v, u32 *cap, size_t elem, u32 need)
