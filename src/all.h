@@ -246,7 +246,6 @@ typedef struct Origin {
 } Origin;
 
 extern int diag_error_count;
-extern int diag_warning_count;
 extern bool diag_werror;
 
 void diag_at(DiagKind k, SrcFile *f, u32 pos, const Origin *org, const char *fmt, ...)

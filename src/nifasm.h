@@ -66,8 +66,7 @@ typedef enum NodeKind {
 
 enum {
 	NF_BIG = 1,  /* N_INT/N_UINT/N_FLOAT: val indexes Tree.nums */
-	NF_ESC = 2,  /* N_STR: contains escapes */
-	NF_INFO = 4, /* carries NIF line information (see Tree.infos) */
+	NF_INFO = 2, /* carries NIF line information (see Tree.infos) */
 };
 
 typedef struct Node {
@@ -98,7 +97,6 @@ i64 node_int(const Tree *t, u32 n);   /* N_INT, N_UINT (as bits), N_CHAR */
 double node_float(const Tree *t, u32 n);
 static inline u32 node_next(const Tree *t, u32 n) { return n + t->nodes.v[n].span; }
 static inline u32 node_end(const Tree *t, u32 n) { return n + t->nodes.v[n].span; }
-u32 node_nkids(const Tree *t, u32 n);
 u32 node_kid(const Tree *t, u32 n, u32 k); /* NONE when absent */
 /* Decodes a string literal's bytes (escapes resolved) into out. */
 void node_string(const Tree *t, const char *src, u32 n, Buf *out);

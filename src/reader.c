@@ -91,14 +91,6 @@ double node_float(const Tree *t, u32 n)
 	return d;
 }
 
-u32 node_nkids(const Tree *t, u32 n)
-{
-	u32 k = 0;
-	for (u32 c = n + 1; c < node_end(t, n); c = node_next(t, c))
-		k++;
-	return k;
-}
-
 u32 node_kid(const Tree *t, u32 n, u32 k)
 {
 	for (u32 c = n + 1; c < node_end(t, n); c = node_next(t, c))
@@ -752,7 +744,6 @@ HOT u64 bytes_equal(u64 w, u8 c)
 static const char *read_string(Reader *r, const char *p, u32 n)
 {
 	const char *start = p++;
-	u8 flags = 0;
 	for (;;) {
 		/* to the next '"', '\\' or NUL, 8 bytes at a time: the text is
 		 * readable for 8 bytes past any byte before its end */
@@ -768,7 +759,6 @@ static const char *read_string(Reader *r, const char *p, u32 n)
 		if (c == '\\') {
 			if (!read_escape(r, p, &c))
 				return NULL;
-			flags = NF_ESC;
 			p += 3;
 		} else if (at_end(r, p)) {
 			return fail(r, start, "unterminated string literal"), NULL;
@@ -781,7 +771,6 @@ static const char *read_string(Reader *r, const char *p, u32 n)
 		p++;
 	Node *nd = &r->tree->nodes.v[n];
 	nd->kind = N_STR;
-	nd->flags |= flags;
 	nd->val = (u32)(p - start);
 	return p;
 }
