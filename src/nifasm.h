@@ -321,15 +321,12 @@ typedef struct Sig {
 	u32 pos;
 } Sig;
 
-typedef enum FixKind { FIX_REL32 } FixKind;
-
 /* A 32-bit PC-relative reference from a code chunk to a global:
  *   value = addr(global) + addend - (chunk address + off) */
 typedef struct Fixup {
 	u32 off;
 	u32 global;
 	i32 addend;
-	u8 kind;
 } Fixup;
 
 typedef struct Chunk {
@@ -344,7 +341,6 @@ typedef struct Chunk {
 typedef struct ListEntry {
 	u32 chunk, off, len;
 	u32 file, pos;
-	u16 op;
 } ListEntry;
 
 /* The linked program: final section contents, addresses and file offsets. */
@@ -370,7 +366,6 @@ typedef struct Program {
 	VEC(Chunk) chunks;
 	VEC(Fixup) fixups;
 	Buf text, rodata, data;
-	u32 bss_size, bss_align, data_align, rodata_align;
 	u32 entry; /* global of the entry code or NONE */
 	u32 module_pos; /* where the first file's (stmts ...) starts */
 	Image img;

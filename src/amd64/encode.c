@@ -157,7 +157,7 @@ static void put_rip(Emit *em, u8 r, const Opnd *m, u32 trailing)
 {
 	buf_byte(em->b, (u8)(r << 3 | 5));
 	/* the displacement counts from the end of the instruction */
-	Fixup fx = {(u32)em->b->n, m->sym, (i32)(m->imm - 4 - (i64)trailing), FIX_REL32};
+	Fixup fx = {(u32)em->b->n, m->sym, (i32)(m->imm - 4 - (i64)trailing)};
 	encoder_fixup(em->e, fx);
 	buf_le(em->b, 0, 4);
 }
@@ -252,7 +252,7 @@ void amd64_branch(Encoder *e, Buf *b, const Ins *ins)
 	branch_sizes(f, size);
 	if (t->kind == OK_GLOBAL) { /* a proc: always rel32, patched by the linker */
 		put_opcode(b, f->opc2 ? f->opc2 : f->opc);
-		encoder_fixup(e, (Fixup){(u32)b->n, t->sym, -4, FIX_REL32});
+		encoder_fixup(e, (Fixup){(u32)b->n, t->sym, -4});
 		buf_le(b, 0, 4);
 		return;
 	}

@@ -125,7 +125,7 @@ static void encode_all(Encoder *e, Program *p, const InsVec *code)
 		else
 			amd64_emit(e, &e->tmp, ins);
 		if (p->listing) {
-			ListEntry le = {0, start, (u32)e->tmp.n - start, 0, ins->pos, ins->op};
+			ListEntry le = {0, start, (u32)e->tmp.n - start, 0, ins->pos};
 			vec_push(&e->list, le);
 			vec_push(&e->listk, k);
 		}
