@@ -275,7 +275,7 @@ static void list_source(Buf *out, Program *p, const ListEntry *e)
 		buf_printf(out, "(start stub)");
 		return;
 	}
-	SrcFile *f = p->files.v[e->file];
+	SrcFile *f = p->files.v[p->chunks.v[e->chunk].file];
 	LineCol lc = src_linecol(f, e->pos);
 	const char *s = f->text + e->pos, *end = node_text_end(s);
 	const char *base = strrchr(f->path, '/');

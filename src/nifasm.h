@@ -337,10 +337,11 @@ typedef struct Chunk {
 	u64 addr;
 } Chunk;
 
-/* One listing line: an instruction's bytes and where it came from. */
+/* One listing line: an instruction's bytes and where it came from (in
+ * the chunk's file). */
 typedef struct ListEntry {
 	u32 chunk, off, len;
-	u32 file, pos;
+	u32 pos;
 } ListEntry;
 
 /* The linked program: final section contents, addresses and file offsets. */
