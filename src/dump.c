@@ -139,7 +139,7 @@ static void dump_pseudo(const Ins *ins, Buf *b)
 	bool cond = ins->op == P_ITE || ins->op == P_LOOPTEST;
 	bool flag = ins->op == P_ELSE || ins->op == P_LOOPEND;
 	for (u32 i = cond; i < (flag ? 2u : ins->nopnd); i++)
-		if (o[i].sym != NONE && !(ins->op == P_ENDITE && i > 0) && !(ins->op == P_LOOP && i > 0))
+		if (o[i].sym != NONE) /* P_ENDITE and P_LOOP hold NONE after o[0] */
 			buf_printf(b, " L.%u", o[i].sym);
 	if (flag && o[2].imm)
 		buf_printf(b, " falls-through");
@@ -282,9 +282,8 @@ static void list_source(Buf *out, Program *p, const ListEntry *e)
 	buf_printf(out, "%s:%u  %.*s", base ? base + 1 : f->path, lc.line, (int)(end - s), s);
 }
 
-void dump_listing(Program *p, const Target *t, Buf *out)
+void dump_listing(Program *p, Buf *out)
 {
-	(void)t;
 	sort_prog = p;
 	qsort(p->list.v, p->list.n, sizeof *p->list.v, by_addr);
 	for (u32 i = 0; i < p->list.n; i++) {

@@ -232,7 +232,7 @@ static bool assemble(Program *p, const Options *o, const Target *t)
 	Buf b = {0};
 	if (o->dump & DUMP_CODE) { /* the encoder's output, at its final addresses */
 		buf_printf(&b, "# after encoding #\n");
-		dump_listing(p, t, &b);
+		dump_listing(p, &b);
 		buf_write(&b, stderr);
 		b.n = 0;
 	}
@@ -242,7 +242,7 @@ static bool assemble(Program *p, const Options *o, const Target *t)
 		b.n = 0;
 	}
 	if (o->listing) {
-		dump_listing(p, t, &b);
+		dump_listing(p, &b);
 		buf_write(&b, stdout);
 	}
 	buf_free(&b);

@@ -437,7 +437,7 @@ u64 elf_headers_size(const Image *img);
 void dump_tree(const Tree *t, const Interner *in, const char *src, u32 root, Buf *out);
 void dump_ins(const Program *p, const Ins *ins, Buf *out);
 void dump_mir(const Program *p, const char *title, const InsVec *code);
-void dump_listing(Program *p, const Target *t, Buf *out);
+void dump_listing(Program *p, Buf *out);
 void dump_link(Program *p, Buf *out);
 
 #endif
