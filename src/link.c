@@ -42,28 +42,28 @@ static void mark_reachable(Program *p)
 	vec_free(&work);
 }
 
-/* The text section's layout: entry first, then the reachable procs in
- * definition order, each 16-byte aligned.  Sets every reachable chunk's
- * section offset; returns the section's size. */
-static u32 place_chunks(Program *p)
-{
-	u32 end = 0;
-	for (u32 pass = 0; pass < 2; pass++) {
-		for (u32 i = 0; i < p->chunks.n; i++) {
-			Chunk *c = &p->chunks.v[i];
-			const Global *gl = &p->globals.v[c->global];
-			if (!gl->reachable || (pass == 0) != (gl->kind == G_ENTRY))
-				continue;
-			c->addr = (u32)align_up(end, CODE_ALIGN); /* section offset for now */
-			end = (u32)(c->addr + c->size);
-		}
-	}
-	return end;
-}
-
+/* A reachable proc's chunk (not the entry's, which goes first). */
 static bool placed(const Program *p, const Chunk *c)
 {
 	return p->globals.v[c->global].reachable && p->globals.v[c->global].kind != G_ENTRY;
+}
+
+/* The text section's layout: the entry at 0, then the reachable procs in
+ * definition order, each 16-byte aligned.  Sets every reachable chunk's
+ * section offset (its address for now); returns the section's size. */
+static u32 place_chunks(Program *p, u32 entry)
+{
+	Chunk *ec = &p->chunks.v[entry];
+	ec->addr = 0;
+	u32 end = ec->size;
+	for (u32 i = 0; i < p->chunks.n; i++) {
+		Chunk *c = &p->chunks.v[i];
+		if (!placed(p, c))
+			continue;
+		c->addr = align_up(end, CODE_ALIGN);
+		end = (u32)(c->addr + c->size);
+	}
+	return end;
 }
 
 /* Moves the procs' chunks to their places in the same buffer.  Their order
@@ -104,7 +104,7 @@ static void layout_text(Program *p)
 {
 	u32 entry = p->globals.v[p->entry].chunk;
 	const Chunk *ec = &p->chunks.v[entry];
-	u32 size = place_chunks(p);
+	u32 size = place_chunks(p, entry);
 	Buf stub = {0}; /* the entry's bytes, usually after the procs */
 	buf_put(&stub, p->text.p + ec->code_off, ec->size);
 	buf_room(&p->text, size > p->text.n ? size - p->text.n : 0);
@@ -118,7 +118,8 @@ static void layout_text(Program *p)
 	p->text = (Buf){0};
 }
 
-/* Copies reachable data of one kind into its section; returns its
+/* Copies reachable data of one kind into its section out (NULL for bss,
+ * which has no bytes: then *size is the section's size); returns its
  * alignment.  Offsets are 64-bit: a few big globals pass 4 GiB, which
  * check_reach reports. */
 static u32 layout_data(Program *p, GlobalKind kind, bool bss, Buf *pool, Buf *out, u64 *size)
@@ -139,7 +140,8 @@ static u32 layout_data(Program *p, GlobalKind kind, bool bss, Buf *pool, Buf *ou
 		gl->addr = n;
 		n += gl->size;
 	}
-	*size = n;
+	if (size)
+		*size = n;
 	return align;
 }
 
@@ -248,9 +250,8 @@ bool link_program(Program *p, const Target *t)
 	mark_reachable(p);
 	layout_text(p);
 	u32 aligns[3];
-	u64 size;
-	aligns[0] = layout_data(p, G_RODATA, false, &p->rodata, &img->rodata, &size);
-	aligns[1] = layout_data(p, G_GVAR, false, &p->data, &img->data, &size);
+	aligns[0] = layout_data(p, G_RODATA, false, &p->rodata, &img->rodata, NULL);
+	aligns[1] = layout_data(p, G_GVAR, false, &p->data, &img->data, NULL);
 	aligns[2] = layout_data(p, G_GVAR, true, NULL, NULL, &img->bss_size);
 	assign_addresses(p, t, aligns);
 	relocate_globals(p);
