@@ -191,16 +191,22 @@ static void put_name(char *e, const char *s, u32 len, bool padded)
 		memset(e + len, 0, 8);
 }
 
+/* The names' bytes are one vector of chars, whose capacity doubles up to
+ * 2^31 (vec_grow_); the check comes first, since chars.n + size could also
+ * wrap around in vec_reserve's u32 sum. */
+#define INTERN_MAX_BYTES ((u64)1 << 31)
+
 static u32 intern_add(Interner *in, const char *s, u32 len, u32 hash, u32 h, bool padded)
 {
-	u32 off = in->chars.n, size = (8 + len + 1 + 7) & ~7u, id = in->names.n;
-	if (off / 8 >= UINT32_MAX)
-		die("interner exceeds 32 GiB of names");
-	vec_reserve(&in->chars, size);
+	u32 off = in->chars.n, id = in->names.n;
+	u64 size = ((u64)len + 8 + 1 + 7) & ~7ull; /* header, bytes, NUL, padding */
+	if (off + size > INTERN_MAX_BYTES)
+		die("interner exceeds 2 GiB of names");
+	vec_reserve(&in->chars, (u32)size);
 	memcpy(in->chars.v + off, &len, 4);
 	memcpy(in->chars.v + off + 4, &id, 4);
 	put_name(in->chars.v + off + 8, s, len, padded);
-	in->chars.n += size;
+	in->chars.n += (u32)size;
 	vec_push(&in->names, off);
 	in->tags[h] = slot_tag(hash);
 	in->slots[h] = off / 8;
