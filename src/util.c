@@ -172,14 +172,15 @@ static inline bool same_padded(const char *a, const char *b, u32 len)
 	return len == 0 || first_bytes(load_u64(a) ^ load_u64(b), len) == 0;
 }
 
-/* Stores an entry's bytes and zero padding a word at a time.  A padded
- * source is readable for 8 bytes past s + len; others are copied first. */
+/* Stores an entry's bytes, its NUL and zero padding.  A padded source is
+ * readable for 8 bytes past s + len, so it is copied a word at a time;
+ * another is copied over zeros. */
 static void put_name(char *e, const char *s, u32 len, bool padded)
 {
 	if (!padded) {
 		memset(e, 0, (len + 8) & ~7u);
 		memcpy(e, s, len);
-		s = e;
+		return;
 	}
 	for (u32 i = 0; i < len; i += 8) {
 		u64 w = load_u64(s + i);
