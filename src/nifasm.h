@@ -357,6 +357,7 @@ typedef struct Program {
 	Interner names;
 	Types types;
 	VEC(SrcFile *) files;  /* pointers: a module found later may be loaded mid-pass */
+	U32Vec modules;        /* per file: its module's name id (module_name), found once */
 	U32Vec tried_modules;  /* module names nifasm looked for beside the first file */
 	u32 given_files;       /* files named on the command line come first */
 	VEC(Decl) decls;
@@ -374,6 +375,8 @@ typedef struct Program {
 	VEC(ListEntry) list;
 	u32 dump; /* DUMP_* */
 } Program;
+
+static inline u32 file_module(const Program *p, u32 file) { return p->modules.v[file]; }
 
 enum { DUMP_TREE = 1, DUMP_CHECK = 2, DUMP_LOWER = 4, DUMP_CODE = 8, DUMP_LINK = 16 };
 
