@@ -1,7 +1,8 @@
 /* all.h - the toolkit's core: shared by nifasm, cpu8 and rvm.
  *
- * Memory: arenas and growable vectors with 32-bit indices, never a malloc per
- * node.  Names: one interner turns every spelling into a dense 32-bit id.
+ * Memory: growable vectors with 32-bit indices and byte buffers, never a
+ * malloc per node.  Names: one interner turns every spelling into a dense
+ * 32-bit id.
  * Failure: user errors go through diag (file:line:col, caret, exit 1);
  * internal bugs go through die()/ASSERT, which name the source line.
  */
@@ -31,6 +32,9 @@ typedef int64_t i64;
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+/* v rounded up to a multiple of a (a > 0). */
+static inline u64 align_up(u64 v, u64 a) { return (v + a - 1) / a * a; }
+
 /* ---- internal bugs ------------------------------------------------------ */
 
 _Noreturn void die_at(const char *file, int line, const char *fmt, ...)
@@ -41,18 +45,6 @@ _Noreturn void die_at(const char *file, int line, const char *fmt, ...)
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 void *xcalloc(size_t n, size_t size);
-
-/* ---- arena: bump allocation, freed all at once -------------------------- */
-
-typedef struct ArenaChunk ArenaChunk;
-typedef struct Arena {
-	char *cur, *end;
-	ArenaChunk *chunks;
-} Arena;
-
-void *arena_alloc(Arena *a, size_t n);
-char *arena_strndup(Arena *a, const char *s, size_t n);
-void arena_free(Arena *a);
 
 /* ---- growable vectors ---------------------------------------------------
  * A vector is any struct with fields `v` (element pointer), `n` and `cap`
@@ -133,6 +125,20 @@ typedef struct Interner {
 #error "nifasm assumes a little-endian host"
 #endif
 
+/* The 8 bytes at p as a word, the first byte lowest. */
+static inline u64 load_u64(const void *p)
+{
+	u64 w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* The first n bytes of a word from load_u64, the others zero (1 <= n <= 8). */
+static inline u64 first_bytes(u64 w, u32 n)
+{
+	return w & (~0ull >> (64 - 8 * n));
+}
+
 #define HASH_K1 0x9E3779B97F4A7C15ull
 #define HASH_K2 0xFF51AFD7ED558CCDull
 
@@ -155,11 +161,8 @@ static inline u32 hash_final(u64 h)
 static inline u64 hash_words(const char **s, size_t *n)
 {
 	u64 h = *n * HASH_K1;
-	for (; *n >= 8; *s += 8, *n -= 8) {
-		u64 w;
-		memcpy(&w, *s, 8);
-		h = hash_mix(h, w);
-	}
+	for (; *n >= 8; *s += 8, *n -= 8)
+		h = hash_mix(h, load_u64(*s));
 	return h;
 }
 
@@ -181,11 +184,8 @@ static inline u32 hash_bytes(const char *s, size_t n)
 static inline u32 hash_padded(const char *s, size_t n)
 {
 	u64 h = hash_words(&s, &n);
-	if (n) {
-		u64 w;
-		memcpy(&w, s, 8);
-		h = hash_mix(h, w & (~0ull >> (64 - 8 * n)));
-	}
+	if (n)
+		h = hash_mix(h, first_bytes(load_u64(s), (u32)n));
 	return hash_final(h);
 }
 
@@ -211,10 +211,13 @@ void intern_free(Interner *in);
 
 /* ---- files -------------------------------------------------------------- */
 
-/* Reads a whole file; the text is followed by 8 NUL bytes so scanners may
- * look ahead without bounds checks.  Big files are mapped, small ones read;
- * release_file frees either.  Returns false (errno set) on failure. */
+/* Reads a whole regular file; the text is followed by 8 NUL bytes so
+ * scanners may look ahead without bounds checks.  Big files are mapped,
+ * small ones read; release_file frees either.  Returns false (errno set:
+ * EINVAL when the path is not a regular file) on failure. */
 bool read_file(const char *path, char **text, u32 *len);
+/* The reason for read_file's failure err, for a message. */
+const char *file_error(int err);
 void release_file(const char *text, u32 len);
 /* Writes to PATH.tmp.PID, then renames; mode is applied before the rename. */
 bool write_file_atomic(const char *path, const void *data, size_t n, int mode);
@@ -252,7 +255,6 @@ typedef struct Origin {
 } Origin;
 
 extern int diag_error_count;
-extern int diag_warning_count;
 extern bool diag_werror;
 
 void diag_at(DiagKind k, SrcFile *f, u32 pos, const Origin *org, const char *fmt, ...)

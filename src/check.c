@@ -488,8 +488,6 @@ void check_ins(Checker *c, u32 n, u8 flags)
 
 /* ---- variables --------------------------------------------------------------------------- */
 
-static u32 align_up(u32 v, u32 a) { return a ? (v + a - 1) / a * a : v; }
-
 static bool var_location(Checker *c, u32 loc, u32 t, Var *v)
 {
 	if (is_tree(c, loc, TAG_s)) {

@@ -38,8 +38,8 @@ static u32 read_decl(Checker *c, Program *p, u32 decl)
 {
 	const Decl *d = &p->decls.v[decl];
 	checker_init(c, p, d->file);
-	reader_init_at(&c->rd, c->src, &c->p->names, &c->tree,
-		       module_name(&c->p->names, c->src->path), d->pos, d->info);
+	reader_init_at(&c->rd, c->src, &c->p->names, &c->tree, file_module(p, d->file), d->pos,
+		       d->info);
 	return read_node(&c->rd);
 }
 
@@ -561,8 +561,8 @@ static void resolve_proc(Program *p, u32 decl)
 	Checker c;
 	const Decl *d = &p->decls.v[decl];
 	checker_init(&c, p, d->file);
-	reader_init_at(&c.rd, c.src, &p->names, &c.tree, module_name(&p->names, c.src->path),
-		       d->pos, d->info);
+	reader_init_at(&c.rd, c.src, &p->names, &c.tree, file_module(p, d->file), d->pos,
+		       d->info);
 	u32 n = read_open(&c.rd);
 	while (n != NONE) {
 		u32 tag = read_peek_tag(&c.rd);

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 
 int diag_error_count;
-int diag_warning_count;
 bool diag_werror;
 
 enum { MAX_ERRORS = 100 };
@@ -69,8 +68,6 @@ void vdiag_at(DiagKind k, SrcFile *f, u32 pos, const Origin *org, const char *fm
 	if (org && org->file)
 		fprintf(stderr, "      = generated from %.*s:%d:%d\n", (int)org->filelen, org->file,
 			org->line, org->col);
-	if (k == DIAG_WARNING)
-		diag_warning_count++;
 	if (k == DIAG_ERROR && ++diag_error_count >= MAX_ERRORS) {
 		fprintf(stderr, "%s: too many errors, stopping\n", f->path);
 		exit(1);

@@ -139,7 +139,7 @@ static void dump_pseudo(const Ins *ins, Buf *b)
 	bool cond = ins->op == P_ITE || ins->op == P_LOOPTEST;
 	bool flag = ins->op == P_ELSE || ins->op == P_LOOPEND;
 	for (u32 i = cond; i < (flag ? 2u : ins->nopnd); i++)
-		if (o[i].sym != NONE && !(ins->op == P_ENDITE && i > 0) && !(ins->op == P_LOOP && i > 0))
+		if (o[i].sym != NONE) /* P_ENDITE and P_LOOP hold NONE after o[0] */
 			buf_printf(b, " L.%u", o[i].sym);
 	if (flag && o[2].imm)
 		buf_printf(b, " falls-through");
@@ -275,16 +275,15 @@ static void list_source(Buf *out, Program *p, const ListEntry *e)
 		buf_printf(out, "(start stub)");
 		return;
 	}
-	SrcFile *f = p->files.v[e->file];
+	SrcFile *f = p->files.v[p->chunks.v[e->chunk].file];
 	LineCol lc = src_linecol(f, e->pos);
 	const char *s = f->text + e->pos, *end = node_text_end(s);
 	const char *base = strrchr(f->path, '/');
 	buf_printf(out, "%s:%u  %.*s", base ? base + 1 : f->path, lc.line, (int)(end - s), s);
 }
 
-void dump_listing(Program *p, const Target *t, Buf *out)
+void dump_listing(Program *p, Buf *out)
 {
-	(void)t;
 	sort_prog = p;
 	qsort(p->list.v, p->list.n, sizeof *p->list.v, by_addr);
 	for (u32 i = 0; i < p->list.n; i++) {
@@ -315,7 +314,8 @@ void dump_link(Program *p, Buf *out)
 	buf_printf(out, "text    %#llx %zu bytes\n", (unsigned long long)img->text_addr, img->text.n);
 	buf_printf(out, "rodata  %#llx %zu bytes\n", (unsigned long long)img->rodata_addr, img->rodata.n);
 	buf_printf(out, "data    %#llx %zu bytes\n", (unsigned long long)img->data_addr, img->data.n);
-	buf_printf(out, "bss     %#llx %u bytes\n", (unsigned long long)img->bss_addr, img->bss_size);
+	buf_printf(out, "bss     %#llx %llu bytes\n", (unsigned long long)img->bss_addr,
+		   (unsigned long long)img->bss_size);
 	buf_printf(out, "entry   %#llx\n", (unsigned long long)img->entry);
 	for (u32 g = 0; g < p->globals.n; g++) {
 		const Global *gl = &p->globals.v[g];

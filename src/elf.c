@@ -17,6 +17,8 @@ enum {
 	SHT_PROGBITS = 1, SHT_SYMTAB = 2, SHT_STRTAB = 3, SHT_NOBITS = 8,
 	SHF_WRITE = 1, SHF_ALLOC = 2, SHF_EXECINSTR = 4,
 	STB_LOCAL = 0, STB_GLOBAL = 1, STT_OBJECT = 1, STT_FUNC = 2,
+	SHN_ABS = 0xfff1,
+	EHDR_SIZE = 64, PHDR_SIZE = 56, SHDR_SIZE = 64,
 };
 
 typedef struct Section {
@@ -56,6 +58,21 @@ static void put_phdr(Buf *b, u32 type, u32 flags, u64 off, u64 addr, u64 filesz,
 	buf_le(b, align, 8);
 }
 
+/* The loadable segments besides text: an empty one gets no header. */
+static bool has_rodata_segment(const Image *img) { return img->rodata.n > 0; }
+static bool has_data_segment(const Image *img) { return img->data.n > 0 || img->bss_size > 0; }
+
+/* text, rodata and data+bss when they have bytes, PT_GNU_STACK */
+static u32 phdr_count(const Image *img)
+{
+	return 2 + has_rodata_segment(img) + has_data_segment(img);
+}
+
+u64 elf_headers_size(const Image *img)
+{
+	return EHDR_SIZE + (u64)PHDR_SIZE * phdr_count(img);
+}
+
 static void put_ehdr(Buf *b, const Program *p, const Target *t, u64 shoff, u32 shnum)
 {
 	static const u8 ident[16] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
@@ -64,13 +81,13 @@ static void put_ehdr(Buf *b, const Program *p, const Target *t, u64 shoff, u32 s
 	buf_le(b, t->elf_machine, 2);
 	buf_le(b, 1, 4);
 	buf_le(b, p->img.entry, 8);
-	buf_le(b, 64, 8); /* e_phoff */
+	buf_le(b, EHDR_SIZE, 8); /* e_phoff: right after this header */
 	buf_le(b, shoff, 8);
 	buf_le(b, 0, 4);
-	buf_le(b, 64, 2);
-	buf_le(b, 56, 2);
-	buf_le(b, p->img.nphdr, 2);
-	buf_le(b, 64, 2);
+	buf_le(b, EHDR_SIZE, 2);
+	buf_le(b, PHDR_SIZE, 2);
+	buf_le(b, phdr_count(&p->img), 2);
+	buf_le(b, SHDR_SIZE, 2);
 	buf_le(b, shnum, 2);
 	buf_le(b, shnum - 1, 2); /* .shstrtab is last */
 }
@@ -78,10 +95,10 @@ static void put_ehdr(Buf *b, const Program *p, const Target *t, u64 shoff, u32 s
 static void put_phdrs(Buf *b, const Image *img, u64 page)
 {
 	put_phdr(b, PT_LOAD, PF_R | PF_X, img->text_off, img->text_addr, img->text.n, img->text.n, page);
-	if (img->rodata.n)
+	if (has_rodata_segment(img))
 		put_phdr(b, PT_LOAD, PF_R, img->rodata_off, img->rodata_addr, img->rodata.n,
 			 img->rodata.n, page);
-	if (img->data.n || img->bss_size) {
+	if (has_data_segment(img)) {
 		u64 memsz = img->bss_addr + img->bss_size - img->data_addr;
 		put_phdr(b, PT_LOAD, PF_R | PF_W, img->data_off, img->data_addr, img->data.n, memsz, page);
 	}
@@ -118,14 +135,19 @@ static u32 str_add(Buf *b, const char *s, u32 len)
 	return off;
 }
 
+/* A section with no bytes is not written (sec_* is 0), so the empty data
+ * in it is an absolute symbol at its address; index 0 would read as
+ * undefined. */
 static u32 global_section(const ElfOut *e, const Global *gl)
 {
+	u32 sec;
 	switch (gl->kind) {
 	case G_PROC:
-	case G_ENTRY: return e->sec_text;
-	case G_RODATA: return e->sec_rodata;
-	default: return gl->chunk == NONE ? e->sec_bss : e->sec_data;
+	case G_ENTRY: sec = e->sec_text; break;
+	case G_RODATA: sec = e->sec_rodata; break;
+	default: sec = gl->chunk == NONE ? e->sec_bss : e->sec_data; break;
 	}
+	return sec ? sec : SHN_ABS;
 }
 
 /* A symbol with a module suffix (foo.0.m) or the entry is global. */
@@ -244,7 +266,7 @@ static void free_elf(ElfOut *e)
 static void put_segments(ElfOut *e, const Program *p, const Target *t)
 {
 	const Image *img = &p->img;
-	buf_zero(&e->head, 64); /* the ELF header, written last */
+	buf_zero(&e->head, EHDR_SIZE); /* the ELF header, written last */
 	put_phdrs(&e->head, img, t->page);
 	put_piece(e, e->head.p, e->head.n);
 	put_at(e, img->text_off, img->text.p, img->text.n, t->page);
@@ -261,10 +283,10 @@ bool write_elf(Program *p, const Target *t, const char *path)
 	put_segments(&e, p, t);
 	put_tables(&e, p);
 	put_piece(&e, e.tail.p, e.tail.n);
-	u64 shoff = e.len - (u64)e.nsec * 64;
+	u64 shoff = e.len - (u64)e.nsec * SHDR_SIZE;
 	Buf hdr = {0};
 	put_ehdr(&hdr, p, t, shoff, e.nsec);
-	memcpy(e.head.p, hdr.p, 64);
+	memcpy(e.head.p, hdr.p, EHDR_SIZE);
 	buf_free(&hdr);
 	bool ok = write_pieces_atomic(path, e.pieces, e.npieces, 0755);
 	if (!ok)

@@ -7,14 +7,17 @@
  *    a fresh page in memory while the file stays compact: a segment's
  *    address is congruent to its file offset modulo the page size.
  * 3. Fixups: every 32-bit PC-relative reference is patched.
+ * Code reaches data only through those references, so the image, from
+ * the first byte of code to the last of bss, must stay below 2 GiB
+ * (IMAGE_REACH); beyond that, and for a reference whose offset takes it
+ * out of reach, the user gets an error at the global.
  */
 #include "nifasm.h"
 
 #include <stdio.h>
 
-enum { HDR_SIZE = 64, PHDR_SIZE = 56, CODE_ALIGN = 16 };
-
-static u64 align_up(u64 v, u64 a) { return (v + a - 1) / a * a; }
+enum { CODE_ALIGN = 16 };
+#define IMAGE_REACH ((u64)1 << 31)
 
 static void mark(Program *p, U32Vec *work, u32 g)
 {
@@ -39,28 +42,28 @@ static void mark_reachable(Program *p)
 	vec_free(&work);
 }
 
-/* The text section's layout: entry first, then the reachable procs in
- * definition order, each 16-byte aligned.  Sets every reachable chunk's
- * section offset; returns the section's size. */
-static u32 place_chunks(Program *p)
-{
-	u32 end = 0;
-	for (u32 pass = 0; pass < 2; pass++) {
-		for (u32 i = 0; i < p->chunks.n; i++) {
-			Chunk *c = &p->chunks.v[i];
-			const Global *gl = &p->globals.v[c->global];
-			if (!gl->reachable || (pass == 0) != (gl->kind == G_ENTRY))
-				continue;
-			c->addr = (u32)align_up(end, CODE_ALIGN); /* section offset for now */
-			end = (u32)(c->addr + c->size);
-		}
-	}
-	return end;
-}
-
+/* A reachable proc's chunk (not the entry's, which goes first). */
 static bool placed(const Program *p, const Chunk *c)
 {
 	return p->globals.v[c->global].reachable && p->globals.v[c->global].kind != G_ENTRY;
+}
+
+/* The text section's layout: the entry at 0, then the reachable procs in
+ * definition order, each 16-byte aligned.  Sets every reachable chunk's
+ * section offset (its address for now); returns the section's size. */
+static u32 place_chunks(Program *p, u32 entry)
+{
+	Chunk *ec = &p->chunks.v[entry];
+	ec->addr = 0;
+	u32 end = ec->size;
+	for (u32 i = 0; i < p->chunks.n; i++) {
+		Chunk *c = &p->chunks.v[i];
+		if (!placed(p, c))
+			continue;
+		c->addr = align_up(end, CODE_ALIGN);
+		end = (u32)(c->addr + c->size);
+	}
+	return end;
 }
 
 /* Moves the procs' chunks to their places in the same buffer.  Their order
@@ -101,7 +104,7 @@ static void layout_text(Program *p)
 {
 	u32 entry = p->globals.v[p->entry].chunk;
 	const Chunk *ec = &p->chunks.v[entry];
-	u32 size = place_chunks(p);
+	u32 size = place_chunks(p, entry);
 	Buf stub = {0}; /* the entry's bytes, usually after the procs */
 	buf_put(&stub, p->text.p + ec->code_off, ec->size);
 	buf_room(&p->text, size > p->text.n ? size - p->text.n : 0);
@@ -115,16 +118,20 @@ static void layout_text(Program *p)
 	p->text = (Buf){0};
 }
 
-/* Copies reachable data of one kind into its section; returns its alignment. */
-static u32 layout_data(Program *p, GlobalKind kind, bool bss, Buf *pool, Buf *out, u32 *size)
+/* Copies reachable data of one kind into its section out (NULL for bss,
+ * which has no bytes: then *size is the section's size); returns its
+ * alignment.  Offsets are 64-bit: a few big globals pass 4 GiB, which
+ * check_reach reports. */
+static u32 layout_data(Program *p, GlobalKind kind, bool bss, Buf *pool, Buf *out, u64 *size)
 {
-	u32 align = 1, n = 0;
+	u32 align = 1;
+	u64 n = 0;
 	for (u32 g = 0; g < p->globals.n; g++) {
 		Global *gl = &p->globals.v[g];
 		bool in_bss = gl->kind == G_GVAR && gl->chunk == NONE;
 		if (!gl->reachable || gl->kind != kind || in_bss != bss)
 			continue;
-		n = (u32)align_up(n, gl->align);
+		n = align_up(n, gl->align);
 		align = MAX(align, gl->align);
 		if (out) {
 			buf_zero(out, n - out->n);
@@ -133,15 +140,15 @@ static u32 layout_data(Program *p, GlobalKind kind, bool bss, Buf *pool, Buf *ou
 		gl->addr = n;
 		n += gl->size;
 	}
-	*size = n;
+	if (size)
+		*size = n;
 	return align;
 }
 
 static void assign_addresses(Program *p, const Target *t, u32 aligns[3])
 {
 	Image *img = &p->img;
-	img->nphdr = 2 + (img->rodata.n > 0) + (img->data.n > 0 || img->bss_size > 0);
-	u64 off = align_up(HDR_SIZE + (u64)PHDR_SIZE * img->nphdr, CODE_ALIGN);
+	u64 off = align_up(elf_headers_size(img), CODE_ALIGN);
 	img->text_off = off;
 	img->text_addr = t->base_addr + off;
 	u64 vend = img->text_addr + img->text.n;
@@ -176,6 +183,45 @@ static void relocate_globals(Program *p)
 			p->chunks.v[i].addr += img->text_addr;
 }
 
+static SrcFile *global_file(const Program *p, const Global *gl)
+{
+	return p->files.v[gl->file];
+}
+
+/* The reachable global that first ends beyond IMAGE_REACH, if any, is
+ * reported: the ones after it are out of reach because of it. */
+static bool check_reach(Program *p)
+{
+	const Global *first = NULL;
+	for (u32 g = 0; g < p->globals.n; g++) {
+		const Global *gl = &p->globals.v[g];
+		bool data = gl->kind == G_RODATA || gl->kind == G_GVAR;
+		if (gl->reachable && data && gl->addr + gl->size - p->img.text_addr > IMAGE_REACH &&
+		    (!first || gl->addr < first->addr))
+			first = gl;
+	}
+	if (!first)
+		return true;
+	error_at(global_file(p, first), first->pos,
+		 "%s does not fit: it would end %llu bytes after the start of the code, beyond "
+		 "the 2 GiB that 32-bit PC-relative references reach",
+		 name_str(&p->names, first->name),
+		 (unsigned long long)(first->addr + first->size - p->img.text_addr));
+	return false;
+}
+
+static bool fixup_out_of_reach(Program *p, const Chunk *c, const Fixup *fx)
+{
+	const Global *to = &p->globals.v[fx->global];
+	error_at(global_file(p, to), to->pos,
+		 "a reference to %s from %s is out of reach: with its offset it lies more than "
+		 "2 GiB away (32-bit PC-relative)",
+		 name_str(&p->names, to->name), name_str(&p->names, p->globals.v[c->global].name));
+	return false;
+}
+
+/* Patches every reference; a user offset (mem g.0 +N) can still take one
+ * out of reach. */
 static bool apply_fixups(Program *p)
 {
 	for (u32 i = 0; i < p->chunks.n; i++) {
@@ -187,7 +233,7 @@ static bool apply_fixups(Program *p)
 			u64 at = c->addr + fx->off;
 			i64 v = (i64)(p->globals.v[fx->global].addr + (u64)(i64)fx->addend - at);
 			if (v != (i32)v)
-				die("fixup out of range at %#llx", (unsigned long long)at);
+				return fixup_out_of_reach(p, c, fx);
 			u8 *dst = p->img.text.p + (at - p->img.text_addr);
 			for (int b = 0; b < 4; b++)
 				dst[b] = (u8)((u32)v >> (8 * b));
@@ -203,12 +249,12 @@ bool link_program(Program *p, const Target *t)
 	Image *img = &p->img;
 	mark_reachable(p);
 	layout_text(p);
-	u32 aligns[3], size;
-	aligns[0] = layout_data(p, G_RODATA, false, &p->rodata, &img->rodata, &size);
-	aligns[1] = layout_data(p, G_GVAR, false, &p->data, &img->data, &size);
+	u32 aligns[3];
+	aligns[0] = layout_data(p, G_RODATA, false, &p->rodata, &img->rodata, NULL);
+	aligns[1] = layout_data(p, G_GVAR, false, &p->data, &img->data, NULL);
 	aligns[2] = layout_data(p, G_GVAR, true, NULL, NULL, &img->bss_size);
 	assign_addresses(p, t, aligns);
 	relocate_globals(p);
 	img->entry = p->globals.v[p->entry].addr;
-	return apply_fixups(p);
+	return check_reach(p) && apply_fixups(p);
 }

@@ -101,6 +101,7 @@ u32 prog_add_file(Program *p, const char *path)
 	}
 	f->text = text;
 	vec_push(&p->files, f);
+	vec_push(&p->modules, module_name(&p->names, path));
 	return p->files.n - 1;
 }
 
@@ -109,7 +110,7 @@ static bool load_files(Program *p, const Options *o)
 	for (u32 i = 0; i < o->files.n; i++) {
 		p->given_files++;
 		if (prog_add_file(p, o->files.v[i]) == NONE) {
-			error_plain("nifasm", "cannot read %s: %s", o->files.v[i], strerror(errno));
+			error_plain("nifasm", "cannot read %s: %s", o->files.v[i], file_error(errno));
 			return false;
 		}
 	}
@@ -138,6 +139,7 @@ static void program_free(Program *p)
 		free(f);
 	}
 	vec_free(&p->files);
+	vec_free(&p->modules);
 	vec_free(&p->tried_modules);
 	intern_free(&p->names);
 	types_free(&p->types);
@@ -179,10 +181,11 @@ static bool make_entry(Program *p, const Target *t)
 
 /* Reads one file's nodes.  Without a dump, the children of a top-level node
  * are read one at a time into a reused tree, as the checker reads them. */
-static void parse_file(Program *p, SrcFile *f, Tree *t, bool dump, Buf *out)
+static void parse_file(Program *p, u32 file, Tree *t, bool dump, Buf *out)
 {
+	SrcFile *f = p->files.v[file];
 	Reader r;
-	reader_init(&r, f, &p->names, t, module_name(&p->names, f->path));
+	reader_init(&r, f, &p->names, t, file_module(p, file));
 	while (!r.failed && !read_at_eof(&r)) {
 		tree_clear(t);
 		if (dump || *r.cur != '(') {
@@ -210,7 +213,7 @@ static bool parse_only(Program *p, const Options *o)
 	Tree t = {0};
 	Buf b = {0};
 	for (u32 i = 0; i < p->files.n; i++)
-		parse_file(p, p->files.v[i], &t, o->dump & DUMP_TREE, &b);
+		parse_file(p, i, &t, o->dump & DUMP_TREE, &b);
 	buf_write(&b, stderr);
 	buf_free(&b);
 	tree_free(&t);
@@ -232,7 +235,7 @@ static bool assemble(Program *p, const Options *o, const Target *t)
 	Buf b = {0};
 	if (o->dump & DUMP_CODE) { /* the encoder's output, at its final addresses */
 		buf_printf(&b, "# after encoding #\n");
-		dump_listing(p, t, &b);
+		dump_listing(p, &b);
 		buf_write(&b, stderr);
 		b.n = 0;
 	}
@@ -242,7 +245,7 @@ static bool assemble(Program *p, const Options *o, const Target *t)
 		b.n = 0;
 	}
 	if (o->listing) {
-		dump_listing(p, t, &b);
+		dump_listing(p, &b);
 		buf_write(&b, stdout);
 	}
 	buf_free(&b);

@@ -66,8 +66,7 @@ typedef enum NodeKind {
 
 enum {
 	NF_BIG = 1,  /* N_INT/N_UINT/N_FLOAT: val indexes Tree.nums */
-	NF_ESC = 2,  /* N_STR: contains escapes */
-	NF_INFO = 4, /* carries NIF line information (see Tree.infos) */
+	NF_INFO = 2, /* carries NIF line information (see Tree.infos) */
 };
 
 typedef struct Node {
@@ -98,7 +97,6 @@ i64 node_int(const Tree *t, u32 n);   /* N_INT, N_UINT (as bits), N_CHAR */
 double node_float(const Tree *t, u32 n);
 static inline u32 node_next(const Tree *t, u32 n) { return n + t->nodes.v[n].span; }
 static inline u32 node_end(const Tree *t, u32 n) { return n + t->nodes.v[n].span; }
-u32 node_nkids(const Tree *t, u32 n);
 u32 node_kid(const Tree *t, u32 n, u32 k); /* NONE when absent */
 /* Decodes a string literal's bytes (escapes resolved) into out. */
 void node_string(const Tree *t, const char *src, u32 n, Buf *out);
@@ -323,15 +321,12 @@ typedef struct Sig {
 	u32 pos;
 } Sig;
 
-typedef enum FixKind { FIX_REL32 } FixKind;
-
 /* A 32-bit PC-relative reference from a code chunk to a global:
  *   value = addr(global) + addend - (chunk address + off) */
 typedef struct Fixup {
 	u32 off;
 	u32 global;
 	i32 addend;
-	u8 kind;
 } Fixup;
 
 typedef struct Chunk {
@@ -342,11 +337,11 @@ typedef struct Chunk {
 	u64 addr;
 } Chunk;
 
-/* One listing line: an instruction's bytes and where it came from. */
+/* One listing line: an instruction's bytes and where it came from (in
+ * the chunk's file). */
 typedef struct ListEntry {
 	u32 chunk, off, len;
-	u32 file, pos;
-	u16 op;
+	u32 pos;
 } ListEntry;
 
 /* The linked program: final section contents, addresses and file offsets. */
@@ -354,15 +349,15 @@ typedef struct Image {
 	Buf text, rodata, data;
 	u64 text_addr, rodata_addr, data_addr, bss_addr;
 	u64 text_off, rodata_off, data_off;
-	u32 bss_size;
+	u64 bss_size;
 	u64 entry;
-	u32 nphdr;
 } Image;
 
 typedef struct Program {
 	Interner names;
 	Types types;
 	VEC(SrcFile *) files;  /* pointers: a module found later may be loaded mid-pass */
+	U32Vec modules;        /* per file: its module's name id (module_name), found once */
 	U32Vec tried_modules;  /* module names nifasm looked for beside the first file */
 	u32 given_files;       /* files named on the command line come first */
 	VEC(Decl) decls;
@@ -373,7 +368,6 @@ typedef struct Program {
 	VEC(Chunk) chunks;
 	VEC(Fixup) fixups;
 	Buf text, rodata, data;
-	u32 bss_size, bss_align, data_align, rodata_align;
 	u32 entry; /* global of the entry code or NONE */
 	u32 module_pos; /* where the first file's (stmts ...) starts */
 	Image img;
@@ -381,6 +375,8 @@ typedef struct Program {
 	VEC(ListEntry) list;
 	u32 dump; /* DUMP_* */
 } Program;
+
+static inline u32 file_module(const Program *p, u32 file) { return p->modules.v[file]; }
 
 enum { DUMP_TREE = 1, DUMP_CHECK = 2, DUMP_LOWER = 4, DUMP_CODE = 8, DUMP_LINK = 16 };
 
@@ -437,11 +433,14 @@ bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file);
 void lower(const InsVec *in, InsVec *out, const Target *t);
 bool link_program(Program *p, const Target *t);
 bool write_elf(Program *p, const Target *t, const char *path);
+/* The size of the ELF and program headers, which the text follows; the
+ * program headers depend on which of img's sections have bytes. */
+u64 elf_headers_size(const Image *img);
 
 void dump_tree(const Tree *t, const Interner *in, const char *src, u32 root, Buf *out);
 void dump_ins(const Program *p, const Ins *ins, Buf *out);
 void dump_mir(const Program *p, const char *title, const InsVec *code);
-void dump_listing(Program *p, const Target *t, Buf *out);
+void dump_listing(Program *p, Buf *out);
 void dump_link(Program *p, Buf *out);
 
 #endif

@@ -137,8 +137,6 @@ u32 type_named(Types *ts, u32 name, u32 file, u32 pos)
 	return type_add(ts, (Type){.kind = TY_OBJECT, .elem = NONE, .name = name, .file = file, .pos = pos});
 }
 
-static u32 align_up(u32 v, u32 a) { return (v + a - 1) / a * a; }
-
 static bool layout_fields(Types *ts, u32 ty, u32 *cycle)
 {
 	Type *t = &ts->v.v[ty];

@@ -45,49 +45,6 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
-/* ---- arena ---------------------------------------------------------------- */
-
-struct ArenaChunk {
-	ArenaChunk *next;
-	max_align_t data[];
-};
-
-enum { ARENA_CHUNK = 64 * 1024 };
-
-void *arena_alloc(Arena *a, size_t n)
-{
-	n = (n + 15) & ~(size_t)15;
-	if ((size_t)(a->end - a->cur) < n) {
-		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-		ArenaChunk *c = xmalloc(sizeof(ArenaChunk) + size);
-		c->next = a->chunks;
-		a->chunks = c;
-		a->cur = (char *)c->data;
-		a->end = a->cur + size;
-	}
-	void *p = a->cur;
-	a->cur += n;
-	return p;
-}
-
-char *arena_strndup(Arena *a, const char *s, size_t n)
-{
-	char *p = arena_alloc(a, n + 1);
-	memcpy(p, s, n);
-	p[n] = 0;
-	return p;
-}
-
-void arena_free(Arena *a)
-{
-	while (a->chunks) {
-		ArenaChunk *next = a->chunks->next;
-		free(a->chunks);
-		a->chunks = next;
-	}
-	a->cur = a->end = NULL;
-}
-
 /* ---- vectors and buffers -------------------------------------------------- */
 
 void vec_grow_(void **v, u32 *cap, size_t elem, u32 need)
@@ -128,7 +85,7 @@ void buf_zero(Buf *b, size_t n)
 
 void buf_align(Buf *b, size_t align)
 {
-	buf_zero(b, (align - b->n % align) % align);
+	buf_zero(b, align_up(b->n, align) - b->n);
 }
 
 /* Appends the formatted text; the byte after it is a NUL, not counted. */
@@ -192,13 +149,6 @@ void intern_init(Interner *in)
 	new_slots(in, 4096);
 }
 
-static inline u64 load64(const char *p)
-{
-	u64 w;
-	memcpy(&w, p, 8);
-	return w;
-}
-
 /* Rebuilds the table twice as big; the hashes come from the names, whose
  * entries are padded for hash_padded. */
 static void intern_rehash(Interner *in)
@@ -224,40 +174,47 @@ static void intern_rehash(Interner *in)
 static inline bool same_padded(const char *a, const char *b, u32 len)
 {
 	for (; len >= 8; a += 8, b += 8, len -= 8)
-		if (load64(a) != load64(b))
+		if (load_u64(a) != load_u64(b))
 			return false;
-	return len == 0 || ((load64(a) ^ load64(b)) & (~0ull >> (64 - 8 * len))) == 0;
+	return len == 0 || first_bytes(load_u64(a) ^ load_u64(b), len) == 0;
 }
 
-/* Stores an entry's bytes and zero padding a word at a time.  A padded
- * source is readable for 8 bytes past s + len; others are copied first. */
+/* Stores an entry's bytes, its NUL and zero padding.  A padded source is
+ * readable for 8 bytes past s + len, so it is copied a word at a time;
+ * another is copied over zeros. */
 static void put_name(char *e, const char *s, u32 len, bool padded)
 {
 	if (!padded) {
 		memset(e, 0, (len + 8) & ~7u);
 		memcpy(e, s, len);
-		s = e;
+		return;
 	}
 	for (u32 i = 0; i < len; i += 8) {
-		u64 w = load64(s + i);
+		u64 w = load_u64(s + i);
 		if (len - i < 8)
-			w &= ~0ull >> (64 - 8 * (len - i));
+			w = first_bytes(w, len - i);
 		memcpy(e + i, &w, 8);
 	}
 	if (len % 8 == 0) /* the NUL and padding */
 		memset(e + len, 0, 8);
 }
 
+/* The names' bytes are one vector of chars, whose capacity doubles up to
+ * 2^31 (vec_grow_); the check comes first, since chars.n + size could also
+ * wrap around in vec_reserve's u32 sum. */
+#define INTERN_MAX_BYTES ((u64)1 << 31)
+
 static u32 intern_add(Interner *in, const char *s, u32 len, u32 hash, u32 h, bool padded)
 {
-	u32 off = in->chars.n, size = (8 + len + 1 + 7) & ~7u, id = in->names.n;
-	if (off / 8 >= UINT32_MAX)
-		die("interner exceeds 32 GiB of names");
-	vec_reserve(&in->chars, size);
+	u32 off = in->chars.n, id = in->names.n;
+	u64 size = ((u64)len + 8 + 1 + 7) & ~7ull; /* header, bytes, NUL, padding */
+	if (off + size > INTERN_MAX_BYTES)
+		die("interner exceeds 2 GiB of names");
+	vec_reserve(&in->chars, (u32)size);
 	memcpy(in->chars.v + off, &len, 4);
 	memcpy(in->chars.v + off + 4, &id, 4);
 	put_name(in->chars.v + off + 8, s, len, padded);
-	in->chars.n += size;
+	in->chars.n += (u32)size;
 	vec_push(&in->names, off);
 	in->tags[h] = slot_tag(hash);
 	in->slots[h] = off / 8;
@@ -358,16 +315,30 @@ static char *read_text(int fd, size_t *size)
 	return p;
 }
 
+/* 0 when fd is a regular file read_file can hold, else the errno to report:
+ * fstat's own, EISDIR, EINVAL for anything else that is not a regular file
+ * (a device, a pipe: its size is not known up front), EFBIG. */
+static int unreadable(int fd, struct stat *st)
+{
+	if (fstat(fd, st) != 0)
+		return errno;
+	if (S_ISDIR(st->st_mode))
+		return EISDIR;
+	if (!S_ISREG(st->st_mode))
+		return EINVAL;
+	return st->st_size >= UINT32_MAX - TEXT_PAD ? EFBIG : 0;
+}
+
 bool read_file(const char *path, char **text, u32 *len)
 {
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return false;
 	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size >= UINT32_MAX - TEXT_PAD) {
-		if (errno == 0 || S_ISDIR(st.st_mode))
-			errno = S_ISDIR(st.st_mode) ? EISDIR : EFBIG;
+	int err = unreadable(fd, &st);
+	if (err) {
 		close(fd);
+		errno = err;
 		return false;
 	}
 	size_t size = (size_t)st.st_size;
@@ -381,6 +352,11 @@ bool read_file(const char *path, char **text, u32 *len)
 	*text = p;
 	*len = (u32)size;
 	return true;
+}
+
+const char *file_error(int err)
+{
+	return err == EINVAL ? "not a regular file" : strerror(err);
 }
 
 void release_file(const char *text, u32 len)

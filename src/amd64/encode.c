@@ -159,7 +159,7 @@ static void put_rip(Emit *em, u8 r, const Opnd *m, u32 trailing)
 {
 	buf_byte(em->b, (u8)(r << 3 | 5));
 	/* the displacement counts from the end of the instruction */
-	Fixup fx = {(u32)em->b->n, m->sym, (i32)(m->imm - 4 - (i64)trailing), FIX_REL32};
+	Fixup fx = {(u32)em->b->n, m->sym, (i32)(m->imm - 4 - (i64)trailing)};
 	encoder_fixup(em->e, fx);
 	buf_le(em->b, 0, 4);
 }
@@ -255,7 +255,7 @@ void amd64_branch(Encoder *e, Buf *b, const Ins *ins)
 	branch_sizes(f, size);
 	if (t->kind == OK_GLOBAL) { /* a proc: always rel32, patched by the linker */
 		amd64_put_branch(b, f, true, 0);
-		encoder_fixup(e, (Fixup){(u32)b->n - 4, t->sym, -4, FIX_REL32});
+		encoder_fixup(e, (Fixup){(u32)b->n - 4, t->sym, -4});
 		return;
 	}
 	encoder_jump(e, ins, t->sym, size[0], size[1], (u32)b->n);

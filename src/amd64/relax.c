@@ -134,7 +134,7 @@ static void encode_all(Encoder *e, Program *p, const InsVec *code)
 		else
 			amd64_emit(e, &e->tmp, ins);
 		if (p->listing) {
-			ListEntry le = {0, start, (u32)e->tmp.n - start, 0, ins->pos, ins->op};
+			ListEntry le = {0, start, (u32)e->tmp.n - start, ins->pos};
 			vec_push(&e->list, le);
 			vec_push(&e->listk, k);
 		}
@@ -161,7 +161,6 @@ static void publish(Encoder *e, Program *p, Chunk *c)
 		ListEntry le = e->list.v[i];
 		u32 k = e->listk.v[i];
 		le.chunk = p->chunks.n;
-		le.file = c->file;
 		le.off = final_off(e, le.off, k);
 		if (k < e->jumps.n && e->jumps.v[k].at == e->list.v[i].off && le.len == 0)
 			le.len = jump_size(&e->jumps.v[k]);
