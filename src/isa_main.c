@@ -123,7 +123,7 @@ int isa_main(int argc, char **argv, const Isa *isa)
 	SrcFile src = {.path = c.file};
 	char *text;
 	if (!read_file(c.file, &text, &src.len)) {
-		error_plain(isa->name, "cannot read %s: %s", c.file, strerror(errno));
+		error_plain(isa->name, "cannot read %s: %s", c.file, file_error(errno));
 		return 1;
 	}
 	src.text = text;

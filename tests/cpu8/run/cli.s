@@ -11,6 +11,7 @@
 # shell: $CPU8 run $SRC --max-cycles 2>/dev/null; test $? = 1
 # shell: $CPU8 run $SRC --bogus 2>$TMP/e; test $? = 1 && grep -q "unknown option '--bogus'" $TMP/e
 # shell: $CPU8 run $TMP/nothing.s 2>$TMP/e; test $? = 1 && grep -q 'cannot read' $TMP/e
+# shell: $CPU8 run /dev/null 2>$TMP/e; test $? = 1 && grep -q 'cannot read /dev/null: not a regular file' $TMP/e
 ldi a 6
 ldi i 124
 -
