@@ -135,7 +135,8 @@ static u32 layout_data(Program *p, GlobalKind kind, bool bss, Buf *pool, Buf *ou
 		align = MAX(align, gl->align);
 		if (out) {
 			buf_zero(out, n - out->n);
-			buf_put(out, pool->p + gl->chunk, gl->size);
+			if (gl->size)	/* an empty pool has no bytes, p may be NULL */
+				buf_put(out, pool->p + gl->chunk, gl->size);
 		}
 		gl->addr = n;
 		n += gl->size;
