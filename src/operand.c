@@ -234,7 +234,9 @@ static bool deref_reg(Checker *c, u32 n, const Operand *r, Addr *a)
 	return true;
 }
 
-/* A name or a cast or a register as the base of an address. */
+/* A name, a register or a cast as the base of an address: a cast of a
+ * register is a pointer to dereference, a cast of a stack variable or a
+ * global is that memory seen as the cast's type. */
 static bool addr_base(Checker *c, u32 n, Addr *a)
 {
 	Operand r = {.var = NONE};
@@ -370,18 +372,6 @@ static bool addr_at(Checker *c, u32 n, Addr *a)
 	return ok;
 }
 
-static bool addr_cast(Checker *c, u32 n, Addr *a)
-{
-	Operand r = {.var = NONE};
-	if (!operand(c, n, &r, false))
-		return false;
-	if (r.what == W_REG)
-		return deref_reg(c, n, &r, a);
-	a->m = r;
-	set_array(c, a);
-	return r.what == W_MEM;
-}
-
 static bool addr_expr(Checker *c, u32 n, Addr *a)
 {
 	const Node *x = nd(c, n);
@@ -389,8 +379,6 @@ static bool addr_expr(Checker *c, u32 n, Addr *a)
 		return addr_dot(c, n, a);
 	if (x->kind == N_TREE && x->tag == TAG_at)
 		return addr_at(c, n, a);
-	if (x->kind == N_TREE && x->tag == TAG_cast)
-		return addr_cast(c, n, a);
 	return addr_base(c, n, a);
 }
 
