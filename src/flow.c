@@ -69,19 +69,27 @@ static void join_rsp(Flow *dst, const Flow *src, u32 pos)
 	}
 }
 
+/* Extends f's states to n variables; those it lacks were never declared
+ * on its path. */
+static void pad_states(const Checker *c, Flow *f, u32 n)
+{
+	while (f->vs.n < n) {
+		VarState s = undeclared(c, f->vs.n);
+		vec_push(&f->vs, s);
+	}
+}
+
 void flow_join(Checker *c, Flow *dst, const Flow *src, u32 pos)
 {
 	if (!src->reachable)
 		return;
-	if (!dst->reachable) {
+	u32 n = MAX(dst->vs.n, src->vs.n);
+	if (!dst->reachable) { /* keeps the variables declared since src was taken */
 		flow_copy(dst, src);
+		pad_states(c, dst, n);
 		return;
 	}
-	u32 n = MAX(dst->vs.n, src->vs.n);
-	for (u32 v = dst->vs.n; v < n; v++) {
-		VarState s = undeclared(c, v);
-		vec_push(&dst->vs, s);
-	}
+	pad_states(c, dst, n);
 	for (u32 v = 0; v < n; v++)
 		dst->vs.v[v] = join_var(c, v, dst->vs.v[v], v < src->vs.n ? src->vs.v[v] : undeclared(c, v));
 	for (u32 f = 0; f < NFAMILY; f++) {
@@ -109,10 +117,7 @@ u32 var_new(Checker *c, Var v, u8 state)
 	c->u.var_of_name.v[v.name] = id;
 	vec_push(&c->u.vars, v);
 	vec_push(&c->u.block_vars, id);
-	while (c->u.flow.vs.n < id) {
-		VarState s = undeclared(c, c->u.flow.vs.n);
-		vec_push(&c->u.flow.vs, s);
-	}
+	pad_states(c, &c->u.flow, id);
 	VarState s = {state, 0, 0, v.pos, NONE, c->u.seq};
 	vec_push(&c->u.flow.vs, s);
 	if (v.loc == LOC_REG)
@@ -142,8 +147,8 @@ void block_close(Checker *c, u32 mark, u32 pos)
 		const Var *var = &c->u.vars.v[v];
 		if (var->kind == V_CFVAR && var->tested == NONE)
 			err_at(c, var->pos, "cfvar %s is never tested by an ite", name_of(c, var->name));
-		if (v < c->u.flow.vs.n)
-			var_end(c, v, pos);
+		ASSERT(v < c->u.flow.vs.n);
+		var_end(c, v, pos);
 		c->u.var_of_name.v[var->name] = var->shadow;
 		if (var->loc == LOC_STACK && var->offset < c->u.frame_used)
 			c->u.frame_used = var->offset;
