@@ -92,12 +92,7 @@ static void register_argument(Checker *c, u32 n, CallState *cs, u32 i, Operand *
 	u32 owner = c->u.flow.owner[pr->reg];
 	if (owner != NONE && owner != src->var)
 		clobber_family(c, pr->reg, nd(c, n)->pos, NONE, 0);
-	if (lea) {
-		Operand ops[2] = {dst, *src};
-		emit_ins(c, n, TAG_lea, (Opnd[]){ops[0].o, ops[1].o}, 2, 0);
-	} else {
-		check_move(c, n, &dst, src);
-	}
+	check_move(c, n, lea ? TAG_lea : TAG_mov, &dst, src);
 	cs->moved |= 1u << pr->reg;
 	cs->mover[pr->reg] = i;
 }
@@ -110,6 +105,11 @@ static void argument(Checker *c, u32 n, CallState *cs, u32 i, u32 src_node, bool
 		return;
 	}
 	cs->done[i] = true;
+	if (lea && param(c, cs, i)->reg == NOREG) { /* push stores a value, not an address */
+		err(c, n, "a stack argument cannot be given with lea; load the address into a "
+			  "register with (lea ...) and pass the register");
+		return;
+	}
 	if (!(lea ? address(c, src_node, &src) : operand(c, src_node, &src, false)))
 		return;
 	if (src.what == W_DATA) {
@@ -210,7 +210,7 @@ static void bind_results(Checker *c, const CallState *cs)
 		Operand dst = b->dst;
 		Operand src = {.what = W_REG, .node = b->node, .type = r->type, .var = NONE,
 			       .o = {.kind = OK_REG, .reg = r->reg, .size = dst.o.size}};
-		check_move(c, b->node, &dst, &src);
+		check_move(c, b->node, TAG_mov, &dst, &src);
 	}
 }
 

@@ -414,14 +414,14 @@ void emit_ins(Checker *c, u32 n, u16 op, const Opnd *o, u32 nops, u8 flags)
 	finish_ins(c, n, op, ops, nops, flags, false);
 }
 
-bool check_move(Checker *c, u32 n, Operand *dst, Operand *src)
+bool check_move(Checker *c, u32 n, u16 op, Operand *dst, Operand *src)
 {
 	Operand ops[2] = {*dst, *src};
 	bool same = dst->what == W_REG && src->what == W_REG && dst->o.reg == src->o.reg &&
 		    dst->o.size == src->o.size;
 	if (src->var != NONE && src->what == W_REG)
 		use_var(c, src->node, src->var);
-	return finish_ins(c, n, TAG_mov, ops, 2, 0, same);
+	return finish_ins(c, n, op, ops, 2, 0, same);
 }
 
 /* ---- instructions ------------------------------------------------------------------------ */
@@ -553,7 +553,7 @@ static void stmt_var(Checker *c, u32 n)
 		dst.o.size = size == 1 || size == 2 || size == 4 || size == 8 ? (u8)size : 0;
 	}
 	if (operand(c, init, &src, false))
-		check_move(c, n, &dst, &src);
+		check_move(c, n, TAG_mov, &dst, &src);
 }
 
 /* (kill x.0 ...) */

@@ -174,9 +174,9 @@ void emit_ins(Checker *c, u32 n, u16 op, const Opnd *o, u32 nops, u8 flags);
 void stmt(Checker *c, u32 n);
 void block(Checker *c, u32 n);
 void check_ins(Checker *c, u32 n, u8 flags);
-/* Checks and emits (op dst src) for moves the assembler writes itself
- * (var initialisers, call arguments and results). */
-bool check_move(Checker *c, u32 n, Operand *dst, Operand *src);
+/* Checks and emits (op dst src), a mov or a lea the assembler writes
+ * itself (var initialisers, call arguments and results). */
+bool check_move(Checker *c, u32 n, u16 op, Operand *dst, Operand *src);
 bool types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, const char *what);
 bool value_fits(Checker *c, i64 v, bool unsig, u32 t);
 bool reg_fits_type(Checker *c, u32 n, u32 family, u8 *size, u32 t);
