@@ -120,6 +120,25 @@ bool reg_fits_type(Checker *c, u32 n, u32 family, u8 *size, u32 t)
 	return false;
 }
 
+/* The register a location node names for a value of type t (NONE: not
+ * checked), with *size the width of the view t uses; NONE after an error.
+ * `what` is what the register would hold: "a variable", "a parameter". */
+u32 reg_location(Checker *c, u32 loc, u32 t, u8 *size, const char *what)
+{
+	u32 family = reg_of_node(c, loc, size);
+	if (family == NONE) {
+		err(c, loc, "expected a register or (s)");
+		return NONE;
+	}
+	if (family == RSP) {
+		err(c, loc, "rsp cannot hold %s", what);
+		return NONE;
+	}
+	if (t != NONE && !reg_fits_type(c, loc, family, size, t))
+		return NONE;
+	return family;
+}
+
 static bool imm_fits_type(Checker *c, u32 n, const Operand *imm, const Operand *dst)
 {
 	if (untyped(c, dst))
@@ -501,16 +520,8 @@ static bool var_location(Checker *c, u32 loc, u32 t, Var *v)
 		return true;
 	}
 	u8 size;
-	u32 family = reg_of_node(c, loc, &size);
-	if (family == NONE) {
-		err(c, loc, "expected a register or (s)");
-		return false;
-	}
-	if (family == RSP) {
-		err(c, loc, "rsp cannot hold a variable");
-		return false;
-	}
-	if (!reg_fits_type(c, loc, family, &size, t))
+	u32 family = reg_location(c, loc, t, &size, "a variable");
+	if (family == NONE)
 		return false;
 	u32 owner = c->u.flow.owner[family];
 	if (owner != NONE && c->u.flow.reachable) {

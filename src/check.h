@@ -180,6 +180,7 @@ bool check_move(Checker *c, u32 n, u16 op, Operand *dst, Operand *src);
 bool types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, const char *what);
 bool value_fits(Checker *c, i64 v, bool unsig, u32 t);
 bool reg_fits_type(Checker *c, u32 n, u32 family, u8 *size, u32 t);
+u32 reg_location(Checker *c, u32 loc, u32 t, u8 *size, const char *what);
 
 /* ---- decl.c ----------------------------------------------------------------- */
 

@@ -456,7 +456,7 @@ int proc_result_family(const Program *p, u32 global)
 	return s->nresults ? (int)sig_param(p, s, s->nparams)->reg : -1;
 }
 
-/* The register a location node names and the width it needs for type t. */
+/* Where a parameter or result is: (s), or a register that fits type t. */
 static bool param_loc(Checker *c, u32 loc, u32 t, Param *pr, bool result)
 {
 	u8 size;
@@ -473,11 +473,9 @@ static bool param_loc(Checker *c, u32 loc, u32 t, Param *pr, bool result)
 		pr->reg = NOREG;
 		return true;
 	}
-	u32 family = reg_of_node(c, loc, &size);
-	if (family == NONE) {
-		err(c, loc, "expected a register or (s)");
+	u32 family = reg_location(c, loc, t, &size, result ? "a result" : "a parameter");
+	if (family == NONE)
 		return false;
-	}
 	pr->reg = (u8)family;
 	pr->size = size;
 	return true;
@@ -493,8 +491,6 @@ static void parse_param(Checker *c, u32 n, bool result, Sig *s)
 	u32 t = parse_type(c, tn);
 	Param pr = {nd(c, name)->val, t == NONE ? T_RAW8 : t, NOREG, 8, 0, nd(c, n)->pos};
 	if (!param_loc(c, loc, t, &pr, result))
-		return;
-	if (pr.reg != NOREG && t != NONE && !reg_fits_type(c, loc, pr.reg, &pr.size, t))
 		return;
 	if (pr.reg == NOREG) {
 		pr.offset = s->stack_bytes;
