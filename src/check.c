@@ -149,7 +149,7 @@ static bool imm_fits_type(Checker *c, u32 n, const Operand *imm, const Operand *
 		return false;
 	}
 	bool unsig = nd(c, imm->node)->kind == N_UINT;
-	if ((ty->kind == TY_PTR || ty->kind == TY_APTR) && imm->o.imm != 0 && !(imm->o.flags & OF_SSIZE)) {
+	if (type_is_address(tys(c), dst->type) && imm->o.imm != 0 && !(imm->o.flags & OF_SSIZE)) {
 		err(c, imm->node, "an immediate pointer must be +0; use (cast ...) for an address");
 		return false;
 	}

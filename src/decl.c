@@ -671,7 +671,7 @@ static bool init_value(Checker *c, u32 n, u32 t, Buf *out)
 		return init_cons(c, n, t, out);
 	if (!type_is_scalar(tys(c), t))
 		return err(c, n, "%s needs (cons ...) or a string", type_name(c, t)), false;
-	if (type_get(tys(c), t)->kind == TY_PTR || type_get(tys(c), t)->kind == TY_APTR) {
+	if (type_is_address(tys(c), t)) {
 		if (nd(c, n)->kind != N_INT || node_int(&c->tree, n) != 0)
 			return err(c, n, "a pointer can only be initialised with +0"), false;
 	}
