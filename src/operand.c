@@ -39,8 +39,10 @@ static Opnd mem_opnd(u8 base, i64 disp)
 /* The operand size of memory holding a value of type t, or 0. */
 static u8 mem_size_of(const Checker *c, u32 t)
 {
+	if (t == NONE)
+		return 0;
 	u32 s = ty(c, t)->size;
-	return t != NONE && type_is_scalar(ts(c), t) && (s == 1 || s == 2 || s == 4 || s == 8) ? (u8)s : 0;
+	return (s == 1 || s == 2 || s == 4 || s == 8) && type_is_scalar(ts(c), t) ? (u8)s : 0;
 }
 
 /* ---- variables -------------------------------------------------------------------- */
