@@ -711,11 +711,13 @@ static void resolve_data(Program *p, u32 decl)
 	Checker c;
 	u32 n = read_decl(&c, p, decl);
 	u32 g = p->decls.v[decl].global;
-	if (n != NONE && p->decls.v[decl].tag == TAG_rodata)
+	if (n == NONE) /* a syntax error, reported; code may still name the global */
+		p->globals.v[g].type = T_RAW8;
+	else if (p->decls.v[decl].tag == TAG_rodata)
 		read_rodata(&c, n, g);
-	else if (n != NONE && p->decls.v[decl].tag == TAG_gvar)
+	else if (p->decls.v[decl].tag == TAG_gvar)
 		read_gvar(&c, n, g);
-	else if (n != NONE)
+	else
 		err(&c, n, "thread-local variables (tvar) are not supported yet");
 	checker_release(&c);
 }
