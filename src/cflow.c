@@ -39,16 +39,19 @@ u32 label_id(Checker *c, u32 name, u32 pos)
 		Label l = {.name = name, .id = new_label(c), .use_pos = pos};
 		vec_push(&s->labels, l);
 		s->of_name.v[name] = i;
+		while (s->of_id.n <= l.id)
+			vec_push(&s->of_id, NONE);
+		s->of_id.v[l.id] = i;
 	}
 	return s->labels.v[i].id;
 }
 
+/* The named label with this id, or NULL (a structured form's label). */
 static Label *label_of_id(Checker *c, u32 id)
 {
-	for (u32 i = 0; i < c->u.labels.labels.n; i++)
-		if (c->u.labels.labels.v[i].id == id)
-			return &c->u.labels.labels.v[i];
-	return NULL;
+	LabelScope *s = &c->u.labels;
+	u32 i = id < s->of_id.n ? s->of_id.v[id] : NONE;
+	return i == NONE ? NULL : &s->labels.v[i];
 }
 
 void end_label_scope(Checker *c, LabelScope *s)
@@ -61,6 +64,7 @@ void end_label_scope(Checker *c, LabelScope *s)
 		flow_free(&l->state);
 	}
 	s->labels.n = 0;
+	s->of_id.n = 0; /* the next unit numbers its labels from 0 */
 }
 
 void free_label_scope(LabelScope *s)
@@ -69,6 +73,7 @@ void free_label_scope(LabelScope *s)
 		flow_free(&s->labels.v[i].state);
 	vec_free(&s->labels);
 	vec_free(&s->of_name);
+	vec_free(&s->of_id);
 }
 
 static void add_edge(Checker *c, Edge e)

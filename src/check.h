@@ -87,7 +87,8 @@ typedef struct Label {
 
 typedef struct LabelScope {
 	VEC(Label) labels;
-	VEC(u32) of_name; /* name id -> label id, NONE */
+	VEC(u32) of_name; /* name id -> index in labels, NONE */
+	VEC(u32) of_id;   /* label id -> index in labels, NONE (structured forms' ids too) */
 } LabelScope;
 
 /* A jump not yet at its target: a forward jump to a label, or a jtrue
