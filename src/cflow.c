@@ -325,14 +325,15 @@ static void check_back_edge(Checker *c, u32 n, const Flow *head, const Loop *l)
 		if (back->vs.v[v].why_pos != NONE)
 			note_at_pos(c, back->vs.v[v].why_pos, "it dies here");
 	}
-	if (head->rsp_known && back->rsp_known &&
-	    (head->frame != back->frame || head->below != back->below || head->extra != back->extra))
+	if (head->rsp_known && back->rsp_known && !same_rsp(head, back))
 		err(c, n, "rsp is not where it was at the start of the loop when the loop repeats");
 }
 
 /* After the loop: a variable that dies in the body is dead after the loop
- * too (the loop may have run), unless `pre` writes it again. */
-static void correct_exit(Checker *c, Flow *exit_f, const Flow *head, const Loop *l)
+ * too (the loop may have run), unless `pre` writes it again.  rsp at the
+ * exit is where `pre` leaves it, as long as the body brings it back to
+ * where it was at the head. */
+static void correct_exit(Checker *c, u32 n, Flow *exit_f, const Flow *head, const Loop *l)
 {
 	const Flow *back = &c->u.flow;
 	if (!back->reachable)
@@ -347,10 +348,9 @@ static void correct_exit(Checker *c, Flow *exit_f, const Flow *head, const Loop 
 		if (var->loc == LOC_REG && back->vs.v[v].st == VS_KILLED && exit_f->owner[var->reg] == v)
 			exit_f->owner[var->reg] = NONE;
 	}
-	if (exit_f->rsp_known && (!back->rsp_known || back->below != exit_f->below ||
-				  back->extra != exit_f->extra || back->frame != exit_f->frame)) {
+	if (exit_f->rsp_known && !(back->rsp_known && head->rsp_known && same_rsp(head, back))) {
 		exit_f->rsp_known = false;
-		exit_f->rsp_lost = back->rsp_lost;
+		exit_f->rsp_lost = back->rsp_known ? nd(c, n)->pos : back->rsp_lost;
 	}
 	exit_f->written |= back->written;
 }
@@ -395,7 +395,7 @@ void stmt_loop(Checker *c, u32 n)
 	block(c, lp.body);
 	Loop *lo = &c->u.loops.v[c->u.loops.n - 1];
 	check_back_edge(c, n, &head, lo);
-	correct_exit(c, &exit_f, &head, lo);
+	correct_exit(c, n, &exit_f, &head, lo);
 	emit3(c, P_LOOPEND, n, head_l, exit_l, c->u.flow.reachable)->o[2].imm = c->u.flow.reachable;
 	vec_free(&lo->exposed);
 	c->u.loops.n--;

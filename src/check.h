@@ -211,6 +211,8 @@ void flow_free(Flow *f);
 void flow_copy(Flow *dst, const Flow *src);
 /* dst = the join of dst and src: dead on any path is dead after. */
 void flow_join(Checker *c, Flow *dst, const Flow *src, u32 pos);
+/* Is rsp at the same place in both (when both know it)? */
+bool same_rsp(const Flow *a, const Flow *b);
 u32 var_new(Checker *c, Var v, u8 state);
 void var_end(Checker *c, u32 v, u32 pos);
 bool use_var(Checker *c, u32 n, u32 v);

@@ -55,6 +55,11 @@ static VarState join_var(const Checker *c, u32 v, VarState a, VarState b)
 	return a;
 }
 
+bool same_rsp(const Flow *a, const Flow *b)
+{
+	return a->frame == b->frame && a->below == b->below && a->extra == b->extra;
+}
+
 static void join_rsp(Flow *dst, const Flow *src, u32 pos)
 {
 	if (!src->rsp_known || !dst->rsp_known) {
@@ -63,7 +68,7 @@ static void join_rsp(Flow *dst, const Flow *src, u32 pos)
 		dst->rsp_known = false;
 		return;
 	}
-	if (dst->frame != src->frame || dst->below != src->below || dst->extra != src->extra) {
+	if (!same_rsp(dst, src)) {
 		dst->rsp_known = false;
 		dst->rsp_lost = pos;
 	}
