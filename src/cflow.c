@@ -295,8 +295,6 @@ void stmt_ite(Checker *c, u32 n)
 
 /* ---- loop ------------------------------------------------------------------------------- */
 
-static bool is_dead(u8 st) { return st == VS_UNINIT || st == VS_CLOBBERED || st == VS_KILLED; }
-
 /* Where the loop reads v before writing it, or NONE. */
 static u32 exposed_at(const Loop *l, u32 v)
 {

@@ -46,6 +46,9 @@ enum {
 	CF_FALSE, CF_TRUE, CF_UNKNOWN,
 };
 
+/* A variable (not a cfvar) in this state holds no value. */
+static inline bool is_dead(u8 st) { return st == VS_UNINIT || st == VS_CLOBBERED || st == VS_KILLED; }
+
 typedef struct VarState {
 	u8 st;
 	u8 why_reg;    /* VS_CLOBBERED: the register */

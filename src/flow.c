@@ -34,8 +34,6 @@ void flow_copy(Flow *dst, const Flow *src)
 	dst->vs.n = src->vs.n;
 }
 
-static bool is_dead(u8 st) { return st == VS_UNINIT || st == VS_CLOBBERED || st == VS_KILLED; }
-
 static u8 join_cf(u8 a, u8 b) { return a == b ? a : CF_UNKNOWN; }
 
 /* The state of a variable on a path that never declared it. */
