@@ -766,12 +766,6 @@ static void code_proc(Checker *c, u32 n)
 
 /* ---- the code pass -------------------------------------------------------------------------- */
 
-static bool is_decl_tag(u16 tag)
-{
-	return tag == TAG_proc || tag == TAG_rodata || tag == TAG_type || tag == TAG_gvar ||
-	       tag == TAG_tvar;
-}
-
 static void code_node(Checker *c, u32 n)
 {
 	u16 tag = nd(c, n)->kind == N_TREE ? nd(c, n)->tag : TAG_UNKNOWN;

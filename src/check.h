@@ -196,6 +196,7 @@ const Param *sig_param(const Program *p, const Sig *s, u32 i);
 u32 find_param(const Program *p, const Sig *s, u32 name, bool results);
 void parse_signature(Checker *c, u32 n, u32 from, Sig *sig);
 u32 reg_of_node(const Checker *c, u32 n, u8 *size);
+bool is_decl_tag(u16 tag); /* proc, rodata, type, gvar, tvar */
 
 /* ---- operand.c --------------------------------------------------------------- */
 

@@ -135,7 +135,7 @@ u32 global_find(Program *p, u32 name, u32 file)
 
 /* ---- the first pass -------------------------------------------------------------- */
 
-static bool is_decl_tag(u16 tag)
+bool is_decl_tag(u16 tag)
 {
 	return tag == TAG_proc || tag == TAG_rodata || tag == TAG_type || tag == TAG_gvar ||
 	       tag == TAG_tvar;
