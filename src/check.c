@@ -181,6 +181,18 @@ static bool int_like(const Checker *c, const Operand *o, bool bool_ok)
 	return o->what == W_IMM || k == TY_RAW || k == TY_INT || k == TY_UINT || (bool_ok && k == TY_BOOL);
 }
 
+/* Integer operands (and bools when bool_ok); else an error at the first
+ * that is not one. */
+static bool all_int(Checker *c, const char *mn, const Operand *ops, u32 nops, bool bool_ok)
+{
+	for (u32 i = 0; i < nops; i++)
+		if (!int_like(c, &ops[i], bool_ok)) {
+			err(c, ops[i].node, "%s needs integers, not %s", mn, type_name(c, ops[i].type));
+			return false;
+		}
+	return true;
+}
+
 static bool rule_arith(Checker *c, u32 n, const char *mn, Operand *ops, u32 nops)
 {
 	u8 k = kind_of(c, ops[0].type);
@@ -191,12 +203,7 @@ static bool rule_arith(Checker *c, u32 n, const char *mn, Operand *ops, u32 nops
 	}
 	if (k == TY_APTR && nops == 2 && int_like(c, &ops[1], false))
 		return true; /* an aptr moves by bytes over its array */
-	for (u32 i = 0; i < nops; i++)
-		if (!int_like(c, &ops[i], false)) {
-			err(c, ops[i].node, "%s needs integers, not %s", mn, type_name(c, ops[i].type));
-			return false;
-		}
-	return nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn);
+	return all_int(c, mn, ops, nops, false) && (nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn));
 }
 
 /* A count operand (shifts and rotates) is not typed like the value. */
@@ -212,26 +219,13 @@ static bool has_count(u32 op)
 static bool rule_int(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, bool bool_ok)
 {
 	const char *mn = name_of(c, op);
-	for (u32 i = 0; i < nops; i++)
-		if (!int_like(c, &ops[i], bool_ok)) {
-			err(c, ops[i].node, "%s needs integers, not %s", mn, type_name(c, ops[i].type));
-			return false;
-		}
-	if (has_count(op) || nops < 2 || ops[nops - 1].what == W_IMM)
-		return nops < 2 || ops[1].what != W_IMM || has_count(op) || imm_fits_type(c, n, &ops[1], &ops[0]);
+	if (!all_int(c, mn, ops, nops, bool_ok))
+		return false;
+	if (nops < 2 || has_count(op))
+		return true;
+	if (ops[nops - 1].what == W_IMM)
+		return ops[1].what != W_IMM || imm_fits_type(c, n, &ops[1], &ops[0]);
 	return types_agree(c, n, &ops[0], &ops[1], mn);
-}
-
-/* movzx/movsx: an integer from a narrower integer; the sign is the
- * programmer's choice of instruction. */
-static bool rule_extend(Checker *c, const char *mn, Operand *ops, u32 nops)
-{
-	for (u32 i = 0; i < nops; i++)
-		if (!int_like(c, &ops[i], true)) {
-			err(c, ops[i].node, "%s needs integers, not %s", mn, type_name(c, ops[i].type));
-			return false;
-		}
-	return true;
 }
 
 static bool rule_float(Checker *c, const char *mn, Operand *ops, u32 nops)
@@ -307,7 +301,8 @@ static bool check_types(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
 	case TR_MOVE:
 	case TR_CMP:
 		return nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn);
-	case TR_EXTEND: return rule_extend(c, mn, ops, nops);
+	case TR_EXTEND: /* movzx/movsx: the sign is the programmer's choice of instruction */
+		return all_int(c, mn, ops, nops, true);
 	case TR_ARITH: return rule_arith(c, n, mn, ops, nops);
 	case TR_INT: return rule_int(c, n, op, ops, nops, false);
 	case TR_LOGIC: return rule_int(c, n, op, ops, nops, true);
