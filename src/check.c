@@ -507,10 +507,11 @@ static u32 align_up(u32 v, u32 a) { return a ? (v + a - 1) / a * a : v; }
 static bool var_location(Checker *c, u32 loc, u32 t, Var *v)
 {
 	if (is_tree(c, loc, TAG_s)) {
+		u32 size = type_size(c, t); /* lays out an array type first written here */
 		const Type *ty = type_get(tys(c), t);
 		v->loc = LOC_STACK;
 		v->offset = align_up(c->u.frame_used, MAX(ty->align, 1));
-		c->u.frame_used = v->offset + ty->size;
+		c->u.frame_used = v->offset + size;
 		c->u.frame_max = MAX(c->u.frame_max, c->u.frame_used);
 		return true;
 	}
