@@ -93,6 +93,8 @@ bool value_fits(Checker *c, i64 v, bool unsig, u32 t)
 		return (unsig || v >= 0) && (bits == 64 || (u64)v < (1ull << bits));
 	if (ty->kind == TY_INT)
 		return bits == 64 ? !unsig || v >= 0 : v >= -(1ll << (bits - 1)) && v < (1ll << (bits - 1));
+	if (ty->kind == TY_ARRAY || ty->kind == TY_OBJECT || ty->kind == TY_UNION)
+		return false; /* no immediate is one */
 	return bits == 64 || (v >= -(1ll << (bits - 1)) && v < (i64)(1ull << bits));
 }
 
