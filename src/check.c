@@ -551,17 +551,8 @@ static void stmt_var(Checker *c, u32 n)
 	u32 id = var_new(c, v, v.loc == LOC_REG ? VS_UNINIT : VS_LIVE);
 	if (init == NONE)
 		return;
-	Operand dst = {.what = W_REG, .node = name, .type = t, .var = id}, src;
-	if (v.loc == LOC_REG) {
-		dst.o = var_opnd(c, id);
-	} else {
-		dst.what = W_MEM;
-		if (!slot_opnd(c, name, id, &dst.o))
-			return;
-		u32 size = type_size(c, t);
-		dst.o.size = size == 1 || size == 2 || size == 4 || size == 8 ? (u8)size : 0;
-	}
-	if (operand(c, init, &src, false))
+	Operand dst = {.node = name}, src;
+	if (var_as_operand(c, name, id, &dst) && operand(c, init, &src, false))
 		check_move(c, n, TAG_mov, &dst, &src);
 }
 
