@@ -33,13 +33,19 @@ static void checker_release(Checker *c)
 	flow_free(&c->u.flow);
 }
 
-/* Reads the declaration's whole node into c->tree; returns its node. */
-static u32 read_decl(Checker *c, Program *p, u32 decl)
+/* A checker whose reader stands at the start of a declaration. */
+static void open_decl(Checker *c, Program *p, u32 decl)
 {
 	const Decl *d = &p->decls.v[decl];
 	checker_init(c, p, d->file);
 	reader_init_at(&c->rd, c->src, &c->p->names, &c->tree,
 		       module_name(&c->p->names, c->src->path), d->pos, d->info);
+}
+
+/* Reads the declaration's whole node into c->tree; returns its node. */
+static u32 read_decl(Checker *c, Program *p, u32 decl)
+{
+	open_decl(c, p, decl);
 	return read_node(&c->rd);
 }
 
@@ -556,9 +562,7 @@ static void resolve_proc(Program *p, u32 decl)
 {
 	Checker c;
 	const Decl *d = &p->decls.v[decl];
-	checker_init(&c, p, d->file);
-	reader_init_at(&c.rd, c.src, &p->names, &c.tree, module_name(&p->names, c.src->path),
-		       d->pos, d->info);
+	open_decl(&c, p, decl);
 	u32 n = read_open(&c.rd);
 	while (n != NONE) {
 		u32 tag = read_peek_tag(&c.rd);
