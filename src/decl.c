@@ -561,7 +561,7 @@ void parse_signature(Checker *c, u32 n, u32 from, Sig *s)
 static void resolve_proc(Program *p, u32 decl)
 {
 	Checker c;
-	const Decl *d = &p->decls.v[decl];
+	u32 g = p->decls.v[decl].global; /* a module loaded by a type in the header grows decls */
 	open_decl(&c, p, decl);
 	u32 n = read_open(&c.rd);
 	while (n != NONE) {
@@ -576,7 +576,7 @@ static void resolve_proc(Program *p, u32 decl)
 	c.tree.nodes.v[n].span = c.tree.nodes.n - n;
 	Sig s;
 	parse_signature(&c, n, kid(&c, n, 1), &s);
-	p->globals.v[d->global].type = type_proc(&p->types, p->sigs.n);
+	p->globals.v[g].type = type_proc(&p->types, p->sigs.n);
 	vec_push(&p->sigs, s);
 	checker_release(&c);
 }
