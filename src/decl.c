@@ -320,11 +320,13 @@ u32 parse_type(Checker *c, u32 n)
 	return NONE;
 }
 
-/* (fld :x T) ... */
+/* (fld :x T) ...  A field's type may be declared later in the file and
+ * resolved here, adding its own fields to the table; so the fields are
+ * gathered first and appended together, where they stay contiguous. */
 static void parse_fields(Checker *c, u32 body, u32 t)
 {
 	Types *types = &c->p->types;
-	u32 first = types->fields.n;
+	VEC(Field) own = {0};
 	for (u32 f = body + 1; f < node_end(&c->tree, body); f = node_next(&c->tree, f)) {
 		u32 fname = kid(c, f, 0), fty = kid(c, f, 1);
 		if (!is_tree(c, f, TAG_fld) || fname == NONE || fty == NONE || kid(c, f, 2) != NONE ||
@@ -332,16 +334,19 @@ static void parse_fields(Checker *c, u32 body, u32 t)
 			err(c, f, "expected a field: (fld :name T)");
 			continue;
 		}
-		for (u32 i = first; i < types->fields.n; i++)
-			if (types->fields.v[i].name == nd(c, fname)->val)
+		for (u32 i = 0; i < own.n; i++)
+			if (own.v[i].name == nd(c, fname)->val)
 				err(c, fname, "field %s is declared twice", name_of(c, nd(c, fname)->val));
 		u32 ft = parse_type(c, fty);
 		Field fl = {nd(c, fname)->val, ft == NONE ? T_RAW8 : ft, 0, nd(c, f)->pos};
-		vec_push(&types->fields, fl);
+		vec_push(&own, fl);
 	}
 	Type *ty = &types->v.v[t];
-	ty->first = first;
-	ty->nfields = types->fields.n - first;
+	ty->first = types->fields.n;
+	ty->nfields = own.n;
+	for (u32 i = 0; i < own.n; i++)
+		vec_push(&types->fields, own.v[i]);
+	vec_free(&own);
 }
 
 static bool is_packed(const Checker *c, u32 n)
