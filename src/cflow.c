@@ -121,9 +121,8 @@ static void check_backward(Checker *c, u32 n, Label *l)
 }
 
 /* A jump or call to a label. */
-void jump_edge(Checker *c, u32 n, u32 label, bool conditional)
+void jump_edge(Checker *c, u32 n, u32 label)
 {
-	(void)conditional;
 	Label *l = label_of_id(c, label);
 	if (!c->u.flow.reachable)
 		return;
@@ -131,7 +130,7 @@ void jump_edge(Checker *c, u32 n, u32 label, bool conditional)
 		check_backward(c, n, l);
 		return;
 	}
-	add_edge(c, (Edge){.label = label, .ins = NONE, .pos = nd(c, n)->pos});
+	add_edge(c, (Edge){.label = label, .ins = NONE});
 }
 
 void stmt_lab(Checker *c, u32 n)
@@ -284,7 +283,7 @@ void stmt_ite(Checker *c, u32 n)
 	block(c, tn);
 	bool then_falls = c->u.flow.reachable;
 	flow_copy(&then_f, &c->u.flow);
-	emit3(c, P_ELSE, n, end_l, else_l, then_falls)->o[2].imm = then_falls;
+	emit3(c, P_ELSE, n, end_l, else_l, then_falls);
 	flow_copy(&c->u.flow, &else_f);
 	block(c, en);
 	flow_join(c, &c->u.flow, &then_f, nd(c, n)->pos);
@@ -376,7 +375,7 @@ void stmt_loop(Checker *c, u32 n)
 	u32 head_l = new_label(c), exit_l = new_label(c), body_l;
 	Flow head = {0}, body_f = {0}, exit_f = {0};
 	emit3(c, P_LOOP, n, head_l, NONE, NONE)->o[0] = (Opnd){.kind = OK_LABEL, .sym = head_l};
-	Loop l = {.entry_seq = ++c->u.seq, .pos = nd(c, n)->pos};
+	Loop l = {.entry_seq = ++c->u.seq};
 	vec_push(&c->u.loops, l);
 	flow_copy(&head, &c->u.flow);
 	u32 pre_scope; /* what pre declares is visible in the condition, body and after */
@@ -394,7 +393,7 @@ void stmt_loop(Checker *c, u32 n)
 	Loop *lo = &c->u.loops.v[c->u.loops.n - 1];
 	check_back_edge(c, n, &head, lo);
 	correct_exit(c, n, &exit_f, &head, lo);
-	emit3(c, P_LOOPEND, n, head_l, exit_l, c->u.flow.reachable)->o[2].imm = c->u.flow.reachable;
+	emit3(c, P_LOOPEND, n, head_l, exit_l, c->u.flow.reachable);
 	vec_free(&lo->exposed);
 	c->u.loops.n--;
 	flow_copy(&c->u.flow, &exit_f);
@@ -415,7 +414,7 @@ void stmt_cfvar(Checker *c, u32 n)
 		return;
 	}
 	Var v = {.name = nd(c, name)->val, .kind = V_CFVAR, .loc = LOC_STACK, .type = T_BOOL,
-		 .pos = nd(c, n)->pos, .label = new_label(c), .tested = NONE, .scope = NONE};
+		 .pos = nd(c, n)->pos, .label = new_label(c), .tested = NONE};
 	v.offset = NONE;
 	var_new(c, v, CF_FALSE);
 }
@@ -446,7 +445,7 @@ void stmt_jtrue(Checker *c, u32 n)
 		for (u32 i = first; i < c->u.edge_vars.n; i++)
 			c->u.flow.vs.v[c->u.edge_vars.v[i]].st = CF_TRUE;
 		add_edge(c, (Edge){.label = NONE, .first = first, .n = c->u.edge_vars.n - first,
-				   .ins = c->u.code.n - 1, .pos = nd(c, n)->pos});
+				   .ins = c->u.code.n - 1});
 	}
 	unreachable(c);
 }

@@ -141,7 +141,7 @@ u32 reg_location(Checker *c, u32 loc, u32 t, u8 *size, const char *what)
 	return family;
 }
 
-static bool imm_fits_type(Checker *c, u32 n, const Operand *imm, const Operand *dst)
+static bool imm_fits_type(Checker *c, const Operand *imm, const Operand *dst)
 {
 	if (untyped(c, dst))
 		return true; /* the form decides, as for any raw register */
@@ -159,7 +159,6 @@ static bool imm_fits_type(Checker *c, u32 n, const Operand *imm, const Operand *
 		err(c, imm->node, "%lld does not fit in %s", (long long)imm->o.imm, type_name(c, dst->type));
 		return false;
 	}
-	(void)n;
 	return true;
 }
 
@@ -168,7 +167,7 @@ static bool imm_fits_type(Checker *c, u32 n, const Operand *imm, const Operand *
 bool types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, const char *what)
 {
 	if (src->what == W_IMM)
-		return imm_fits_type(c, n, src, dst);
+		return imm_fits_type(c, src, dst);
 	if (untyped(c, dst) || untyped(c, src) || dst->type == src->type)
 		return true;
 	char a[128];
@@ -226,7 +225,7 @@ static bool rule_int(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, bool boo
 	if (nops < 2 || has_count(op))
 		return true;
 	if (ops[nops - 1].what == W_IMM)
-		return ops[1].what != W_IMM || imm_fits_type(c, n, &ops[1], &ops[0]);
+		return ops[1].what != W_IMM || imm_fits_type(c, &ops[1], &ops[0]);
 	return types_agree(c, n, &ops[0], &ops[1], mn);
 }
 
@@ -413,7 +412,7 @@ static bool finish_ins(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, u8 fla
 	apply_reads(c, f, ops, nops);
 	apply_writes(c, n, f, ops, nops); /* before a pop's restore is recorded */
 	if (c->u.flow.reachable)
-		rsp_effect(c, n, ins, ops);
+		rsp_effect(c, n, ins);
 	c->u.seq++;
 	if (!elide)
 		c->u.code.n++;
@@ -478,7 +477,7 @@ static void control_effect(Checker *c, u32 n, u32 op, const Operand *ops, u32 no
 {
 	const Form *f = &amd64_forms[amd64_forms_of(op, &(u32){0})];
 	if (nops >= 1 && ops[0].what == W_LABEL && (f->flags & (F_JUMP | F_CALL)))
-		jump_edge(c, n, ops[0].o.sym, !(f->flags & F_END) || (f->flags & F_CALL));
+		jump_edge(c, n, ops[0].o.sym);
 	if (op == TAG_ret)
 		check_ret(c, n);
 	if ((f->flags & F_CALL) && nops >= 1 && ops[0].what != W_LABEL) {
@@ -545,7 +544,7 @@ static void stmt_var(Checker *c, u32 n)
 	if (t == NONE)
 		return;
 	Var v = {.name = nd(c, name)->val, .kind = V_VAR, .type = t, .pos = nd(c, n)->pos,
-		 .label = NONE, .tested = NONE, .scope = NONE};
+		 .label = NONE, .tested = NONE};
 	if (!var_location(c, loc, t, &v))
 		return;
 	u32 id = var_new(c, v, v.loc == LOC_REG ? VS_UNINIT : VS_LIVE);
@@ -707,7 +706,7 @@ static void bind_params(Checker *c, const Sig *s)
 	for (u32 i = 0; i < s->nparams; i++) {
 		const Param *pr = sig_param(c->p, s, i);
 		Var v = {.name = pr->name, .kind = V_PARAM, .type = pr->type, .pos = pr->pos,
-			 .label = NONE, .tested = NONE, .scope = NONE};
+			 .label = NONE, .tested = NONE};
 		v.loc = pr->reg == NOREG ? LOC_ARG : LOC_REG;
 		v.reg = pr->reg;
 		v.size = pr->reg >= XMM0 && pr->reg != NOREG ? 16 : pr->size;

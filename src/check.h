@@ -31,7 +31,6 @@ typedef struct Var {
 	u32 shadow;  /* the binding of the same name this one hides, or NONE */
 	u32 label;   /* V_CFVAR: label of the then-branch of the ite that tests it */
 	u32 tested;  /* V_CFVAR: position of that ite, NONE until seen */
-	u32 scope;   /* the ite or loop (cflow frame) it is tested by, NONE */
 } Var;
 
 typedef VEC(Var) VarVec;
@@ -84,7 +83,6 @@ typedef struct Label {
 	u32 id;           /* the unit's label number */
 	u32 use_pos;
 	bool defined;
-	bool has_state;   /* a backward jump may compare against `state` */
 	Flow state;       /* the state at its definition */
 } Label;
 
@@ -100,7 +98,6 @@ typedef struct Edge {
 	u32 label;    /* target label number, or NONE for jtrue */
 	u32 first, n; /* jtrue: cfvars in Unit.edge_vars */
 	u32 ins;      /* jtrue: its P_JTRUE, patched when the target is known */
-	u32 pos;
 	Flow flow;
 } Edge;
 
@@ -110,7 +107,6 @@ typedef struct Exposed {
 
 typedef struct Loop {
 	u32 entry_seq; /* writes after this happened inside the loop */
-	u32 pos;
 	VEC(Exposed) exposed;
 } Loop;
 
@@ -148,7 +144,8 @@ typedef struct Checker {
 	Unit other;  /* the top-level unit while a proc is checked */
 } Checker;
 
-/* What an operand turned out to be. */
+/* What an operand turned out to be; W_NONE (0) until it is resolved, so a
+ * zeroed Operand is never taken for a register. */
 typedef enum What { W_NONE, W_REG, W_IMM, W_MEM, W_LABEL, W_PROC, W_DATA } What;
 
 typedef struct Operand {
@@ -227,8 +224,7 @@ bool raw_reg_ok(Checker *c, u32 n, u32 family);
 void read_family(Checker *c, u32 n, u32 family);
 void write_family(Checker *c, u32 n, u32 family, u32 callee, bool explicit_write);
 void clobber_family(Checker *c, u32 family, u32 pos, u32 callee, u16 op);
-bool rsp_depth(Checker *c, u32 n, u32 *depth, bool *plus_ssize);
-void rsp_effect(Checker *c, u32 n, const Ins *ins, const Operand *ops);
+void rsp_effect(Checker *c, u32 n, const Ins *ins);
 void check_ret(Checker *c, u32 n);
 void block_open(Checker *c, u32 *mark);
 void block_close(Checker *c, u32 mark, u32 pos);
@@ -245,7 +241,7 @@ u32 label_id(Checker *c, u32 name, u32 pos);
 void end_label_scope(Checker *c, LabelScope *s);
 void free_label_scope(LabelScope *s);
 void stmt_lab(Checker *c, u32 n);
-void jump_edge(Checker *c, u32 n, u32 label, bool conditional);
+void jump_edge(Checker *c, u32 n, u32 label);
 void stmt_ite(Checker *c, u32 n);
 void stmt_loop(Checker *c, u32 n);
 void stmt_cfvar(Checker *c, u32 n);

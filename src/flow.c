@@ -339,9 +339,8 @@ static bool is_rsp(const Opnd *o) { return o->kind == OK_REG && o->reg == RSP &&
 
 /* How an instruction moves rsp.  Anything that writes rsp in a way this
  * does not follow makes it unknown; stack slots cannot be used then. */
-void rsp_effect(Checker *c, u32 n, const Ins *ins, const Operand *ops)
+void rsp_effect(Checker *c, u32 n, const Ins *ins)
 {
-	(void)ops;
 	const Opnd *o = ins->o;
 	if (ins->op == TAG_push || ins->op == TAG_pop) {
 		push_pop(c, n, ins, ins->op == TAG_push);
@@ -362,22 +361,6 @@ void rsp_effect(Checker *c, u32 n, const Ins *ins, const Operand *ops)
 		rsp_move(c, n, -o[1].imm);
 	else
 		rsp_lost(c, n);
-}
-
-/* Bytes from rsp up to the frame base (the address of the first slot):
- * false when the frame is not allocated or rsp is unknown. */
-bool rsp_depth(Checker *c, u32 n, u32 *depth, bool *plus_ssize)
-{
-	const Flow *f = &c->u.flow;
-	if (!f->rsp_known) {
-		err(c, n, "rsp cannot be followed here, so stack slots cannot be addressed");
-		if (f->rsp_lost != NONE)
-			note_at_pos(c, f->rsp_lost, "rsp changed here in a way nifasm cannot follow");
-		return false;
-	}
-	*depth = f->extra;
-	*plus_ssize = false;
-	return true;
 }
 
 /* At ret: rsp back at its entry value, saved registers restored, results set. */

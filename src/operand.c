@@ -459,9 +459,6 @@ static bool operand_mem(Checker *c, u32 n, Operand *op)
 		return false;
 	op->o.imm += off;
 	op->o.size = op->type == NONE ? 0 : mem_size_of(c, op->type);
-	if (op->type == NONE)
-		op->type = NONE;
-	op->what = W_MEM;
 	op->node = n;
 	return true;
 }
