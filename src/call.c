@@ -161,13 +161,15 @@ static void call_move(Checker *c, u32 m, CallState *cs)
 		return;
 	}
 	u32 pa = is_name(c, a) ? find_param(c->p, cs->sig, nd(c, a)->val, false) : NONE;
-	u32 rb = is_name(c, b) ? find_param(c->p, cs->sig, nd(c, b)->val, true) : NONE;
-	u32 ra = is_name(c, a) ? find_param(c->p, cs->sig, nd(c, a)->val, true) : NONE;
-	if (pa != NONE)
+	if (pa != NONE) { /* the common case: search the results only when it is not */
 		argument(c, m, cs, pa, b, lea);
-	else if (rb != NONE && !lea)
+		return;
+	}
+	u32 rb = is_name(c, b) && !lea ? find_param(c->p, cs->sig, nd(c, b)->val, true) : NONE;
+	u32 ra = is_name(c, a) && !lea && rb == NONE ? find_param(c->p, cs->sig, nd(c, a)->val, true) : NONE;
+	if (rb != NONE)
 		binding(c, m, cs, rb, a);
-	else if (ra != NONE && !lea)
+	else if (ra != NONE)
 		binding(c, m, cs, ra, b); /* the seed's spelling (mov r.0 y.0) */
 	else
 		err(c, m, "%s has no parameter %s%s", callee(c, cs),
