@@ -74,7 +74,7 @@ static void join_rsp(Flow *dst, const Flow *src, u32 pos)
 
 /* Extends f's states to n variables; those it lacks were never declared
  * on its path. */
-static void pad_states(const Checker *c, Flow *f, u32 n)
+static inline __attribute__((always_inline)) void pad_states(const Checker *c, Flow *f, u32 n)
 {
 	while (f->vs.n < n) {
 		VarState s = undeclared(c, f->vs.n);
