@@ -150,8 +150,8 @@ void block_close(Checker *c, u32 mark, u32 pos)
 		const Var *var = &c->u.vars.v[v];
 		if (var->kind == V_CFVAR && var->tested == NONE)
 			err_at(c, var->pos, "cfvar %s is never tested by an ite", name_of(c, var->name));
-		ASSERT(v < c->u.flow.vs.n);
-		var_end(c, v, pos);
+		if (v < c->u.flow.vs.n) /* after a loop whose condition was wrong, the state is empty */
+			var_end(c, v, pos);
 		c->u.var_of_name.v[var->name] = var->shadow;
 		if (var->loc == LOC_STACK && var->offset < c->u.frame_used)
 			c->u.frame_used = var->offset;
