@@ -92,12 +92,7 @@ static void register_argument(Checker *c, u32 n, CallState *cs, u32 i, Operand *
 	u32 owner = c->u.flow.owner[pr->reg];
 	if (owner != NONE && owner != src->var)
 		clobber_family(c, pr->reg, nd(c, n)->pos, NONE, 0);
-	if (lea) {
-		Operand ops[2] = {dst, *src};
-		emit_ins(c, n, TAG_lea, (Opnd[]){ops[0].o, ops[1].o}, 2, 0);
-	} else {
-		check_move(c, n, &dst, src);
-	}
+	check_move(c, n, lea ? TAG_lea : TAG_mov, &dst, src);
 	cs->moved |= 1u << pr->reg;
 	cs->mover[pr->reg] = i;
 }
@@ -110,6 +105,11 @@ static void argument(Checker *c, u32 n, CallState *cs, u32 i, u32 src_node, bool
 		return;
 	}
 	cs->done[i] = true;
+	if (lea && param(c, cs, i)->reg == NOREG) { /* push stores a value, not an address */
+		err(c, n, "a stack argument cannot be given with lea; load the address into a "
+			  "register with (lea ...) and pass the register");
+		return;
+	}
 	if (!(lea ? address(c, src_node, &src) : operand(c, src_node, &src, false)))
 		return;
 	if (src.what == W_DATA) {
@@ -161,13 +161,15 @@ static void call_move(Checker *c, u32 m, CallState *cs)
 		return;
 	}
 	u32 pa = is_name(c, a) ? find_param(c->p, cs->sig, nd(c, a)->val, false) : NONE;
-	u32 rb = is_name(c, b) ? find_param(c->p, cs->sig, nd(c, b)->val, true) : NONE;
-	u32 ra = is_name(c, a) ? find_param(c->p, cs->sig, nd(c, a)->val, true) : NONE;
-	if (pa != NONE)
+	if (pa != NONE) { /* the common case: search the results only when it is not */
 		argument(c, m, cs, pa, b, lea);
-	else if (rb != NONE && !lea)
+		return;
+	}
+	u32 rb = is_name(c, b) && !lea ? find_param(c->p, cs->sig, nd(c, b)->val, true) : NONE;
+	u32 ra = is_name(c, a) && !lea && rb == NONE ? find_param(c->p, cs->sig, nd(c, a)->val, true) : NONE;
+	if (rb != NONE)
 		binding(c, m, cs, rb, a);
-	else if (ra != NONE && !lea)
+	else if (ra != NONE)
 		binding(c, m, cs, ra, b); /* the seed's spelling (mov r.0 y.0) */
 	else
 		err(c, m, "%s has no parameter %s%s", callee(c, cs),
@@ -210,7 +212,7 @@ static void bind_results(Checker *c, const CallState *cs)
 		Operand dst = b->dst;
 		Operand src = {.what = W_REG, .node = b->node, .type = r->type, .var = NONE,
 			       .o = {.kind = OK_REG, .reg = r->reg, .size = dst.o.size}};
-		check_move(c, b->node, &dst, &src);
+		check_move(c, b->node, TAG_mov, &dst, &src);
 	}
 }
 

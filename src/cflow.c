@@ -39,16 +39,19 @@ u32 label_id(Checker *c, u32 name, u32 pos)
 		Label l = {.name = name, .id = new_label(c), .use_pos = pos};
 		vec_push(&s->labels, l);
 		s->of_name.v[name] = i;
+		while (s->of_id.n <= l.id)
+			vec_push(&s->of_id, NONE);
+		s->of_id.v[l.id] = i;
 	}
 	return s->labels.v[i].id;
 }
 
+/* The named label with this id, or NULL (a structured form's label). */
 static Label *label_of_id(Checker *c, u32 id)
 {
-	for (u32 i = 0; i < c->u.labels.labels.n; i++)
-		if (c->u.labels.labels.v[i].id == id)
-			return &c->u.labels.labels.v[i];
-	return NULL;
+	LabelScope *s = &c->u.labels;
+	u32 i = id < s->of_id.n ? s->of_id.v[id] : NONE;
+	return i == NONE ? NULL : &s->labels.v[i];
 }
 
 void end_label_scope(Checker *c, LabelScope *s)
@@ -61,6 +64,7 @@ void end_label_scope(Checker *c, LabelScope *s)
 		flow_free(&l->state);
 	}
 	s->labels.n = 0;
+	s->of_id.n = 0; /* the next unit numbers its labels from 0 */
 }
 
 void free_label_scope(LabelScope *s)
@@ -69,6 +73,7 @@ void free_label_scope(LabelScope *s)
 		flow_free(&s->labels.v[i].state);
 	vec_free(&s->labels);
 	vec_free(&s->of_name);
+	vec_free(&s->of_id);
 }
 
 static void add_edge(Checker *c, Edge e)
@@ -116,9 +121,8 @@ static void check_backward(Checker *c, u32 n, Label *l)
 }
 
 /* A jump or call to a label. */
-void jump_edge(Checker *c, u32 n, u32 label, bool conditional)
+void jump_edge(Checker *c, u32 n, u32 label)
 {
-	(void)conditional;
 	Label *l = label_of_id(c, label);
 	if (!c->u.flow.reachable)
 		return;
@@ -126,7 +130,7 @@ void jump_edge(Checker *c, u32 n, u32 label, bool conditional)
 		check_backward(c, n, l);
 		return;
 	}
-	add_edge(c, (Edge){.label = label, .ins = NONE, .pos = nd(c, n)->pos});
+	add_edge(c, (Edge){.label = label, .ins = NONE});
 }
 
 void stmt_lab(Checker *c, u32 n)
@@ -279,7 +283,7 @@ void stmt_ite(Checker *c, u32 n)
 	block(c, tn);
 	bool then_falls = c->u.flow.reachable;
 	flow_copy(&then_f, &c->u.flow);
-	emit3(c, P_ELSE, n, end_l, else_l, then_falls)->o[2].imm = then_falls;
+	emit3(c, P_ELSE, n, end_l, else_l, then_falls);
 	flow_copy(&c->u.flow, &else_f);
 	block(c, en);
 	flow_join(c, &c->u.flow, &then_f, nd(c, n)->pos);
@@ -289,8 +293,6 @@ void stmt_ite(Checker *c, u32 n)
 }
 
 /* ---- loop ------------------------------------------------------------------------------- */
-
-static bool is_dead(u8 st) { return st == VS_UNINIT || st == VS_CLOBBERED || st == VS_KILLED; }
 
 /* Where the loop reads v before writing it, or NONE. */
 static u32 exposed_at(const Loop *l, u32 v)
@@ -320,14 +322,15 @@ static void check_back_edge(Checker *c, u32 n, const Flow *head, const Loop *l)
 		if (back->vs.v[v].why_pos != NONE)
 			note_at_pos(c, back->vs.v[v].why_pos, "it dies here");
 	}
-	if (head->rsp_known && back->rsp_known &&
-	    (head->frame != back->frame || head->below != back->below || head->extra != back->extra))
+	if (head->rsp_known && back->rsp_known && !same_rsp(head, back))
 		err(c, n, "rsp is not where it was at the start of the loop when the loop repeats");
 }
 
 /* After the loop: a variable that dies in the body is dead after the loop
- * too (the loop may have run), unless `pre` writes it again. */
-static void correct_exit(Checker *c, Flow *exit_f, const Flow *head, const Loop *l)
+ * too (the loop may have run), unless `pre` writes it again.  rsp at the
+ * exit is where `pre` leaves it, as long as the body brings it back to
+ * where it was at the head. */
+static void correct_exit(Checker *c, u32 n, Flow *exit_f, const Flow *head, const Loop *l)
 {
 	const Flow *back = &c->u.flow;
 	if (!back->reachable)
@@ -342,10 +345,9 @@ static void correct_exit(Checker *c, Flow *exit_f, const Flow *head, const Loop 
 		if (var->loc == LOC_REG && back->vs.v[v].st == VS_KILLED && exit_f->owner[var->reg] == v)
 			exit_f->owner[var->reg] = NONE;
 	}
-	if (exit_f->rsp_known && (!back->rsp_known || back->below != exit_f->below ||
-				  back->extra != exit_f->extra || back->frame != exit_f->frame)) {
+	if (exit_f->rsp_known && !(back->rsp_known && head->rsp_known && same_rsp(head, back))) {
 		exit_f->rsp_known = false;
-		exit_f->rsp_lost = back->rsp_lost;
+		exit_f->rsp_lost = back->rsp_known ? nd(c, n)->pos : back->rsp_lost;
 	}
 	exit_f->written |= back->written;
 }
@@ -373,7 +375,7 @@ void stmt_loop(Checker *c, u32 n)
 	u32 head_l = new_label(c), exit_l = new_label(c), body_l;
 	Flow head = {0}, body_f = {0}, exit_f = {0};
 	emit3(c, P_LOOP, n, head_l, NONE, NONE)->o[0] = (Opnd){.kind = OK_LABEL, .sym = head_l};
-	Loop l = {.entry_seq = ++c->u.seq, .pos = nd(c, n)->pos};
+	Loop l = {.entry_seq = ++c->u.seq};
 	vec_push(&c->u.loops, l);
 	flow_copy(&head, &c->u.flow);
 	u32 pre_scope; /* what pre declares is visible in the condition, body and after */
@@ -390,8 +392,8 @@ void stmt_loop(Checker *c, u32 n)
 	block(c, lp.body);
 	Loop *lo = &c->u.loops.v[c->u.loops.n - 1];
 	check_back_edge(c, n, &head, lo);
-	correct_exit(c, &exit_f, &head, lo);
-	emit3(c, P_LOOPEND, n, head_l, exit_l, c->u.flow.reachable)->o[2].imm = c->u.flow.reachable;
+	correct_exit(c, n, &exit_f, &head, lo);
+	emit3(c, P_LOOPEND, n, head_l, exit_l, c->u.flow.reachable);
 	vec_free(&lo->exposed);
 	c->u.loops.n--;
 	flow_copy(&c->u.flow, &exit_f);
@@ -412,7 +414,7 @@ void stmt_cfvar(Checker *c, u32 n)
 		return;
 	}
 	Var v = {.name = nd(c, name)->val, .kind = V_CFVAR, .loc = LOC_STACK, .type = T_BOOL,
-		 .pos = nd(c, n)->pos, .label = new_label(c), .tested = NONE, .scope = NONE};
+		 .pos = nd(c, n)->pos, .label = new_label(c), .tested = NONE};
 	v.offset = NONE;
 	var_new(c, v, CF_FALSE);
 }
@@ -443,7 +445,7 @@ void stmt_jtrue(Checker *c, u32 n)
 		for (u32 i = first; i < c->u.edge_vars.n; i++)
 			c->u.flow.vs.v[c->u.edge_vars.v[i]].st = CF_TRUE;
 		add_edge(c, (Edge){.label = NONE, .first = first, .n = c->u.edge_vars.n - first,
-				   .ins = c->u.code.n - 1, .pos = nd(c, n)->pos});
+				   .ins = c->u.code.n - 1});
 	}
 	unreachable(c);
 }

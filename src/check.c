@@ -93,6 +93,8 @@ bool value_fits(Checker *c, i64 v, bool unsig, u32 t)
 		return (unsig || v >= 0) && (bits == 64 || (u64)v < (1ull << bits));
 	if (ty->kind == TY_INT)
 		return bits == 64 ? !unsig || v >= 0 : v >= -(1ll << (bits - 1)) && v < (1ll << (bits - 1));
+	if (ty->kind == TY_ARRAY || ty->kind == TY_OBJECT || ty->kind == TY_UNION)
+		return false; /* no immediate is one */
 	return bits == 64 || (v >= -(1ll << (bits - 1)) && v < (i64)(1ull << bits));
 }
 
@@ -120,7 +122,26 @@ bool reg_fits_type(Checker *c, u32 n, u32 family, u8 *size, u32 t)
 	return false;
 }
 
-static bool imm_fits_type(Checker *c, u32 n, const Operand *imm, const Operand *dst)
+/* The register a location node names for a value of type t (NONE: not
+ * checked), with *size the width of the view t uses; NONE after an error.
+ * `what` is what the register would hold: "a variable", "a parameter". */
+u32 reg_location(Checker *c, u32 loc, u32 t, u8 *size, const char *what)
+{
+	u32 family = reg_of_node(c, loc, size);
+	if (family == NONE) {
+		err(c, loc, "expected a register or (s)");
+		return NONE;
+	}
+	if (family == RSP) {
+		err(c, loc, "rsp cannot hold %s", what);
+		return NONE;
+	}
+	if (t != NONE && !reg_fits_type(c, loc, family, size, t))
+		return NONE;
+	return family;
+}
+
+static bool imm_fits_type(Checker *c, const Operand *imm, const Operand *dst)
 {
 	if (untyped(c, dst))
 		return true; /* the form decides, as for any raw register */
@@ -130,7 +151,7 @@ static bool imm_fits_type(Checker *c, u32 n, const Operand *imm, const Operand *
 		return false;
 	}
 	bool unsig = nd(c, imm->node)->kind == N_UINT;
-	if ((ty->kind == TY_PTR || ty->kind == TY_APTR) && imm->o.imm != 0 && !(imm->o.flags & OF_SSIZE)) {
+	if (type_is_address(tys(c), dst->type) && imm->o.imm != 0 && !(imm->o.flags & OF_SSIZE)) {
 		err(c, imm->node, "an immediate pointer must be +0; use (cast ...) for an address");
 		return false;
 	}
@@ -138,7 +159,6 @@ static bool imm_fits_type(Checker *c, u32 n, const Operand *imm, const Operand *
 		err(c, imm->node, "%lld does not fit in %s", (long long)imm->o.imm, type_name(c, dst->type));
 		return false;
 	}
-	(void)n;
 	return true;
 }
 
@@ -147,7 +167,7 @@ static bool imm_fits_type(Checker *c, u32 n, const Operand *imm, const Operand *
 bool types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, const char *what)
 {
 	if (src->what == W_IMM)
-		return imm_fits_type(c, n, src, dst);
+		return imm_fits_type(c, src, dst);
 	if (untyped(c, dst) || untyped(c, src) || dst->type == src->type)
 		return true;
 	char a[128];
@@ -162,6 +182,18 @@ static bool int_like(const Checker *c, const Operand *o, bool bool_ok)
 	return o->what == W_IMM || k == TY_RAW || k == TY_INT || k == TY_UINT || (bool_ok && k == TY_BOOL);
 }
 
+/* Integer operands (and bools when bool_ok); else an error at the first
+ * that is not one. */
+static bool all_int(Checker *c, const char *mn, const Operand *ops, u32 nops, bool bool_ok)
+{
+	for (u32 i = 0; i < nops; i++)
+		if (!int_like(c, &ops[i], bool_ok)) {
+			err(c, ops[i].node, "%s needs integers, not %s", mn, type_name(c, ops[i].type));
+			return false;
+		}
+	return true;
+}
+
 static bool rule_arith(Checker *c, u32 n, const char *mn, Operand *ops, u32 nops)
 {
 	u8 k = kind_of(c, ops[0].type);
@@ -172,12 +204,7 @@ static bool rule_arith(Checker *c, u32 n, const char *mn, Operand *ops, u32 nops
 	}
 	if (k == TY_APTR && nops == 2 && int_like(c, &ops[1], false))
 		return true; /* an aptr moves by bytes over its array */
-	for (u32 i = 0; i < nops; i++)
-		if (!int_like(c, &ops[i], false)) {
-			err(c, ops[i].node, "%s needs integers, not %s", mn, type_name(c, ops[i].type));
-			return false;
-		}
-	return nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn);
+	return all_int(c, mn, ops, nops, false) && (nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn));
 }
 
 /* A count operand (shifts and rotates) is not typed like the value. */
@@ -193,26 +220,13 @@ static bool has_count(u32 op)
 static bool rule_int(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, bool bool_ok)
 {
 	const char *mn = name_of(c, op);
-	for (u32 i = 0; i < nops; i++)
-		if (!int_like(c, &ops[i], bool_ok)) {
-			err(c, ops[i].node, "%s needs integers, not %s", mn, type_name(c, ops[i].type));
-			return false;
-		}
-	if (has_count(op) || nops < 2 || ops[nops - 1].what == W_IMM)
-		return nops < 2 || ops[1].what != W_IMM || has_count(op) || imm_fits_type(c, n, &ops[1], &ops[0]);
+	if (!all_int(c, mn, ops, nops, bool_ok))
+		return false;
+	if (nops < 2 || has_count(op))
+		return true;
+	if (ops[nops - 1].what == W_IMM)
+		return ops[1].what != W_IMM || imm_fits_type(c, &ops[1], &ops[0]);
 	return types_agree(c, n, &ops[0], &ops[1], mn);
-}
-
-/* movzx/movsx: an integer from a narrower integer; the sign is the
- * programmer's choice of instruction. */
-static bool rule_extend(Checker *c, const char *mn, Operand *ops, u32 nops)
-{
-	for (u32 i = 0; i < nops; i++)
-		if (!int_like(c, &ops[i], true)) {
-			err(c, ops[i].node, "%s needs integers, not %s", mn, type_name(c, ops[i].type));
-			return false;
-		}
-	return true;
 }
 
 static bool rule_float(Checker *c, const char *mn, Operand *ops, u32 nops)
@@ -288,7 +302,8 @@ static bool check_types(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
 	case TR_MOVE:
 	case TR_CMP:
 		return nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn);
-	case TR_EXTEND: return rule_extend(c, mn, ops, nops);
+	case TR_EXTEND: /* movzx/movsx: the sign is the programmer's choice of instruction */
+		return all_int(c, mn, ops, nops, true);
 	case TR_ARITH: return rule_arith(c, n, mn, ops, nops);
 	case TR_INT: return rule_int(c, n, op, ops, nops, false);
 	case TR_LOGIC: return rule_int(c, n, op, ops, nops, true);
@@ -397,7 +412,7 @@ static bool finish_ins(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, u8 fla
 	apply_reads(c, f, ops, nops);
 	apply_writes(c, n, f, ops, nops); /* before a pop's restore is recorded */
 	if (c->u.flow.reachable)
-		rsp_effect(c, n, ins, ops);
+		rsp_effect(c, n, ins);
 	c->u.seq++;
 	if (!elide)
 		c->u.code.n++;
@@ -414,14 +429,14 @@ void emit_ins(Checker *c, u32 n, u16 op, const Opnd *o, u32 nops, u8 flags)
 	finish_ins(c, n, op, ops, nops, flags, false);
 }
 
-bool check_move(Checker *c, u32 n, Operand *dst, Operand *src)
+bool check_move(Checker *c, u32 n, u16 op, Operand *dst, Operand *src)
 {
 	Operand ops[2] = {*dst, *src};
 	bool same = dst->what == W_REG && src->what == W_REG && dst->o.reg == src->o.reg &&
 		    dst->o.size == src->o.size;
 	if (src->var != NONE && src->what == W_REG)
 		use_var(c, src->node, src->var);
-	return finish_ins(c, n, TAG_mov, ops, 2, 0, same);
+	return finish_ins(c, n, op, ops, 2, 0, same);
 }
 
 /* ---- instructions ------------------------------------------------------------------------ */
@@ -462,7 +477,7 @@ static void control_effect(Checker *c, u32 n, u32 op, const Operand *ops, u32 no
 {
 	const Form *f = &amd64_forms[amd64_forms_of(op, &(u32){0})];
 	if (nops >= 1 && ops[0].what == W_LABEL && (f->flags & (F_JUMP | F_CALL)))
-		jump_edge(c, n, ops[0].o.sym, !(f->flags & F_END) || (f->flags & F_CALL));
+		jump_edge(c, n, ops[0].o.sym);
 	if (op == TAG_ret)
 		check_ret(c, n);
 	if ((f->flags & F_CALL) && nops >= 1 && ops[0].what != W_LABEL) {
@@ -491,24 +506,17 @@ void check_ins(Checker *c, u32 n, u8 flags)
 static bool var_location(Checker *c, u32 loc, u32 t, Var *v)
 {
 	if (is_tree(c, loc, TAG_s)) {
+		u32 size = type_size(c, t); /* lays out an array type first written here */
 		const Type *ty = type_get(tys(c), t);
 		v->loc = LOC_STACK;
 		v->offset = align_up(c->u.frame_used, MAX(ty->align, 1));
-		c->u.frame_used = v->offset + ty->size;
+		c->u.frame_used = v->offset + size;
 		c->u.frame_max = MAX(c->u.frame_max, c->u.frame_used);
 		return true;
 	}
 	u8 size;
-	u32 family = reg_of_node(c, loc, &size);
-	if (family == NONE) {
-		err(c, loc, "expected a register or (s)");
-		return false;
-	}
-	if (family == RSP) {
-		err(c, loc, "rsp cannot hold a variable");
-		return false;
-	}
-	if (!reg_fits_type(c, loc, family, &size, t))
+	u32 family = reg_location(c, loc, t, &size, "a variable");
+	if (family == NONE)
 		return false;
 	u32 owner = c->u.flow.owner[family];
 	if (owner != NONE && c->u.flow.reachable) {
@@ -534,24 +542,15 @@ static void stmt_var(Checker *c, u32 n)
 	if (t == NONE)
 		return;
 	Var v = {.name = nd(c, name)->val, .kind = V_VAR, .type = t, .pos = nd(c, n)->pos,
-		 .label = NONE, .tested = NONE, .scope = NONE};
+		 .label = NONE, .tested = NONE};
 	if (!var_location(c, loc, t, &v))
 		return;
 	u32 id = var_new(c, v, v.loc == LOC_REG ? VS_UNINIT : VS_LIVE);
 	if (init == NONE)
 		return;
-	Operand dst = {.what = W_REG, .node = name, .type = t, .var = id}, src;
-	if (v.loc == LOC_REG) {
-		dst.o = var_opnd(c, id);
-	} else {
-		dst.what = W_MEM;
-		if (!slot_opnd(c, name, id, &dst.o))
-			return;
-		u32 size = type_size(c, t);
-		dst.o.size = size == 1 || size == 2 || size == 4 || size == 8 ? (u8)size : 0;
-	}
-	if (operand(c, init, &src, false))
-		check_move(c, n, &dst, &src);
+	Operand dst = {.node = name}, src;
+	if (var_as_operand(c, name, id, &dst) && operand(c, init, &src, false))
+		check_move(c, n, TAG_mov, &dst, &src);
 }
 
 /* (kill x.0 ...) */
@@ -705,7 +704,7 @@ static void bind_params(Checker *c, const Sig *s)
 	for (u32 i = 0; i < s->nparams; i++) {
 		const Param *pr = sig_param(c->p, s, i);
 		Var v = {.name = pr->name, .kind = V_PARAM, .type = pr->type, .pos = pr->pos,
-			 .label = NONE, .tested = NONE, .scope = NONE};
+			 .label = NONE, .tested = NONE};
 		v.loc = pr->reg == NOREG ? LOC_ARG : LOC_REG;
 		v.reg = pr->reg;
 		v.size = pr->reg >= XMM0 && pr->reg != NOREG ? 16 : pr->size;
@@ -753,12 +752,6 @@ static void code_proc(Checker *c, u32 n)
 
 /* ---- the code pass -------------------------------------------------------------------------- */
 
-static bool is_decl_tag(u16 tag)
-{
-	return tag == TAG_proc || tag == TAG_rodata || tag == TAG_type || tag == TAG_gvar ||
-	       tag == TAG_tvar;
-}
-
 static void code_node(Checker *c, u32 n)
 {
 	u16 tag = nd(c, n)->kind == N_TREE ? nd(c, n)->tag : TAG_UNKNOWN;
@@ -770,7 +763,7 @@ static void code_node(Checker *c, u32 n)
 
 static bool open_module(Checker *c)
 {
-	reader_init(&c->rd, c->src, &c->p->names, &c->tree, module_name(&c->p->names, c->src->path));
+	reader_init(&c->rd, c->src, &c->p->names, &c->tree, file_module(c->p, c->file));
 	tree_clear(&c->tree);
 	u32 root = read_open(&c->rd);
 	if (root == NONE) {

@@ -31,7 +31,6 @@ typedef struct Var {
 	u32 shadow;  /* the binding of the same name this one hides, or NONE */
 	u32 label;   /* V_CFVAR: label of the then-branch of the ite that tests it */
 	u32 tested;  /* V_CFVAR: position of that ite, NONE until seen */
-	u32 scope;   /* the ite or loop (cflow frame) it is tested by, NONE */
 } Var;
 
 typedef VEC(Var) VarVec;
@@ -45,6 +44,9 @@ enum {
 	/* cfvars */
 	CF_FALSE, CF_TRUE, CF_UNKNOWN,
 };
+
+/* A variable (not a cfvar) in this state holds no value. */
+static inline bool is_dead(u8 st) { return st == VS_UNINIT || st == VS_CLOBBERED || st == VS_KILLED; }
 
 typedef struct VarState {
 	u8 st;
@@ -81,13 +83,13 @@ typedef struct Label {
 	u32 id;           /* the unit's label number */
 	u32 use_pos;
 	bool defined;
-	bool has_state;   /* a backward jump may compare against `state` */
 	Flow state;       /* the state at its definition */
 } Label;
 
 typedef struct LabelScope {
 	VEC(Label) labels;
-	VEC(u32) of_name; /* name id -> label id, NONE */
+	VEC(u32) of_name; /* name id -> index in labels, NONE */
+	VEC(u32) of_id;   /* label id -> index in labels, NONE (structured forms' ids too) */
 } LabelScope;
 
 /* A jump not yet at its target: a forward jump to a label, or a jtrue
@@ -96,7 +98,6 @@ typedef struct Edge {
 	u32 label;    /* target label number, or NONE for jtrue */
 	u32 first, n; /* jtrue: cfvars in Unit.edge_vars */
 	u32 ins;      /* jtrue: its P_JTRUE, patched when the target is known */
-	u32 pos;
 	Flow flow;
 } Edge;
 
@@ -106,7 +107,6 @@ typedef struct Exposed {
 
 typedef struct Loop {
 	u32 entry_seq; /* writes after this happened inside the loop */
-	u32 pos;
 	VEC(Exposed) exposed;
 } Loop;
 
@@ -144,7 +144,8 @@ typedef struct Checker {
 	Unit other;  /* the top-level unit while a proc is checked */
 } Checker;
 
-/* What an operand turned out to be. */
+/* What an operand turned out to be; W_NONE (0) until it is resolved, so a
+ * zeroed Operand is never taken for a register. */
 typedef enum What { W_NONE, W_REG, W_IMM, W_MEM, W_LABEL, W_PROC, W_DATA } What;
 
 typedef struct Operand {
@@ -174,12 +175,13 @@ void emit_ins(Checker *c, u32 n, u16 op, const Opnd *o, u32 nops, u8 flags);
 void stmt(Checker *c, u32 n);
 void block(Checker *c, u32 n);
 void check_ins(Checker *c, u32 n, u8 flags);
-/* Checks and emits (op dst src) for moves the assembler writes itself
- * (var initialisers, call arguments and results). */
-bool check_move(Checker *c, u32 n, Operand *dst, Operand *src);
+/* Checks and emits (op dst src), a mov or a lea the assembler writes
+ * itself (var initialisers, call arguments and results). */
+bool check_move(Checker *c, u32 n, u16 op, Operand *dst, Operand *src);
 bool types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, const char *what);
 bool value_fits(Checker *c, i64 v, bool unsig, u32 t);
 bool reg_fits_type(Checker *c, u32 n, u32 family, u8 *size, u32 t);
+u32 reg_location(Checker *c, u32 loc, u32 t, u8 *size, const char *what);
 
 /* ---- decl.c ----------------------------------------------------------------- */
 
@@ -191,6 +193,7 @@ const Param *sig_param(const Program *p, const Sig *s, u32 i);
 u32 find_param(const Program *p, const Sig *s, u32 name, bool results);
 void parse_signature(Checker *c, u32 n, u32 from, Sig *sig);
 u32 reg_of_node(const Checker *c, u32 n, u8 *size);
+bool is_decl_tag(u16 tag); /* proc, rodata, type, gvar, tvar */
 
 /* ---- operand.c --------------------------------------------------------------- */
 
@@ -200,6 +203,8 @@ bool operand(Checker *c, u32 n, Operand *op, bool branch);
 bool address(Checker *c, u32 n, Operand *op);
 u32 var_lookup(const Checker *c, u32 name);
 Opnd var_opnd(Checker *c, u32 v);
+/* Variable v as an operand at node n: its register, or its stack slot. */
+bool var_as_operand(Checker *c, u32 n, u32 v, Operand *op);
 bool slot_opnd(Checker *c, u32 n, u32 v, Opnd *o);
 
 /* ---- flow.c ------------------------------------------------------------------ */
@@ -209,6 +214,8 @@ void flow_free(Flow *f);
 void flow_copy(Flow *dst, const Flow *src);
 /* dst = the join of dst and src: dead on any path is dead after. */
 void flow_join(Checker *c, Flow *dst, const Flow *src, u32 pos);
+/* Is rsp at the same place in both (when both know it)? */
+bool same_rsp(const Flow *a, const Flow *b);
 u32 var_new(Checker *c, Var v, u8 state);
 void var_end(Checker *c, u32 v, u32 pos);
 bool use_var(Checker *c, u32 n, u32 v);
@@ -217,8 +224,7 @@ bool raw_reg_ok(Checker *c, u32 n, u32 family);
 void read_family(Checker *c, u32 n, u32 family);
 void write_family(Checker *c, u32 n, u32 family, u32 callee, bool explicit_write);
 void clobber_family(Checker *c, u32 family, u32 pos, u32 callee, u16 op);
-bool rsp_depth(Checker *c, u32 n, u32 *depth, bool *plus_ssize);
-void rsp_effect(Checker *c, u32 n, const Ins *ins, const Operand *ops);
+void rsp_effect(Checker *c, u32 n, const Ins *ins);
 void check_ret(Checker *c, u32 n);
 void block_open(Checker *c, u32 *mark);
 void block_close(Checker *c, u32 mark, u32 pos);
@@ -235,7 +241,7 @@ u32 label_id(Checker *c, u32 name, u32 pos);
 void end_label_scope(Checker *c, LabelScope *s);
 void free_label_scope(LabelScope *s);
 void stmt_lab(Checker *c, u32 n);
-void jump_edge(Checker *c, u32 n, u32 label, bool conditional);
+void jump_edge(Checker *c, u32 n, u32 label);
 void stmt_ite(Checker *c, u32 n);
 void stmt_loop(Checker *c, u32 n);
 void stmt_cfvar(Checker *c, u32 n);

@@ -33,13 +33,19 @@ static void checker_release(Checker *c)
 	flow_free(&c->u.flow);
 }
 
-/* Reads the declaration's whole node into c->tree; returns its node. */
-static u32 read_decl(Checker *c, Program *p, u32 decl)
+/* A checker whose reader stands at the start of a declaration. */
+static void open_decl(Checker *c, Program *p, u32 decl)
 {
 	const Decl *d = &p->decls.v[decl];
 	checker_init(c, p, d->file);
 	reader_init_at(&c->rd, c->src, &c->p->names, &c->tree, file_module(p, d->file), d->pos,
 		       d->info);
+}
+
+/* Reads the declaration's whole node into c->tree; returns its node. */
+static u32 read_decl(Checker *c, Program *p, u32 decl)
+{
+	open_decl(c, p, decl);
 	return read_node(&c->rd);
 }
 
@@ -135,7 +141,7 @@ u32 global_find(Program *p, u32 name, u32 file)
 
 /* ---- the first pass -------------------------------------------------------------- */
 
-static bool is_decl_tag(u16 tag)
+bool is_decl_tag(u16 tag)
 {
 	return tag == TAG_proc || tag == TAG_rodata || tag == TAG_type || tag == TAG_gvar ||
 	       tag == TAG_tvar;
@@ -205,7 +211,7 @@ bool scan_declarations(Program *p, u32 file)
 {
 	Checker c;
 	checker_init(&c, p, file);
-	reader_init(&c.rd, c.src, &p->names, &c.tree, module_name(&p->names, c.src->path));
+	reader_init(&c.rd, c.src, &p->names, &c.tree, file_module(p, file));
 	u32 root = read_open(&c.rd);
 	bool ok = root != NONE && nd(&c, root)->tag == TAG_stmts;
 	while (ok && !c.rd.failed && read_peek_tag(&c.rd) != NONE) {
@@ -314,11 +320,13 @@ u32 parse_type(Checker *c, u32 n)
 	return NONE;
 }
 
-/* (fld :x T) ... */
+/* (fld :x T) ...  A field's type may be declared later in the file and
+ * resolved here, adding its own fields to the table; so the fields are
+ * gathered first and appended together, where they stay contiguous. */
 static void parse_fields(Checker *c, u32 body, u32 t)
 {
 	Types *types = &c->p->types;
-	u32 first = types->fields.n;
+	VEC(Field) own = {0};
 	for (u32 f = body + 1; f < node_end(&c->tree, body); f = node_next(&c->tree, f)) {
 		u32 fname = kid(c, f, 0), fty = kid(c, f, 1);
 		if (!is_tree(c, f, TAG_fld) || fname == NONE || fty == NONE || kid(c, f, 2) != NONE ||
@@ -326,16 +334,19 @@ static void parse_fields(Checker *c, u32 body, u32 t)
 			err(c, f, "expected a field: (fld :name T)");
 			continue;
 		}
-		for (u32 i = first; i < types->fields.n; i++)
-			if (types->fields.v[i].name == nd(c, fname)->val)
+		for (u32 i = 0; i < own.n; i++)
+			if (own.v[i].name == nd(c, fname)->val)
 				err(c, fname, "field %s is declared twice", name_of(c, nd(c, fname)->val));
 		u32 ft = parse_type(c, fty);
 		Field fl = {nd(c, fname)->val, ft == NONE ? T_RAW8 : ft, 0, nd(c, f)->pos};
-		vec_push(&types->fields, fl);
+		vec_push(&own, fl);
 	}
 	Type *ty = &types->v.v[t];
-	ty->first = first;
-	ty->nfields = types->fields.n - first;
+	ty->first = types->fields.n;
+	ty->nfields = own.n;
+	for (u32 i = 0; i < own.n; i++)
+		vec_push(&types->fields, own.v[i]);
+	vec_free(&own);
 }
 
 static bool is_packed(const Checker *c, u32 n)
@@ -456,7 +467,7 @@ int proc_result_family(const Program *p, u32 global)
 	return s->nresults ? (int)sig_param(p, s, s->nparams)->reg : -1;
 }
 
-/* The register a location node names and the width it needs for type t. */
+/* Where a parameter or result is: (s), or a register that fits type t. */
 static bool param_loc(Checker *c, u32 loc, u32 t, Param *pr, bool result)
 {
 	u8 size;
@@ -473,11 +484,9 @@ static bool param_loc(Checker *c, u32 loc, u32 t, Param *pr, bool result)
 		pr->reg = NOREG;
 		return true;
 	}
-	u32 family = reg_of_node(c, loc, &size);
-	if (family == NONE) {
-		err(c, loc, "expected a register or (s)");
+	u32 family = reg_location(c, loc, t, &size, result ? "a result" : "a parameter");
+	if (family == NONE)
 		return false;
-	}
 	pr->reg = (u8)family;
 	pr->size = size;
 	return true;
@@ -493,8 +502,6 @@ static void parse_param(Checker *c, u32 n, bool result, Sig *s)
 	u32 t = parse_type(c, tn);
 	Param pr = {nd(c, name)->val, t == NONE ? T_RAW8 : t, NOREG, 8, 0, nd(c, n)->pos};
 	if (!param_loc(c, loc, t, &pr, result))
-		return;
-	if (pr.reg != NOREG && t != NONE && !reg_fits_type(c, loc, pr.reg, &pr.size, t))
 		return;
 	if (pr.reg == NOREG) {
 		pr.offset = s->stack_bytes;
@@ -559,10 +566,8 @@ void parse_signature(Checker *c, u32 n, u32 from, Sig *s)
 static void resolve_proc(Program *p, u32 decl)
 {
 	Checker c;
-	const Decl *d = &p->decls.v[decl];
-	checker_init(&c, p, d->file);
-	reader_init_at(&c.rd, c.src, &p->names, &c.tree, file_module(p, d->file), d->pos,
-		       d->info);
+	u32 g = p->decls.v[decl].global; /* a module loaded by a type in the header grows decls */
+	open_decl(&c, p, decl);
 	u32 n = read_open(&c.rd);
 	while (n != NONE) {
 		u32 tag = read_peek_tag(&c.rd);
@@ -576,7 +581,7 @@ static void resolve_proc(Program *p, u32 decl)
 	c.tree.nodes.v[n].span = c.tree.nodes.n - n;
 	Sig s;
 	parse_signature(&c, n, kid(&c, n, 1), &s);
-	p->globals.v[d->global].type = type_proc(&p->types, p->sigs.n);
+	p->globals.v[g].type = type_proc(&p->types, p->sigs.n);
 	vec_push(&p->sigs, s);
 	checker_release(&c);
 }
@@ -675,7 +680,7 @@ static bool init_value(Checker *c, u32 n, u32 t, Buf *out)
 		return init_cons(c, n, t, out);
 	if (!type_is_scalar(tys(c), t))
 		return err(c, n, "%s needs (cons ...) or a string", type_name(c, t)), false;
-	if (type_get(tys(c), t)->kind == TY_PTR || type_get(tys(c), t)->kind == TY_APTR) {
+	if (type_is_address(tys(c), t)) {
 		if (nd(c, n)->kind != N_INT || node_int(&c->tree, n) != 0)
 			return err(c, n, "a pointer can only be initialised with +0"), false;
 	}
@@ -715,11 +720,13 @@ static void resolve_data(Program *p, u32 decl)
 	Checker c;
 	u32 n = read_decl(&c, p, decl);
 	u32 g = p->decls.v[decl].global;
-	if (n != NONE && p->decls.v[decl].tag == TAG_rodata)
+	if (n == NONE) /* a syntax error, reported; code may still name the global */
+		p->globals.v[g].type = T_RAW8;
+	else if (p->decls.v[decl].tag == TAG_rodata)
 		read_rodata(&c, n, g);
-	else if (n != NONE && p->decls.v[decl].tag == TAG_gvar)
+	else if (p->decls.v[decl].tag == TAG_gvar)
 		read_gvar(&c, n, g);
-	else if (n != NONE)
+	else
 		err(&c, n, "thread-local variables (tvar) are not supported yet");
 	checker_release(&c);
 }

@@ -34,8 +34,6 @@ void flow_copy(Flow *dst, const Flow *src)
 	dst->vs.n = src->vs.n;
 }
 
-static bool is_dead(u8 st) { return st == VS_UNINIT || st == VS_CLOBBERED || st == VS_KILLED; }
-
 static u8 join_cf(u8 a, u8 b) { return a == b ? a : CF_UNKNOWN; }
 
 /* The state of a variable on a path that never declared it. */
@@ -55,6 +53,11 @@ static VarState join_var(const Checker *c, u32 v, VarState a, VarState b)
 	return a;
 }
 
+bool same_rsp(const Flow *a, const Flow *b)
+{
+	return a->frame == b->frame && a->below == b->below && a->extra == b->extra;
+}
+
 static void join_rsp(Flow *dst, const Flow *src, u32 pos)
 {
 	if (!src->rsp_known || !dst->rsp_known) {
@@ -63,9 +66,19 @@ static void join_rsp(Flow *dst, const Flow *src, u32 pos)
 		dst->rsp_known = false;
 		return;
 	}
-	if (dst->frame != src->frame || dst->below != src->below || dst->extra != src->extra) {
+	if (!same_rsp(dst, src)) {
 		dst->rsp_known = false;
 		dst->rsp_lost = pos;
+	}
+}
+
+/* Extends f's states to n variables; those it lacks were never declared
+ * on its path. */
+static inline __attribute__((always_inline)) void pad_states(const Checker *c, Flow *f, u32 n)
+{
+	while (f->vs.n < n) {
+		VarState s = undeclared(c, f->vs.n);
+		vec_push(&f->vs, s);
 	}
 }
 
@@ -73,15 +86,13 @@ void flow_join(Checker *c, Flow *dst, const Flow *src, u32 pos)
 {
 	if (!src->reachable)
 		return;
-	if (!dst->reachable) {
+	u32 n = MAX(dst->vs.n, src->vs.n);
+	if (!dst->reachable) { /* keeps the variables declared since src was taken */
 		flow_copy(dst, src);
+		pad_states(c, dst, n);
 		return;
 	}
-	u32 n = MAX(dst->vs.n, src->vs.n);
-	for (u32 v = dst->vs.n; v < n; v++) {
-		VarState s = undeclared(c, v);
-		vec_push(&dst->vs, s);
-	}
+	pad_states(c, dst, n);
 	for (u32 v = 0; v < n; v++)
 		dst->vs.v[v] = join_var(c, v, dst->vs.v[v], v < src->vs.n ? src->vs.v[v] : undeclared(c, v));
 	for (u32 f = 0; f < NFAMILY; f++) {
@@ -109,10 +120,7 @@ u32 var_new(Checker *c, Var v, u8 state)
 	c->u.var_of_name.v[v.name] = id;
 	vec_push(&c->u.vars, v);
 	vec_push(&c->u.block_vars, id);
-	while (c->u.flow.vs.n < id) {
-		VarState s = undeclared(c, c->u.flow.vs.n);
-		vec_push(&c->u.flow.vs, s);
-	}
+	pad_states(c, &c->u.flow, id);
 	VarState s = {state, 0, 0, v.pos, NONE, c->u.seq};
 	vec_push(&c->u.flow.vs, s);
 	if (v.loc == LOC_REG)
@@ -142,7 +150,7 @@ void block_close(Checker *c, u32 mark, u32 pos)
 		const Var *var = &c->u.vars.v[v];
 		if (var->kind == V_CFVAR && var->tested == NONE)
 			err_at(c, var->pos, "cfvar %s is never tested by an ite", name_of(c, var->name));
-		if (v < c->u.flow.vs.n)
+		if (v < c->u.flow.vs.n) /* after a loop whose condition was wrong, the state is empty */
 			var_end(c, v, pos);
 		c->u.var_of_name.v[var->name] = var->shadow;
 		if (var->loc == LOC_STACK && var->offset < c->u.frame_used)
@@ -331,9 +339,8 @@ static bool is_rsp(const Opnd *o) { return o->kind == OK_REG && o->reg == RSP &&
 
 /* How an instruction moves rsp.  Anything that writes rsp in a way this
  * does not follow makes it unknown; stack slots cannot be used then. */
-void rsp_effect(Checker *c, u32 n, const Ins *ins, const Operand *ops)
+void rsp_effect(Checker *c, u32 n, const Ins *ins)
 {
-	(void)ops;
 	const Opnd *o = ins->o;
 	if (ins->op == TAG_push || ins->op == TAG_pop) {
 		push_pop(c, n, ins, ins->op == TAG_push);
@@ -354,22 +361,6 @@ void rsp_effect(Checker *c, u32 n, const Ins *ins, const Operand *ops)
 		rsp_move(c, n, -o[1].imm);
 	else
 		rsp_lost(c, n);
-}
-
-/* Bytes from rsp up to the frame base (the address of the first slot):
- * false when the frame is not allocated or rsp is unknown. */
-bool rsp_depth(Checker *c, u32 n, u32 *depth, bool *plus_ssize)
-{
-	const Flow *f = &c->u.flow;
-	if (!f->rsp_known) {
-		err(c, n, "rsp cannot be followed here, so stack slots cannot be addressed");
-		if (f->rsp_lost != NONE)
-			note_at_pos(c, f->rsp_lost, "rsp changed here in a way nifasm cannot follow");
-		return false;
-	}
-	*depth = f->extra;
-	*plus_ssize = false;
-	return true;
 }
 
 /* At ret: rsp back at its entry value, saved registers restored, results set. */

@@ -88,25 +88,22 @@ static bool fold_before(Lowerer *l, u32 label)
 	return true;
 }
 
+/* A loop head: later jumps go back to it, so it is always placed. */
+static inline __attribute__((always_inline)) void put_head_label(Lowerer *l, u32 label)
+{
+	Ins ins = {.op = P_LABEL, .nopnd = 1, .pos = l->pos};
+	ins.o[0] = (Opnd){.kind = OK_LABEL, .sym = label};
+	vec_push(l->out, ins);
+}
+
 /* Places a label that only earlier jumps can target (else, end, exit,
  * the then-branch of a cfvar): not at all when none does. */
 static void put_forward_label(Lowerer *l, u32 label)
 {
 	while (fold_before(l, label))
 		;
-	if (*refs_of(l, label) == 0)
-		return;
-	Ins ins = {.op = P_LABEL, .nopnd = 1, .pos = l->pos};
-	ins.o[0] = (Opnd){.kind = OK_LABEL, .sym = label};
-	vec_push(l->out, ins);
-}
-
-/* A loop head: later jumps go back to it, so it is always placed. */
-static void put_head_label(Lowerer *l, u32 label)
-{
-	Ins ins = {.op = P_LABEL, .nopnd = 1, .pos = l->pos};
-	ins.o[0] = (Opnd){.kind = OK_LABEL, .sym = label};
-	vec_push(l->out, ins);
+	if (*refs_of(l, label) != 0)
+		put_head_label(l, label);
 }
 
 /* Jumps to `target` when cond is false; COND_CF_* tests lower statically. */

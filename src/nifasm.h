@@ -221,6 +221,12 @@ static inline const Type *type_get(const Types *ts, u32 ty) { return &ts->v.v[ty
 const Field *type_field(const Types *ts, u32 ty, u32 name);
 bool type_is_int(const Types *ts, u32 ty);   /* (i N), (u N) */
 bool type_is_scalar(const Types *ts, u32 ty); /* fits a register: ints, bool, floats, pointers */
+/* ptr, aptr, proc: addresses, whose only constant is +0 */
+static inline bool type_is_address(const Types *ts, u32 ty)
+{
+	u8 k = type_get(ts, ty)->kind;
+	return k == TY_PTR || k == TY_APTR || k == TY_PROC;
+}
 const char *type_str(const Types *ts, const Interner *in, u32 ty, Buf *b);
 
 /* ---- MIR: machine instructions with resolved operands -------------------------- */
