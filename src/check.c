@@ -503,14 +503,21 @@ void check_ins(Checker *c, u32 n, u8 flags)
 
 /* ---- variables --------------------------------------------------------------------------- */
 
-static bool var_location(Checker *c, u32 loc, u32 t, Var *v)
+static bool var_location(Checker *c, u32 loc, u32 tn, u32 t, Var *v)
 {
 	if (is_tree(c, loc, TAG_s)) {
-		u32 size = type_size(c, t); /* lays out an array type first written here */
+		if (!type_size_ok(c, tn, t)) /* lays out an array type first written here */
+			return false;
 		const Type *ty = type_get(tys(c), t);
+		u64 end = align_up(c->u.frame_used, MAX(ty->align, 1)) + ty->size;
+		if (end > FRAME_MAX) {
+			err(c, loc, "the stack frame would take %llu bytes; a frame holds at most %u",
+			    (unsigned long long)end, FRAME_MAX);
+			return false;
+		}
 		v->loc = LOC_STACK;
-		v->offset = align_up(c->u.frame_used, MAX(ty->align, 1));
-		c->u.frame_used = v->offset + size;
+		v->offset = (u32)(end - ty->size);
+		c->u.frame_used = (u32)end;
 		c->u.frame_max = MAX(c->u.frame_max, c->u.frame_used);
 		return true;
 	}
@@ -543,7 +550,7 @@ static void stmt_var(Checker *c, u32 n)
 		return;
 	Var v = {.name = nd(c, name)->val, .kind = V_VAR, .type = t, .pos = nd(c, n)->pos,
 		 .label = NONE, .tested = NONE};
-	if (!var_location(c, loc, t, &v))
+	if (!var_location(c, loc, tn, t, &v))
 		return;
 	u32 id = var_new(c, v, v.loc == LOC_REG ? VS_UNINIT : VS_LIVE);
 	if (init == NONE)

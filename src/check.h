@@ -132,6 +132,10 @@ typedef struct Unit {
 	VEC(u32) edge_vars;
 } Unit;
 
+/* A proc's stack variables take at most 1 GiB, so every rsp-relative
+ * displacement (frame, pushes, stack parameters) fits in 32 bits. */
+#define FRAME_MAX (1u << 30)
+
 typedef struct Checker {
 	Program *p;
 	const Target *t;
@@ -187,6 +191,8 @@ u32 reg_location(Checker *c, u32 loc, u32 t, u8 *size, const char *what);
 
 u32 parse_type(Checker *c, u32 n);
 u32 type_size(Checker *c, u32 ty);
+/* False, reported at node n, when type ty spans more than TYPE_SIZE_MAX. */
+bool type_size_ok(Checker *c, u32 n, u32 ty);
 bool int_kid(Checker *c, u32 n, i64 *v);
 const Sig *proc_sig(const Program *p, u32 global);
 const Param *sig_param(const Program *p, const Sig *s, u32 i);

@@ -234,6 +234,17 @@ u32 type_size(Checker *c, u32 ty)
 	return type_get(tys(c), ty)->size;
 }
 
+bool type_size_ok(Checker *c, u32 n, u32 ty)
+{
+	if (ty == NONE || type_size(c, ty) <= TYPE_SIZE_MAX) /* type_size lays ty out */
+		return true;
+	if (type_get(tys(c), ty)->name != NONE)
+		return false; /* reported at its declaration (layout_named_types) */
+	err(c, n, "%s is larger than 2 GiB: a type spans at most %u bytes", type_name(c, ty),
+	    TYPE_SIZE_MAX);
+	return false;
+}
+
 static u32 parse_scalar(Checker *c, u32 n, TypeKind k)
 {
 	i64 bits;
@@ -428,8 +439,15 @@ static void layout_named_types(Program *p)
 	for (u32 t = T__PREDEF; t < p->types.v.n; t++) {
 		u32 cycle;
 		const Type *ty = &p->types.v.v[t];
-		if (ty->name == NONE || type_layout(&p->types, t, &cycle))
+		if (ty->name == NONE)
 			continue;
+		if (type_layout(&p->types, t, &cycle)) {
+			if (type_too_big(&p->types, t))
+				error_at(p->files.v[ty->file], ty->pos,
+					 "type %s is larger than 2 GiB: a type spans at most %u bytes",
+					 name_str(&p->names, ty->name), TYPE_SIZE_MAX);
+			continue;
+		}
 		Type *cy = &p->types.v.v[cycle];
 		SrcFile *f = p->files.v[cy->file];
 		error_at(f, cy->pos, "type %s contains itself; use a pointer to it",
@@ -700,7 +718,7 @@ static void read_gvar(Checker *c, u32 n, u32 g)
 	}
 	u32 t = parse_type(c, k);
 	Global *gl = &c->p->globals.v[g];
-	gl->type = t == NONE ? T_RAW8 : t;
+	gl->type = t == NONE || !type_size_ok(c, k, t) ? T_RAW8 : t;
 	gl->size = type_size(c, gl->type);
 	gl->align = MAX(type_get(tys(c), gl->type)->align, 1);
 	if (init == NONE) {

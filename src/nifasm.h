@@ -181,6 +181,12 @@ typedef struct Field {
 
 enum { LAYOUT_NONE, LAYOUT_BUSY, LAYOUT_DONE };
 
+/* A type, like a displacement, spans less than 2 GiB.  Layout computes in
+ * 64 bits and saturates a larger size or field offset at TYPE_TOO_BIG, so
+ * nothing wraps; the checker reports a type whose size reached it. */
+#define TYPE_SIZE_MAX 0x7fffffffu
+#define TYPE_TOO_BIG 0x80000000u
+
 typedef struct Type {
 	u8 kind;
 	u8 packed;
@@ -216,6 +222,7 @@ u32 type_named(Types *ts, u32 name, u32 file, u32 pos);
 /* Computes sizes, alignments and field offsets; false on a type that
  * contains itself (reported through `cycle`, the type id found twice). */
 bool type_layout(Types *ts, u32 ty, u32 *cycle);
+static inline bool type_too_big(const Types *ts, u32 ty) { return ts->v.v[ty].size > TYPE_SIZE_MAX; }
 static inline const Type *type_get(const Types *ts, u32 ty) { return &ts->v.v[ty]; }
 /* The field named `name` of an object or union, or NULL. */
 const Field *type_field(const Types *ts, u32 ty, u32 name);

@@ -324,12 +324,17 @@ static bool index_reg(Checker *c, u32 n, u32 *family, u32 *reads)
 
 static bool index_const(Checker *c, u32 i, Addr *a, u32 esize)
 {
-	i64 k = node_int(&c->tree, i);
+	i64 k = node_int(&c->tree, i), d;
 	if (a->count && (k < 0 || (u64)k >= a->count)) {
 		err(c, i, "index %lld is out of bounds for %s", (long long)k, type_name(c, a->m.type));
 		return false;
 	}
-	a->m.o.imm += k * (i64)esize;
+	if (__builtin_mul_overflow(k, (i64)esize, &d) || __builtin_add_overflow(a->m.o.imm, d, &d)) {
+		err(c, i, "index %lld puts the address out of reach of a 32-bit displacement",
+		    (long long)k);
+		return false;
+	}
+	a->m.o.imm = d;
 	return true;
 }
 
@@ -428,6 +433,17 @@ static bool mem_raw_base(Checker *c, u32 n, Operand *op)
 	return true;
 }
 
+/* Field offsets, constant indices and explicit offsets add up to one
+ * displacement, which x86 encodes in 32 bits (for a global, as the
+ * offset from its symbol). */
+static bool disp_fits(Checker *c, u32 n, const Operand *op)
+{
+	if (op->o.imm == (i32)op->o.imm)
+		return true;
+	err(c, n, "the address's displacement %lld does not fit in 32 bits", (long long)op->o.imm);
+	return false;
+}
+
 /* (mem X) is the memory X addresses; with an offset or an index the result
  * is untyped, as the seed says explicit addressing forfeits type safety. */
 static bool operand_mem(Checker *c, u32 n, Operand *op)
@@ -460,7 +476,7 @@ static bool operand_mem(Checker *c, u32 n, Operand *op)
 	op->o.imm += off;
 	op->o.size = op->type == NONE ? 0 : mem_size_of(c, op->type);
 	op->node = n;
-	return true;
+	return disp_fits(c, n, op);
 }
 
 bool address(Checker *c, u32 n, Operand *op)
@@ -472,7 +488,7 @@ bool address(Checker *c, u32 n, Operand *op)
 		return false;
 	*op = a.m;
 	op->node = n;
-	return true;
+	return disp_fits(c, n, op);
 }
 
 /* ---- cast ------------------------------------------------------------------------------------ */

@@ -137,10 +137,13 @@ u32 type_named(Types *ts, u32 name, u32 file, u32 pos)
 	return type_add(ts, (Type){.kind = TY_OBJECT, .elem = NONE, .name = name, .file = file, .pos = pos});
 }
 
+static u32 saturate(u64 n) { return n > TYPE_TOO_BIG ? TYPE_TOO_BIG : (u32)n; }
+
 static bool layout_fields(Types *ts, u32 ty, u32 *cycle)
 {
 	Type *t = &ts->v.v[ty];
-	u32 off = 0, size = 0, align = 1;
+	u64 off = 0, size = 0;
+	u32 align = 1;
 	for (u32 i = 0; i < t->nfields; i++) {
 		u32 fty = ts->fields.v[t->first + i].type;
 		if (!type_layout(ts, fty, cycle))
@@ -148,14 +151,14 @@ static bool layout_fields(Types *ts, u32 ty, u32 *cycle)
 		t = &ts->v.v[ty]; /* the vector may have moved */
 		const Type *f = &ts->v.v[fty];
 		u32 falign = t->packed ? 1 : f->align;
-		u32 at = t->kind == TY_UNION ? 0 : align_up(off, falign);
-		ts->fields.v[t->first + i].offset = at;
+		u64 at = t->kind == TY_UNION ? 0 : align_up(off, falign);
+		ts->fields.v[t->first + i].offset = saturate(at);
 		off = at + f->size;
 		size = MAX(size, off);
 		align = MAX(align, falign);
 	}
 	t->align = align;
-	t->size = t->packed && t->kind == TY_OBJECT ? size : align_up(size, align);
+	t->size = saturate(t->packed && t->kind == TY_OBJECT ? size : align_up(size, align));
 	return true;
 }
 
@@ -174,8 +177,8 @@ bool type_layout(Types *ts, u32 ty, u32 *cycle)
 		ok = type_layout(ts, t->elem, cycle);
 		t = &ts->v.v[ty];
 		const Type *e = &ts->v.v[t->elem];
-		u64 size = (u64)e->size * t->count;
-		t->size = size > UINT32_MAX ? UINT32_MAX : (u32)size;
+		/* count < 2^32 and e->size <= 2^31: the product fits */
+		t->size = saturate((u64)e->size * t->count);
 		t->align = e->align;
 	} else if (t->kind == TY_OBJECT || t->kind == TY_UNION) {
 		ok = layout_fields(ts, ty, cycle);
