@@ -211,13 +211,14 @@ static bool check_reach(Program *p)
 	return false;
 }
 
+/* Reported at the referring instruction, with a note at the global. */
 static bool fixup_out_of_reach(Program *p, const Chunk *c, const Fixup *fx)
 {
 	const Global *to = &p->globals.v[fx->global];
-	error_at(global_file(p, to), to->pos,
-		 "a reference to %s from %s is out of reach: with its offset it lies more than "
-		 "2 GiB away (32-bit PC-relative)",
-		 name_str(&p->names, to->name), name_str(&p->names, p->globals.v[c->global].name));
+	error_at(p->files.v[c->file], fx->pos,
+		 "this reference to %s is out of reach: with its offset it lies more than "
+		 "2 GiB away (32-bit PC-relative)", name_str(&p->names, to->name));
+	note_at(global_file(p, to), to->pos, "%s is declared here", name_str(&p->names, to->name));
 	return false;
 }
 

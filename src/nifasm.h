@@ -340,6 +340,7 @@ typedef struct Fixup {
 	u32 off;
 	u32 global;
 	i32 addend;
+	u32 pos; /* the referring instruction's source offset, for reach errors */
 } Fixup;
 
 typedef struct Chunk {

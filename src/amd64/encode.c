@@ -132,6 +132,7 @@ u8 amd64_rex(const Form *f, const Opnd *o, u32 n, u32 osz)
 typedef struct Emit {
 	Buf *b;
 	Encoder *e;
+	u32 pos; /* the instruction's, for its fixups */
 } Emit;
 
 static u32 imm_size(u8 cls, u32 osz)
@@ -159,7 +160,7 @@ static void put_rip(Emit *em, u8 r, const Opnd *m, u32 trailing)
 {
 	buf_byte(em->b, (u8)(r << 3 | 5));
 	/* the displacement counts from the end of the instruction */
-	Fixup fx = {(u32)em->b->n, m->sym, (i32)(m->imm - 4 - (i64)trailing)};
+	Fixup fx = {(u32)em->b->n, m->sym, (i32)(m->imm - 4 - (i64)trailing), em->pos};
 	encoder_fixup(em->e, fx);
 	buf_le(em->b, 0, 4);
 }
@@ -226,7 +227,7 @@ void amd64_emit(Encoder *e, Buf *b, const Ins *ins)
 	u32 osz = amd64_osz(f, ins->o, ins->nopnd);
 	u32 isz = imm_size(p->imm_cls, osz);
 	Roles r = roles_of(p, ins->o, ins->nopnd);
-	Emit em = {b, e};
+	Emit em = {b, e, ins->pos};
 	put_prefixes(b, f, ins, osz);
 	u8 rex = rex_of_roles(f, r, osz);
 	if (rex)
@@ -255,7 +256,7 @@ void amd64_branch(Encoder *e, Buf *b, const Ins *ins)
 	branch_sizes(f, size);
 	if (t->kind == OK_GLOBAL) { /* a proc: always rel32, patched by the linker */
 		amd64_put_branch(b, f, true, 0);
-		encoder_fixup(e, (Fixup){(u32)b->n - 4, t->sym, -4});
+		encoder_fixup(e, (Fixup){(u32)b->n - 4, t->sym, -4, ins->pos});
 		return;
 	}
 	encoder_jump(e, ins, t->sym, size[0], size[1], (u32)b->n);
