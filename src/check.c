@@ -229,16 +229,63 @@ static bool rule_int(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, bool boo
 	return types_agree(c, n, &ops[0], &ops[1], mn);
 }
 
-static bool rule_float(Checker *c, const char *mn, Operand *ops, u32 nops)
+/* The precision of an SSE instruction, in bytes, from its mandatory
+ * prefix: F2 (sd) and 66 (pd) are double, F3 (ss) and none (ps) single. */
+static u32 float_bytes(u32 op)
 {
-	for (u32 i = 0; i < nops; i++) {
-		u8 k = kind_of(c, ops[i].type);
-		if (k != TY_FLOAT && k != TY_RAW) {
-			err(c, ops[i].node, "%s needs (f +64) operands, not %s", mn, type_name(c, ops[i].type));
+	u32 end;
+	u32 flags = amd64_forms[amd64_forms_of(op, &end)].flags;
+	return flags & (F_PF2 | F_P66) ? 8 : 4;
+}
+
+/* Is operand o a float of `bytes` (0: of either precision), or untyped? */
+static bool float_like(const Checker *c, const Operand *o, u32 bytes)
+{
+	if (untyped(c, o))
+		return true;
+	const Type *t = type_get(tys(c), o->type);
+	return t->kind == TY_FLOAT && (bytes == 0 || t->size == bytes);
+}
+
+static bool float_operand(Checker *c, const char *mn, const Operand *o, u32 bytes)
+{
+	if (float_like(c, o, bytes))
+		return true;
+	if (bytes)
+		err(c, o->node, "%s needs (f +%u) operands, not %s", mn, bytes * 8, type_name(c, o->type));
+	else
+		err(c, o->node, "%s needs float operands, not %s", mn, type_name(c, o->type));
+	return false;
+}
+
+static bool rule_float(Checker *c, const char *mn, const Operand *ops, u32 nops, u32 bytes)
+{
+	for (u32 i = 0; i < nops; i++)
+		if (!float_operand(c, mn, &ops[i], bytes))
 			return false;
-		}
-	}
 	return true;
+}
+
+static bool int_operand(Checker *c, const char *mn, const Operand *o)
+{
+	if (int_like(c, o, false))
+		return true;
+	err(c, o->node, "%s needs an integer here, not %s", mn, type_name(c, o->type));
+	return false;
+}
+
+/* cvtsi2sd and the other conversions: which operand is the float of the
+ * instruction's precision, which the integer or the other float. */
+static bool rule_convert(Checker *c, u32 op, const char *mn, const Operand *ops, u32 nops)
+{
+	u32 bytes = float_bytes(op);
+	if (nops < 2)
+		return true;
+	switch (rule_of(op)) {
+	case TR_I2F: return float_operand(c, mn, &ops[0], bytes) && int_operand(c, mn, &ops[1]);
+	case TR_F2I: return int_operand(c, mn, &ops[0]) && float_operand(c, mn, &ops[1], bytes);
+	default: return float_operand(c, mn, &ops[0], 12 - bytes) && float_operand(c, mn, &ops[1], bytes);
+	}
 }
 
 static bool rule_setcc(Checker *c, const char *mn, Operand *dst)
@@ -310,7 +357,11 @@ static bool check_types(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
 	case TR_INT: return rule_int(c, n, op, ops, nops, false);
 	case TR_LOGIC: return rule_int(c, n, op, ops, nops, true);
 	case TR_SETCC: return nops < 1 || rule_setcc(c, mn, &ops[0]);
-	case TR_FLOAT: return rule_float(c, mn, ops, nops);
+	case TR_FLOAT: return rule_float(c, mn, ops, nops, float_bytes(op));
+	case TR_FBITS: return rule_float(c, mn, ops, nops, 0);
+	case TR_I2F:
+	case TR_F2I:
+	case TR_F2F: return rule_convert(c, op, mn, ops, nops);
 	case TR_LEA: return nops < 2 || rule_lea(c, n, ops);
 	default: return true;
 	}

@@ -411,6 +411,61 @@ def gen_sse(c):
                 c.add(mn, mm, rot(xs, k + 7))
 
 
+# scalar instructions that read xmm, xmm/mem of their precision (bytes)
+SSE_XM = [(mn, 8) for mn in ('minsd', 'maxsd', 'sqrtsd', 'ucomisd', 'comisd', 'cvtsd2ss')] + \
+         [(mn, 4) for mn in ('movss', 'addss', 'subss', 'mulss', 'divss', 'minss', 'maxss',
+                             'sqrtss', 'ucomiss', 'comiss', 'cvtss2sd')]
+
+
+def gen_sse_more(c):
+    """The scalar-single, compare, conversion, bit-move and bit-mask
+    instructions, against every xmm register and the memory modes."""
+    xs = xmms()
+    for mn, size in SSE_XM:
+        for i, a in enumerate(xs):
+            c.add(mn, a, rot(xs, i * 5 + 3))
+        for k, m in enumerate(MEMS[::3]):
+            mm = m.sized(size, cast=k % 2 == 1, float_type=True)
+            c.add(mn, rot(xs, k), mm)
+            if mn == 'movss':
+                c.add(mn, mm, rot(xs, k + 7))
+    gen_conversions(c, xs)
+    gen_bit_moves(c, xs)
+    for mn in ('andpd', 'andnpd', 'orpd', 'xorpd'):
+        for i, a in enumerate(xs):
+            c.add(mn, a, rot(xs, i * 3 + 1))
+        for k, m in enumerate(MEMS[::5]):
+            c.add(mn, rot(xs, k), m.sized(16, cast=False))
+
+
+def gen_conversions(c, xs):
+    for mn in ('cvtsi2sd', 'cvtsi2ss'):
+        for size in (4, 8):
+            for i, r in enumerate(regs(size)):
+                c.add(mn, rot(xs, i * 3), r)
+            for k, m in enumerate(MEMS[::4]):  # two widths: always sized
+                c.add(mn, rot(xs, k), m.sized(size))
+    for mn, fsize in (('cvttsd2si', 8), ('cvtsd2si', 8), ('cvttss2si', 4), ('cvtss2si', 4)):
+        for size in (4, 8):
+            for i, r in enumerate(regs(size)):
+                c.add(mn, r, rot(xs, i * 7 + 2))
+            for k, m in enumerate(MEMS[::4]):
+                c.add(mn, rot(regs(size), k), m.sized(fsize, cast=k % 2 == 1, float_type=True))
+
+
+def gen_bit_moves(c, xs):
+    for mn, size in (('movq', 8), ('movd', 4)):
+        for i, r in enumerate(regs(size)):
+            c.add(mn, rot(xs, i * 5), r)
+            c.add(mn, r, rot(xs, i * 3 + 1))
+        for k, m in enumerate(MEMS[::3]):
+            mm = m.sized(size, cast=k % 2 == 1)
+            c.add(mn, rot(xs, k), mm)
+            c.add(mn, mm, rot(xs, k + 5))
+    for i, a in enumerate(xs):
+        c.add('movq', a, rot(xs, i * 5 + 3))
+
+
 def gen_atomics(c):
     for size in (1, 2, 4, 8):
         rs = regs(size) + (high_regs() if size == 1 else [])
@@ -582,6 +637,7 @@ def generate():
     gen_lea(c)
     gen_cc(c)
     gen_sse(c)
+    gen_sse_more(c)
     gen_atomics(c)
     gen_misc(c)
     gen_rip_immediates(c)
@@ -635,6 +691,18 @@ def negative_cases():
         for mn in ('movsd', 'addsd', 'subsd', 'mulsd', 'divsd', 'movapd'):
             out.append(('(%s %s %s)' % (mn, a, b), '%s %s, %s' % (mn, ga, gb), False))
     out += [
+        ('(cvtsi2sd (xmm0) (ax))', 'cvtsi2sd xmm0, ax', False),
+        ('(cvtsi2ss (xmm1) (cl))', 'cvtsi2ss xmm1, cl', False),
+        ('(cvttsd2si (ax) (xmm0))', 'cvttsd2si ax, xmm0', False),
+        ('(cvtsd2si (mem (rax)) (xmm0))', 'cvtsd2si QWORD PTR [rax], xmm0', False),
+        ('(cvtss2sd (rax) (xmm0))', 'cvtss2sd rax, xmm0', False),
+        ('(ucomisd (mem (rax)) (xmm0))', 'ucomisd QWORD PTR [rax], xmm0', False),
+        ('(comiss (xmm0) (eax))', 'comiss xmm0, eax', False),
+        ('(movss (mem (rax)) (mem (rbx)))', 'movss DWORD PTR [rax], DWORD PTR [rbx]', False),
+        ('(movq (xmm0) (eax))', 'movq xmm0, eax', False),
+        ('(movd (xmm0) (ax))', 'movd xmm0, ax', False),
+        ('(sqrtsd (xmm0) +1)', 'sqrtsd xmm0, 1', False),
+        ('(xorpd (rax) (xmm0))', 'xorpd rax, xmm0', False),
         ('(lea (rax) (rbx))', 'lea rax, rbx', False),
         ('(lea (al) (mem (rbx)))', 'lea al, [rbx]', False),
         ('(lea (rax) +5)', 'lea rax, 5', False),

@@ -77,6 +77,8 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, 
  *                       position: an unsized (mem ...) operand takes it
  *                       without a register (jmp/call/push/pop take 64-bit
  *                       memory, movsxd 32-bit, cmpxchg8b 64-bit, movsd ...)
+ * Ed and Eq are RMd and RMq for an instruction that takes both widths at
+ * that position (cvtsi2sd): an unsized (mem ...) there needs a cast.
  * An unsized memory operand is accepted only through CF_PIN or CF_OWN, so
  * (mov (mem (rax)) (ecx)) is a 32-bit store while (inc (mem (rax))) and
  * (shl (mem (rax)) (cl)) need a (cast T ...).
@@ -96,7 +98,11 @@ enum { CF_IMPLICIT = 1, CF_HIGH = 2, CF_PIN = 4, CF_OWN = 8 };
 	_(RMd, 4, NOREG, CF_PIN | CF_OWN, "32-bit register or memory")                    \
 	_(RMv, WV, NOREG, CF_PIN, "16/32/64-bit register or memory")                      \
 	_(RMq, 8, NOREG, CF_PIN | CF_OWN, "64-bit register or memory")                    \
+	_(Ed, 4, NOREG, CF_PIN, "32-bit register or memory")                                     \
+	_(Eq, 8, NOREG, CF_PIN, "64-bit register or memory")                                     \
+	_(Rd, 4, NOREG, CF_PIN, "32-bit register")                                               \
 	_(M, 0, NOREG, CF_OWN, "memory operand")                                          \
+	_(Md, 4, NOREG, CF_OWN, "32-bit memory operand")                                         \
 	_(Mq, 8, NOREG, CF_OWN, "64-bit memory operand")                                  \
 	_(Mo, 16, NOREG, CF_OWN, "128-bit memory operand")                                \
 	_(Ib, 0, NOREG, 0, "8-bit immediate")                                             \
@@ -112,6 +118,7 @@ enum { CF_IMPLICIT = 1, CF_HIGH = 2, CF_PIN = 4, CF_OWN = 8 };
 	_(CL, 1, RCX, CF_IMPLICIT, "register cl (a shift count: fixes no size)")          \
 	_(RAX, 8, RAX, CF_IMPLICIT | CF_PIN, "register rax")                              \
 	_(X, 16, NOREG, 0, "xmm register")                                                \
+	_(XMd, 4, NOREG, CF_OWN, "xmm register or 32-bit memory")                                \
 	_(XMq, 8, NOREG, CF_OWN, "xmm register or 64-bit memory")                         \
 	_(XMo, 16, NOREG, CF_OWN, "xmm register or 128-bit memory")                       \
 	_(REL, 0, NOREG, 0, "label or proc")
@@ -171,9 +178,18 @@ enum {
  *   LOGIC   integers or bools (and, or, xor)
  *   CMP     two values of the same type (cmp, test, cmpxchg)
  *   SETCC   a bool or 8-bit integer destination
- *   FLOAT   (f +64) operands in xmm registers or memory
- *   LEA     the destination holds a pointer to the address */
-enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP, TR_SETCC, TR_FLOAT, TR_LEA };
+ *   FLOAT   float operands of the instruction's precision, which its
+ *           mandatory prefix says (the SSE convention): F2 sd and 66 pd
+ *           are (f +64), F3 ss and none ps are (f +32)
+ *   FBITS   float operands of either precision (xorpd, andpd: bit masks)
+ *   I2F     a float of that precision from an integer (cvtsi2sd)
+ *   F2I     an integer from a float of that precision (cvttsd2si)
+ *   F2F     a float from the other precision: the prefix names the
+ *           source's (cvtss2sd, cvtsd2ss)
+ *   LEA     the destination holds a pointer to the address
+ * The bit moves movd/movq have no rule: their widths are the forms'. */
+enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP, TR_SETCC, TR_FLOAT,
+		TR_FBITS, TR_I2F, TR_F2I, TR_F2F, TR_LEA };
 #define TR(rule) ((u32)TR_##rule << 16)
 #define TR_OF(flags) (((flags) >> 16) & 15)
 
@@ -207,7 +223,8 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
  * forms without one: push +5): 16 bits give a 66 prefix, 64 bits a REX.W.
  * Condition-code families expand from AMD64_CCS through CC_FORMS; the
  * groups that share a shape expand from ALU_FORMS, UNARY_FORMS,
- * MUL_FORMS, DIV_FORMS, SHIFT_FORMS and SSE2_FORMS below.
+ * MUL_FORMS, DIV_FORMS, SHIFT_FORMS, SSE2_FORMS, SSE_SS_FORMS and
+ * FLOAT_BITS below.
  */
 #define RW (F_R0 | F_W0)
 #define XRW (F_R0 | F_W0 | F_W1)
@@ -291,6 +308,50 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
 	SSE2_FORMS(subsd, 0x0F5C)                                                  \
 	SSE2_FORMS(mulsd, 0x0F59)                                                  \
 	SSE2_FORMS(divsd, 0x0F5E)                                                  \
+	SSE2_FORMS(minsd, 0x0F5D)                                                                \
+	SSE2_FORMS(maxsd, 0x0F5F)                                                                \
+	OP(sqrtsd, X, XMq, NO, 0x0F51, 0, E_RM, 0, F_W0 | F_FLOAT | F_PF2 | TR(FLOAT), 0, 0)     \
+	OP(ucomisd, X, XMq, NO, 0x0F2E, 0, E_RM, 0, F_R0 | F_FLOAT | F_P66 | TR(FLOAT), 0, 0)    \
+	OP(comisd, X, XMq, NO, 0x0F2F, 0, E_RM, 0, F_R0 | F_FLOAT | F_P66 | TR(FLOAT), 0, 0)     \
+	/* floating point (scalar single) */                                                     \
+	OP(movss, X, XMd, NO, 0x0F10, 0, E_RM, 0, F_W0 | F_FLOAT | F_PF3 | TR(FLOAT), 0, 0)      \
+	ALT(movss, Md, X, NO, 0x0F11, 0, E_MR, 0, F_W0 | F_FLOAT | F_PF3, 0, 0)                  \
+	SSE_SS_FORMS(addss, 0x0F58)                                                              \
+	SSE_SS_FORMS(subss, 0x0F5C)                                                              \
+	SSE_SS_FORMS(mulss, 0x0F59)                                                              \
+	SSE_SS_FORMS(divss, 0x0F5E)                                                              \
+	SSE_SS_FORMS(minss, 0x0F5D)                                                              \
+	SSE_SS_FORMS(maxss, 0x0F5F)                                                              \
+	OP(sqrtss, X, XMd, NO, 0x0F51, 0, E_RM, 0, F_W0 | F_FLOAT | F_PF3 | TR(FLOAT), 0, 0)     \
+	OP(ucomiss, X, XMd, NO, 0x0F2E, 0, E_RM, 0, F_R0 | F_FLOAT | TR(FLOAT), 0, 0)            \
+	OP(comiss, X, XMd, NO, 0x0F2F, 0, E_RM, 0, F_R0 | F_FLOAT | TR(FLOAT), 0, 0)             \
+	/* conversions; a 64-bit integer operand takes REX.W */                                  \
+	OP(cvtsi2sd, X, Ed, NO, 0x0F2A, 0, E_RM, 0, F_W0 | F_PF2 | TR(I2F), 0, 0)                \
+	ALT(cvtsi2sd, X, Eq, NO, 0x0F2A, 0, E_RM, 0, F_W0 | F_PF2 | F_REXW, 0, 0)                \
+	OP(cvtsi2ss, X, Ed, NO, 0x0F2A, 0, E_RM, 0, F_W0 | F_PF3 | TR(I2F), 0, 0)                \
+	ALT(cvtsi2ss, X, Eq, NO, 0x0F2A, 0, E_RM, 0, F_W0 | F_PF3 | F_REXW, 0, 0)                \
+	OP(cvttsd2si, Rd, XMq, NO, 0x0F2C, 0, E_RM, 0, F_W0 | F_PF2 | TR(F2I), 0, 0)             \
+	ALT(cvttsd2si, Rq, XMq, NO, 0x0F2C, 0, E_RM, 0, F_W0 | F_PF2, 0, 0)                      \
+	OP(cvtsd2si, Rd, XMq, NO, 0x0F2D, 0, E_RM, 0, F_W0 | F_PF2 | TR(F2I), 0, 0)              \
+	ALT(cvtsd2si, Rq, XMq, NO, 0x0F2D, 0, E_RM, 0, F_W0 | F_PF2, 0, 0)                       \
+	OP(cvttss2si, Rd, XMd, NO, 0x0F2C, 0, E_RM, 0, F_W0 | F_PF3 | TR(F2I), 0, 0)             \
+	ALT(cvttss2si, Rq, XMd, NO, 0x0F2C, 0, E_RM, 0, F_W0 | F_PF3, 0, 0)                      \
+	OP(cvtss2si, Rd, XMd, NO, 0x0F2D, 0, E_RM, 0, F_W0 | F_PF3 | TR(F2I), 0, 0)              \
+	ALT(cvtss2si, Rq, XMd, NO, 0x0F2D, 0, E_RM, 0, F_W0 | F_PF3, 0, 0)                       \
+	OP(cvtss2sd, X, XMd, NO, 0x0F5A, 0, E_RM, 0, F_W0 | F_FLOAT | F_PF3 | TR(F2F), 0, 0)     \
+	OP(cvtsd2ss, X, XMq, NO, 0x0F5A, 0, E_RM, 0, F_W0 | F_FLOAT | F_PF2 | TR(F2F), 0, 0)     \
+	/* bit moves between xmm and general registers or memory */                              \
+	OP(movq, X, XMq, NO, 0x0F7E, 0, E_RM, 0, F_W0 | F_FLOAT | F_PF3, 0, 0)                   \
+	ALT(movq, X, Rq, NO, 0x0F6E, 0, E_RM, 0, F_W0 | F_P66 | F_REXW, 0, 0)                    \
+	ALT(movq, Mq, X, NO, 0x0FD6, 0, E_MR, 0, F_W0 | F_FLOAT | F_P66, 0, 0)                   \
+	ALT(movq, Rq, X, NO, 0x0F7E, 0, E_MR, 0, F_W0 | F_P66 | F_REXW, 0, 0)                    \
+	OP(movd, X, RMd, NO, 0x0F6E, 0, E_RM, 0, F_W0 | F_P66, 0, 0)                             \
+	ALT(movd, RMd, X, NO, 0x0F7E, 0, E_MR, 0, F_W0 | F_P66, 0, 0)                            \
+	/* bit masks on xmm registers (sign flips, absolute values, zeroing) */                  \
+	FLOAT_BITS(andpd, 0x0F54)                                                                \
+	FLOAT_BITS(andnpd, 0x0F55)                                                               \
+	FLOAT_BITS(orpd, 0x0F56)                                                                 \
+	FLOAT_BITS(xorpd, 0x0F57)                                                                \
 	/* control flow */                                                         \
 	OP(jmp, REL, NO, NO, 0xEB, 0xE9, E_D, 0, F_JUMP | F_END, 0, 0)                    \
 	ALT(jmp, RMq, NO, NO, 0xFF, 0, E_M, 4, F_D64 | F_R0 | F_END, 0, 0)                 \
@@ -389,5 +450,13 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
 /* Scalar double arithmetic: xmm, xmm/m64 with the F2 prefix. */
 #define SSE2_FORMS(name, opc)                                                      \
 	OP(name, X, XMq, NO, opc, 0, E_RM, 0, RW | F_FLOAT | F_PF2 | TR(FLOAT), 0, 0)
+
+/* Scalar single arithmetic: xmm, xmm/m32 with the F3 prefix. */
+#define SSE_SS_FORMS(name, opc)                                                    \
+	OP(name, X, XMd, NO, opc, 0, E_RM, 0, RW | F_FLOAT | F_PF3 | TR(FLOAT), 0, 0)
+
+/* Packed-double bit operations: xmm, xmm/m128 with the 66 prefix. */
+#define FLOAT_BITS(name, opc)                                                      \
+	OP(name, X, XMo, NO, opc, 0, E_RM, 0, RW | F_FLOAT | F_P66 | TR(FBITS), 0, 0)
 
 #endif

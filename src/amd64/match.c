@@ -120,15 +120,15 @@ bool amd64_class_takes(u8 c, const Opnd *o, u32 osz)
 		return is_class_reg(c, o, osz);
 	switch (c) {
 	case C_NO: return o->kind == OK_NONE;
-	case C_Rb: case C_Rw: case C_Rv: case C_Rq: return is_gpr(o) && has_width(c, o, osz);
+	case C_Rb: case C_Rw: case C_Rd: case C_Rv: case C_Rq: return is_gpr(o) && has_width(c, o, osz);
 	case C_Rvx: /* eax excluded: xchg eax, eax is 87 C0, not the nop 90 */
 		return is_gpr(o) && has_width(c, o, osz) && !(o->reg == RAX && o->size == 4);
-	case C_RMb: case C_RMw: case C_RMd: case C_RMv: case C_RMq:
+	case C_RMb: case C_RMw: case C_RMd: case C_RMv: case C_RMq: case C_Ed: case C_Eq:
 		return (is_gpr(o) && has_width(c, o, osz)) || mem_matches(c, o, osz);
 	case C_M: return is_mem(o);
-	case C_Mq: case C_Mo: return mem_matches(c, o, osz);
+	case C_Md: case C_Mq: case C_Mo: return mem_matches(c, o, osz);
 	case C_X: return is_xmm(o);
-	case C_XMq: case C_XMo: return is_xmm(o) || mem_matches(c, o, osz);
+	case C_XMd: case C_XMq: case C_XMo: return is_xmm(o) || mem_matches(c, o, osz);
 	case C_REL: return o->kind == OK_LABEL || o->kind == OK_GLOBAL;
 	}
 	return o->kind == OK_IMM && imm_class_fits(c, o->imm, osz);
