@@ -241,6 +241,7 @@ static void checked_call(Checker *c, u32 n, u32 name, const Sig *sig, Operand *t
 		emit_ins(c, n, TAG_add, (Opnd[]){{.kind = OK_REG, .reg = RSP, .size = 8},
 						 {.kind = OK_IMM, .imm = cs.sig->stack_bytes}}, 2, 0);
 	call_clobbers(c, n, &cs);
+	flags_call(c, nd(c, n)->pos, cs.name); /* after the add of the stack arguments, too */
 	bind_results(c, &cs);
 }
 

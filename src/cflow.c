@@ -239,6 +239,7 @@ static bool condition(Checker *c, u32 n, i64 *cond, u32 *then_label, Flow *then_
 		return false;
 	}
 	*cond = cc;
+	flags_read(c, n, CC_READS(cc), true);
 	flow_copy(then_f, &c->u.flow);
 	flow_copy(else_f, &c->u.flow);
 	return true;
@@ -324,6 +325,7 @@ static void check_back_edge(Checker *c, u32 n, const Flow *head, const Loop *l)
 	}
 	if (head->rsp_known && back->rsp_known && !same_rsp(head, back))
 		err(c, n, "rsp is not where it was at the start of the loop when the loop repeats");
+	flags_back_edge(c, head, l);
 }
 
 /* After the loop: a variable that dies in the body is dead after the loop
@@ -350,6 +352,7 @@ static void correct_exit(Checker *c, u32 n, Flow *exit_f, const Flow *head, cons
 		exit_f->rsp_lost = back->rsp_known ? nd(c, n)->pos : back->rsp_lost;
 	}
 	exit_f->written |= back->written;
+	flags_loop_exit(exit_f, back, l->entry_seq);
 }
 
 typedef struct LoopParts {
@@ -376,6 +379,8 @@ void stmt_loop(Checker *c, u32 n)
 	Flow head = {0}, body_f = {0}, exit_f = {0};
 	emit3(c, P_LOOP, n, head_l, NONE, NONE)->o[0] = (Opnd){.kind = OK_LABEL, .sym = head_l};
 	Loop l = {.entry_seq = ++c->u.seq};
+	for (u32 i = 0; i < NFLAG; i++)
+		l.fl_read[i] = NONE;
 	vec_push(&c->u.loops, l);
 	flow_copy(&head, &c->u.flow);
 	u32 pre_scope; /* what pre declares is visible in the condition, body and after */

@@ -466,6 +466,7 @@ static bool finish_ins(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, u8 fla
 	apply_writes(c, n, f, ops, nops); /* before a pop's restore is recorded */
 	if (c->u.flow.reachable)
 		rsp_effect(c, n, ins);
+	flags_apply(c, n, ins);
 	c->u.seq++;
 	if (!elide)
 		c->u.code.n++;
@@ -538,6 +539,8 @@ static void control_effect(Checker *c, u32 n, u32 op, const Operand *ops, u32 no
 			if (r != RSP)
 				clobber_family(c, r, nd(c, n)->pos, NONE, (u16)op);
 	}
+	if (f->flags & F_CALL)
+		flags_call(c, nd(c, n)->pos, NONE);
 	if ((f->flags & F_END) && nops <= 1)
 		unreachable(c);
 }

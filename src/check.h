@@ -74,6 +74,12 @@ typedef struct Flow {
 	u32 written;           /* families changed since entry (merged with or) */
 	u32 set;               /* families written on every path (merged with and) */
 	u32 saved[NFAMILY];    /* depth at which the caller's value is pushed, or NONE */
+	/* status flags (FL_*): which are undefined, and per flag why */
+	u8 fl_undef;
+	u8 fl_call;            /* of those, the ones a call made undefined (other bits stale) */
+	u32 fl_pos[NFLAG];     /* where it became undefined; NONE: at the entry */
+	u32 fl_name[NFLAG];    /* the callee's name or the mnemonic's tag; NONE: an unchecked call */
+	u32 fl_wseq[NFLAG];    /* sequence number of its last change on this path */
 } Flow;
 
 /* ---- labels, pending jumps, structured frames ------------------------------- */
@@ -108,6 +114,7 @@ typedef struct Exposed {
 typedef struct Loop {
 	u32 entry_seq; /* writes after this happened inside the loop */
 	VEC(Exposed) exposed;
+	u32 fl_read[NFLAG]; /* where the loop first reads each flag before changing it, or NONE */
 } Loop;
 
 /* ---- the checker ------------------------------------------------------------ */
@@ -232,6 +239,40 @@ void write_family(Checker *c, u32 n, u32 family, u32 callee, bool explicit_write
 void clobber_family(Checker *c, u32 family, u32 pos, u32 callee, u16 op);
 void rsp_effect(Checker *c, u32 n, const Ins *ins);
 void check_ret(Checker *c, u32 n);
+/* Status flags: an instruction's effect (reads, then changes), a read by
+ * the condition at node n, a call, and the loop's back edge and exit. */
+typedef struct FlagEffect {
+	u8 reads, sets, undef, count; /* AMD64_FLAGS columns */
+} FlagEffect;
+extern const FlagEffect flag_effects[TAG__COUNT - TAG_FIRST_OP];
+void flags_effect(Checker *c, u32 n, const Ins *ins);
+
+/* The flags in mask get a defined value.  Sequence numbers matter only
+ * inside a loop: one left older than the loop's entry says the same. */
+static inline void flags_define(Checker *c, u8 mask)
+{
+	Flow *f = &c->u.flow;
+	f->fl_undef &= (u8)~mask; /* fl_call and the reasons count only for undefined flags */
+	if (!c->u.loops.n)
+		return;
+	for (u32 i = 0; i < NFLAG; i++) /* branch-free: mask is usually most flags */
+		f->fl_wseq[i] = (mask >> i) & 1 ? c->u.seq : f->fl_wseq[i];
+}
+
+/* Called for every instruction: the common effect (add, cmp, test: all
+ * flags defined; mov: none) inline, the rest in flags_effect. */
+static inline void flags_apply(Checker *c, u32 n, const Ins *ins)
+{
+	FlagEffect e = flag_effects[ins->op - TAG_FIRST_OP];
+	if (UNLIKELY(e.reads | e.undef | e.count))
+		flags_effect(c, n, ins);
+	else if (e.sets)
+		flags_define(c, e.sets);
+}
+void flags_read(Checker *c, u32 n, u8 mask, bool cond);
+void flags_call(Checker *c, u32 pos, u32 callee);
+void flags_back_edge(Checker *c, const Flow *head, const Loop *l);
+void flags_loop_exit(Flow *exit_f, const Flow *back, u32 entry_seq);
 void block_open(Checker *c, u32 *mark);
 void block_close(Checker *c, u32 mark, u32 pos);
 void unreachable(Checker *c);

@@ -18,6 +18,9 @@ void flow_init(Flow *f)
 	f->rsp_lost = NONE;
 	for (u32 i = 0; i < NFAMILY; i++)
 		f->owner[i] = f->saved[i] = NONE;
+	f->fl_undef = FL_ALL; /* the ABI passes no flags */
+	for (u32 i = 0; i < NFLAG; i++)
+		f->fl_pos[i] = f->fl_name[i] = NONE;
 }
 
 void flow_free(Flow *f) { vec_free(&f->vs); }
@@ -72,6 +75,22 @@ static void join_rsp(Flow *dst, const Flow *src, u32 pos)
 	}
 }
 
+/* A flag is defined after a join only if it is on every path; one
+ * undefined on src only keeps src's reason. */
+static void join_flags(Flow *dst, const Flow *src)
+{
+	for (u32 i = 0; i < NFLAG; i++)
+		dst->fl_wseq[i] = MIN(dst->fl_wseq[i], src->fl_wseq[i]);
+	for (u32 m = src->fl_undef & (u8)~dst->fl_undef; m; m &= m - 1) {
+		u32 i = (u32)__builtin_ctz(m);
+		dst->fl_pos[i] = src->fl_pos[i];
+		dst->fl_name[i] = src->fl_name[i];
+		u8 bit = (u8)(1u << i);
+		dst->fl_call = (u8)((dst->fl_call & ~bit) | (src->fl_call & bit));
+	}
+	dst->fl_undef |= src->fl_undef;
+}
+
 /* Extends f's states to n variables; those it lacks were never declared
  * on its path. */
 static inline __attribute__((always_inline)) void pad_states(const Checker *c, Flow *f, u32 n)
@@ -103,6 +122,7 @@ void flow_join(Checker *c, Flow *dst, const Flow *src, u32 pos)
 			dst->saved[f] = NONE;
 	}
 	join_rsp(dst, src, pos);
+	join_flags(dst, src);
 	dst->written |= src->written;
 	dst->set &= src->set;
 }
@@ -383,5 +403,189 @@ void check_ret(Checker *c, u32 n)
 		if (r->reg != NOREG && !(f->set & (1u << r->reg)))
 			err(c, n, "%s returns without setting its result %s (%s)", proc,
 			    name_of(c, r->name), reg_str(r->reg, r->size));
+	}
+}
+
+/* ---- status flags -------------------------------------------------------------- */
+
+const FlagEffect flag_effects[TAG__COUNT - TAG_FIRST_OP] = {
+#define FLAGS(name, reads, sets, undef, count) [TAG_##name - TAG_FIRST_OP] = {reads, sets, undef, count},
+	AMD64_FLAGS
+#undef FLAGS
+};
+
+static const char *const flag_names[NFLAG] = {"CF", "PF", "ZF", "SF", "OF"};
+
+static u32 first_flag(u8 mask) { return (u32)__builtin_ctz(mask); }
+
+static void flags_undefine(Flow *f, u8 mask, u32 pos, u32 name, bool call, u32 seq)
+{
+	f->fl_undef |= mask;
+	f->fl_call = call ? f->fl_call | mask : f->fl_call & (u8)~mask;
+	for (u32 m = mask; m; m &= m - 1) {
+		u32 i = first_flag((u8)m);
+		f->fl_pos[i] = pos;
+		f->fl_name[i] = name;
+		f->fl_wseq[i] = seq;
+	}
+}
+
+/* What made flag i of f undefined, as the end of a sentence ("the call to
+ * foo.0 at 3:5 may have changed"), with a note there. */
+static const char *flag_cause(Checker *c, const Flow *f, u32 i, char *buf, size_t len)
+{
+	LineCol lc = src_linecol(c->src, f->fl_pos[i]);
+	if ((f->fl_call >> i) & 1) {
+		if (f->fl_name[i] != NONE)
+			snprintf(buf, len, "the call to %s at %u:%u may have changed", name_of(c, f->fl_name[i]), lc.line, lc.col);
+		else
+			snprintf(buf, len, "the call at %u:%u may have changed", lc.line, lc.col);
+	} else {
+		snprintf(buf, len, "%s at %u:%u leaves undefined", name_of(c, f->fl_name[i]), lc.line, lc.col);
+	}
+	return buf;
+}
+
+static void flag_note(Checker *c, const Flow *f, u32 i)
+{
+	if ((f->fl_call >> i) & 1)
+		note_at_pos(c, f->fl_pos[i], "this call may change the flags");
+	else
+		note_at_pos(c, f->fl_pos[i], "%s leaves %s undefined", name_of(c, f->fl_name[i]), flag_names[i]);
+}
+
+/* Every loop the read is in, innermost first, for which a flag read here
+ * still has the value it had when the loop was entered: on a later
+ * iteration it has the back edge's. */
+static void expose_flags(Checker *c, u32 pos, u8 mask)
+{
+	const Flow *f = &c->u.flow;
+	for (u32 k = c->u.loops.n; k-- > 0;) {
+		Loop *l = &c->u.loops.v[k];
+		bool any = false;
+		for (u32 m = mask; m; m &= m - 1) {
+			u32 i = first_flag((u8)m);
+			if (f->fl_wseq[i] >= l->entry_seq)
+				continue;
+			any = true;
+			if (l->fl_read[i] == NONE)
+				l->fl_read[i] = pos;
+		}
+		if (!any) /* an outer loop was entered earlier still */
+			break;
+	}
+}
+
+static void report_flags(Checker *c, u32 n, u8 bad, bool cond)
+{
+	const Flow *f = &c->u.flow;
+	u32 i = first_flag(bad);
+	char who[64], why[256];
+	if (cond)
+		snprintf(who, sizeof who, "the condition (%s)", tag_name(c, n));
+	else
+		snprintf(who, sizeof who, "%s", tag_name(c, n));
+	if (f->fl_pos[i] == NONE) {
+		err(c, n, "%s reads flags, but none are set %s", who,
+		    c->u.proc == NONE ? "at the start of the program" : "on entry to the proc");
+		return;
+	}
+	if ((f->fl_call >> i) & 1)
+		err(c, n, "%s reads flags that %s", who, flag_cause(c, f, i, why, sizeof why));
+	else
+		err(c, n, "%s reads %s, which %s", who, flag_names[i], flag_cause(c, f, i, why, sizeof why));
+	flag_note(c, f, i);
+}
+
+/* A read of the flags in mask at node n (an instruction, or the condition
+ * of an ite or loop): they must be defined on every path. */
+void flags_read(Checker *c, u32 n, u8 mask, bool cond)
+{
+	Flow *f = &c->u.flow;
+	if (!f->reachable)
+		return;
+	if (c->u.loops.n)
+		expose_flags(c, nd(c, n)->pos, mask);
+	u8 bad = f->fl_undef & mask;
+	if (LIKELY(!bad))
+		return;
+	report_flags(c, n, bad, cond);
+	flags_define(c, bad); /* report each cause once */
+}
+
+/* A shift's effect depends on its count (see AMD64_FLAGS). */
+static FlagEffect shift_effect(FlagEffect e, const Ins *ins)
+{
+	u8 cls = amd64_forms[ins->form].cls[1];
+	u32 width = ins->o[0].size * 8u;
+	if (cls == C_CL) /* 0 keeps every flag, 1 sets OF, more undefine it */
+		return (FlagEffect){0, 0, (u8)(FL_OF | (e.count == FC_SHIFT && width < 32 ? FL_CF : 0)), 0};
+	u32 count = cls == C_I1 ? 1 : (u32)ins->o[1].imm & (width == 64 ? 63 : 31);
+	if (count == 0)
+		return (FlagEffect){0};
+	if (count > 1) {
+		e.sets &= (u8)~FL_OF;
+		e.undef |= FL_OF;
+	}
+	if (e.count == FC_SHIFT && count >= width) {
+		e.sets &= (u8)~FL_CF;
+		e.undef |= FL_CF;
+	}
+	return e;
+}
+
+/* An instruction reads the flags it needs, then changes them (the cases
+ * flags_apply leaves: reads, undefined flags, shifts). */
+void flags_effect(Checker *c, u32 n, const Ins *ins)
+{
+	FlagEffect e = flag_effects[ins->op - TAG_FIRST_OP];
+	if (!c->u.flow.reachable)
+		return;
+	if (e.reads)
+		flags_read(c, n, e.reads, false);
+	if (e.count != FC_NONE)
+		e = shift_effect(e, ins);
+	flags_define(c, e.sets);
+	if (e.undef)
+		flags_undefine(&c->u.flow, e.undef, nd(c, n)->pos, ins->op, false, c->u.seq);
+}
+
+/* A callee may leave any flags: none is defined after a call. */
+void flags_call(Checker *c, u32 pos, u32 callee)
+{
+	flags_undefine(&c->u.flow, FL_ALL, pos, callee, true, c->u.seq);
+}
+
+/* The back edge: a flag the loop reads before changing it must be defined
+ * when the loop repeats, as it was on entry. */
+void flags_back_edge(Checker *c, const Flow *head, const Loop *l)
+{
+	const Flow *back = &c->u.flow;
+	u8 bad = back->fl_undef & (u8)~head->fl_undef;
+	for (u32 m = bad; m; m &= m - 1) {
+		u32 i = first_flag((u8)m);
+		if (l->fl_read[i] == NONE)
+			continue;
+		char why[256];
+		err_at(c, l->fl_read[i], "the loop reads %s here before setting it, but when the loop repeats, "
+					 "%s it", flag_names[i], flag_cause(c, back, i, why, sizeof why));
+		flag_note(c, back, i);
+		return; /* one report per loop */
+	}
+}
+
+/* After the loop: a flag undefined at the back edge is undefined at the
+ * exit too, unless `pre` sets it on every path (it runs before every exit). */
+void flags_loop_exit(Flow *exit_f, const Flow *back, u32 entry_seq)
+{
+	for (u32 m = back->fl_undef & (u8)~exit_f->fl_undef; m; m &= m - 1) {
+		u32 i = first_flag((u8)m);
+		if (exit_f->fl_wseq[i] >= entry_seq)
+			continue;
+		u8 bit = (u8)(1u << i);
+		exit_f->fl_undef |= bit;
+		exit_f->fl_call = (u8)((exit_f->fl_call & ~bit) | (back->fl_call & bit));
+		exit_f->fl_pos[i] = back->fl_pos[i];
+		exit_f->fl_name[i] = back->fl_name[i];
 	}
 }

@@ -212,6 +212,8 @@ class Cases:
         self.mnemonics = set()
 
     def add(self, mn, *ops, lock=False, gas_mn=None, gas_ops=None):
+        if reads_flags(mn):  # nifasm refuses a read of flags nothing set
+            self.raw('(cmp (rax) (rax))', 'cmp rax, rax')
         ops = typed_for_immediates(ops)
         nif = '(%s%s)' % (mn, ''.join(' ' + o.nif() for o in ops))
         g_ops = ops if gas_ops is None else gas_ops
@@ -223,6 +225,11 @@ class Cases:
 
     def raw(self, nif, gas):
         self.items.append(('raw', nif, gas))
+
+
+def reads_flags(mn):
+    """jcc, setcc, cmovcc, adc and sbb read the status flags (AMD64_FLAGS)."""
+    return mn in ('adc', 'sbb') or mn.startswith(('set', 'cmov')) or (mn.startswith('j') and mn != 'jmp')
 
 
 def typed_for_immediates(ops):

@@ -62,6 +62,19 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, 
 	_(ns, 9) _(pf, 10) _(np, 11) _(e, 4) _(ne, 5) _(l, 12) _(ge, 13)       \
 	_(le, 14) _(g, 15) _(b, 2) _(ae, 3) _(be, 6) _(a, 7)
 
+/* ---- status flags ----------------------------------------------------------
+ * The checker tracks, per flag, whether it is defined (docs/control-flow.md,
+ * "Flags").  AF is not tracked: no instruction in AMD64_OPS reads it.
+ * CC_READS(code) is the set a condition code reads (Intel SDM vol. 1,
+ * appendix B): codes come in pairs, code>>1 = o b e be s p l le, and
+ * CC_READS_PACKED holds one byte per pair. */
+enum { FL_CF = 1, FL_PF = 2, FL_ZF = 4, FL_SF = 8, FL_OF = 16, FL_ALL = 31, NFLAG = 5 };
+#define CC_READS_PACKED                                                       \
+	((u64)FL_OF | (u64)FL_CF << 8 | (u64)FL_ZF << 16 | (u64)(FL_CF | FL_ZF) << 24 | \
+	 (u64)FL_SF << 32 | (u64)FL_PF << 40 | (u64)(FL_SF | FL_OF) << 48 |          \
+	 (u64)(FL_ZF | FL_SF | FL_OF) << 56)
+#define CC_READS(code) ((u8)(CC_READS_PACKED >> (((code) >> 1) * 8)))
+
 /* ---- operand classes ----------------------------------------------------------
  * A form's operand is matched against one class.  Columns: name, width,
  * reg, flags, description (used in error messages).
@@ -406,6 +419,63 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
 	OP(syscall, NO, NO, NO, 0x0F05, 0, E_ZO, 0, 0, M_RAX, M_RAX | M_RCX | M_R11)       \
 	OP(ud2, NO, NO, NO, 0x0F0B, 0, E_ZO, 0, F_END, 0, 0)                               \
 	OP(int3, NO, NO, NO, 0xCC, 0, E_ZO, 0, 0, 0, 0)
+
+/* ---- flag effects -------------------------------------------------------------
+ * The one list of what each mnemonic does to the status flags, from the
+ * "Flags Affected" sections of the Intel SDM vol. 2.  A user defines
+ * FLAGS(name, reads, sets, undef, count) and expands AMD64_FLAGS.
+ *   reads  flags the instruction reads: they must be defined before it
+ *   sets   flags it gives a defined value
+ *   undef  flags the SDM says are undefined after it
+ *   count  FC_NONE, or how a shift's count changes the effect: a count of 0
+ *          (masked to 5 bits, 6 with REX.W) changes no flag; OF is defined
+ *          only for a count of 1 (undefined otherwise); FC_SHIFT: CF is
+ *          undefined when the count is at least the operand's width (shl,
+ *          shr; sar shifts the sign in).  A count in cl may be 0, so the
+ *          flags in `sets` keep their state (defined stays defined).
+ * Flags neither set nor undefined keep their state.  A mnemonic not listed
+ * neither reads nor changes the flags (mov, lea, push, pop, not, xchg,
+ * cbw..cqo, the SSE moves and arithmetic, jmp, ret, nop, fences, syscall:
+ * Linux restores the user's RFLAGS from r11 on return).  call is not
+ * listed: the checker makes all flags undefined after any call. */
+enum { FC_NONE, FC_SHIFT, FC_SAR, FC_ROT };
+#define FL_ARITH FL_ALL /* add sub cmp neg xadd cmpxchg: OF SF ZF AF PF CF */
+#define FL_LOGIC FL_ALL /* and or xor test: OF CF cleared, SF ZF PF set, AF undefined */
+#define FL_MULU (FL_PF | FL_ZF | FL_SF) /* mul imul: CF OF set, SF ZF AF PF undefined */
+
+#define CC_FLAGS(cc, code)                                                         \
+	FLAGS(j##cc, CC_READS(code), 0, 0, FC_NONE)                                \
+	FLAGS(set##cc, CC_READS(code), 0, 0, FC_NONE)                              \
+	FLAGS(cmov##cc, CC_READS(code), 0, 0, FC_NONE)
+
+#define AMD64_FLAGS                                                                \
+	FLAGS(add, 0, FL_ARITH, 0, FC_NONE)                                        \
+	FLAGS(or, 0, FL_LOGIC, 0, FC_NONE)                                         \
+	FLAGS(adc, FL_CF, FL_ARITH, 0, FC_NONE)                                    \
+	FLAGS(sbb, FL_CF, FL_ARITH, 0, FC_NONE)                                    \
+	FLAGS(and, 0, FL_LOGIC, 0, FC_NONE)                                        \
+	FLAGS(sub, 0, FL_ARITH, 0, FC_NONE)                                        \
+	FLAGS(xor, 0, FL_LOGIC, 0, FC_NONE)                                        \
+	FLAGS(cmp, 0, FL_ARITH, 0, FC_NONE)                                        \
+	FLAGS(inc, 0, FL_ALL & ~FL_CF, 0, FC_NONE) /* CF is kept */                \
+	FLAGS(dec, 0, FL_ALL & ~FL_CF, 0, FC_NONE)                                 \
+	FLAGS(neg, 0, FL_ARITH, 0, FC_NONE)                                        \
+	FLAGS(mul, 0, FL_CF | FL_OF, FL_MULU, FC_NONE)                             \
+	FLAGS(imul, 0, FL_CF | FL_OF, FL_MULU, FC_NONE)                            \
+	FLAGS(div, 0, 0, FL_ALL, FC_NONE)                                          \
+	FLAGS(idiv, 0, 0, FL_ALL, FC_NONE)                                         \
+	FLAGS(test, 0, FL_LOGIC, 0, FC_NONE)                                       \
+	FLAGS(rol, 0, FL_CF | FL_OF, 0, FC_ROT) /* SF ZF PF kept */                \
+	FLAGS(ror, 0, FL_CF | FL_OF, 0, FC_ROT)                                    \
+	FLAGS(shl, 0, FL_ALL, 0, FC_SHIFT)                                         \
+	FLAGS(sal, 0, FL_ALL, 0, FC_SHIFT)                                         \
+	FLAGS(shr, 0, FL_ALL, 0, FC_SHIFT)                                         \
+	FLAGS(sar, 0, FL_ALL, 0, FC_SAR)                                           \
+	AMD64_CCS(CC_FLAGS)                                                        \
+	FLAGS(xadd, 0, FL_ARITH, 0, FC_NONE)                                       \
+	FLAGS(cmpxchg, 0, FL_ARITH, 0, FC_NONE)                                    \
+	FLAGS(cmpxchg8b, 0, FL_ZF, 0, FC_NONE) /* CF PF AF SF OF kept */           \
+	FLAGS(cmpxchg16b, 0, FL_ZF, 0, FC_NONE)
 
 /* The classic ALU group: op r/m,r / r,r/m / al,imm8 / r/m,simm8 /
  * accumulator,imm / r/m8,imm8 / r/m,imm.  GAS prefers the sign-extended
