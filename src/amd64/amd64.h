@@ -435,7 +435,8 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
  *          flags in `sets` keep their state (defined stays defined).
  * Flags neither set nor undefined keep their state.  A mnemonic not listed
  * neither reads nor changes the flags (mov, lea, push, pop, not, xchg,
- * cbw..cqo, the SSE moves and arithmetic, jmp, ret, nop, fences, syscall:
+ * cbw..cqo, the SSE moves, arithmetic, conversions and bit masks (only the
+ * ucomis/comis compares set flags), jmp, ret, nop, fences, syscall:
  * Linux restores the user's RFLAGS from r11 on return).  call is not
  * listed: the checker makes all flags undefined after any call. */
 enum { FC_NONE, FC_SHIFT, FC_SAR, FC_ROT };
@@ -475,7 +476,11 @@ enum { FC_NONE, FC_SHIFT, FC_SAR, FC_ROT };
 	FLAGS(xadd, 0, FL_ARITH, 0, FC_NONE)                                       \
 	FLAGS(cmpxchg, 0, FL_ARITH, 0, FC_NONE)                                    \
 	FLAGS(cmpxchg8b, 0, FL_ZF, 0, FC_NONE) /* CF PF AF SF OF kept */           \
-	FLAGS(cmpxchg16b, 0, FL_ZF, 0, FC_NONE)
+	FLAGS(cmpxchg16b, 0, FL_ZF, 0, FC_NONE)                                    \
+	FLAGS(ucomisd, 0, FL_ALL, 0, FC_NONE) /* ZF PF CF set, OF SF cleared */    \
+	FLAGS(comisd, 0, FL_ALL, 0, FC_NONE)                                       \
+	FLAGS(ucomiss, 0, FL_ALL, 0, FC_NONE)                                      \
+	FLAGS(comiss, 0, FL_ALL, 0, FC_NONE)
 
 /* The classic ALU group: op r/m,r / r,r/m / al,imm8 / r/m,simm8 /
  * accumulator,imm / r/m8,imm8 / r/m,imm.  GAS prefers the sign-extended
