@@ -329,8 +329,8 @@ void dump_link(Program *p, Buf *out)
 		if (!gl->reachable)
 			continue;
 		if (gl->kind == G_TVAR) /* at fs:tpoff in every thread */
-			buf_printf(out, "fs:-%#llx  %s\n",
-				   (unsigned long long)(img->tls.block - gl->addr), name);
+			buf_printf(out, "fs:%lld  %s\n", (long long)gl->addr - (long long)img->tls.block,
+				   name);
 		else
 			buf_printf(out, "%#llx  %s\n", (unsigned long long)gl->addr, name);
 	}
