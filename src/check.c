@@ -501,6 +501,20 @@ static bool is_branch_op(u32 op)
 	return amd64_forms[f].cls[0] == C_REL;
 }
 
+/* The encoder computes a tvar's address as mov dst, fs:0 then lea dst,
+ * [dst + index + tpoff] (lea cannot add fs), so the index must survive
+ * the mov. */
+static bool tls_lea_ok(Checker *c, const Operand *ops)
+{
+	const Opnd *m = &ops[1].o;
+	if (!(m->flags & OF_FS) || m->index == NOREG || ops[0].what != W_REG || ops[0].o.reg != m->index)
+		return true;
+	err(c, ops[1].node, "the index of a thread-local address cannot be lea's destination: lea "
+			    "of a tvar is mov %s, fs:0 then lea, which would overwrite the index first; "
+			    "use another destination register", reg_str(m->index, 8));
+	return false;
+}
+
 static bool gather_operands(Checker *c, u32 n, u32 op, Operand *ops, u32 *nops)
 {
 	bool ok = true, branch = is_branch_op(op);
@@ -523,7 +537,7 @@ static bool gather_operands(Checker *c, u32 n, u32 op, Operand *ops, u32 *nops)
 			return false;
 		}
 	}
-	return ok;
+	return ok && (op != TAG_lea || *nops != 2 || tls_lea_ok(c, ops));
 }
 
 /* Jumps and calls change where control goes; the flow follows. */

@@ -705,15 +705,17 @@ static bool init_value(Checker *c, u32 n, u32 t, Buf *out)
 	return init_scalar(c, n, t, out);
 }
 
-/* (gvar :g.0 TYPE [INIT]) or (gvar :g.0 . TYPE [INIT]) */
-static void read_gvar(Checker *c, u32 n, u32 g)
+/* (gvar :g.0 TYPE [INIT]) or (gvar :g.0 . TYPE [INIT]), the same for tvar;
+ * the initial value goes to `pool` (data or the TLS template). */
+static void read_var(Checker *c, u32 n, u32 g, Buf *pool)
 {
+	const char *what = tag_name(c, n);
 	u32 k = kid(c, n, 1);
 	if (k != NONE && nd(c, k)->kind == N_EMPTY)
 		k = node_next(&c->tree, k) < node_end(&c->tree, n) ? node_next(&c->tree, k) : NONE;
 	u32 init = k == NONE || node_next(&c->tree, k) >= node_end(&c->tree, n) ? NONE : node_next(&c->tree, k);
 	if (k == NONE) {
-		err(c, n, "gvar needs a type: (gvar :name.0 TYPE [INIT])");
+		err(c, n, "%s needs a type: (%s :name.0 TYPE [INIT])", what, what);
 		return;
 	}
 	u32 t = parse_type(c, k);
@@ -725,12 +727,12 @@ static void read_gvar(Checker *c, u32 n, u32 g)
 		gl->chunk = NONE; /* .bss */
 		return;
 	}
-	buf_align(&c->p->data, gl->align);
-	gl->chunk = (u32)c->p->data.n;
-	if (!init_value(c, init, gl->type, &c->p->data))
-		c->p->data.n = gl->chunk;
+	buf_align(pool, gl->align);
+	gl->chunk = (u32)pool->n;
+	if (!init_value(c, init, gl->type, pool))
+		pool->n = gl->chunk;
 	if (node_next(&c->tree, init) < node_end(&c->tree, n))
-		err(c, node_next(&c->tree, init), "gvar takes one initial value");
+		err(c, node_next(&c->tree, init), "%s takes one initial value", what);
 }
 
 static void resolve_data(Program *p, u32 decl)
@@ -743,9 +745,9 @@ static void resolve_data(Program *p, u32 decl)
 	else if (p->decls.v[decl].tag == TAG_rodata)
 		read_rodata(&c, n, g);
 	else if (p->decls.v[decl].tag == TAG_gvar)
-		read_gvar(&c, n, g);
+		read_var(&c, n, g, &p->data);
 	else
-		err(&c, n, "thread-local variables (tvar) are not supported yet");
+		read_var(&c, n, g, &p->tdata);
 	checker_release(&c);
 }
 

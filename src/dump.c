@@ -159,7 +159,7 @@ static void dump_mem(const Program *p, Buf *b, const Opnd *o, bool cast)
 	if (cast)
 		buf_printf(b, "(cast (u +%u) ", o->size * 8);
 	buf_printf(b, "(mem ");
-	if (o->base == RIPREG)
+	if (o->base == RIPREG || (o->flags & OF_TPOFF)) /* a global, or a tvar (fs-relative) */
 		buf_printf(b, "%s", name_str(&p->names, p->globals.v[o->sym].name));
 	else if (o->base == NOREG)
 		buf_printf(b, ".");
@@ -272,7 +272,8 @@ static const char *node_text_end(const char *s)
 static void list_source(Buf *out, Program *p, const ListEntry *e)
 {
 	if (e->pos == NONE) {
-		buf_printf(out, "(start stub)");
+		bool tls = p->globals.v[p->chunks.v[e->chunk].global].kind == G_TCB;
+		buf_printf(out, tls ? "(tls setup)" : "(start stub)");
 		return;
 	}
 	SrcFile *f = p->files.v[p->chunks.v[e->chunk].file];
@@ -316,10 +317,21 @@ void dump_link(Program *p, Buf *out)
 	buf_printf(out, "data    %#llx %zu bytes\n", (unsigned long long)img->data_addr, img->data.n);
 	buf_printf(out, "bss     %#llx %llu bytes\n", (unsigned long long)img->bss_addr,
 		   (unsigned long long)img->bss_size);
+	if (img->tls.used)
+		buf_printf(out, "tls     %#llx %llu bytes (%llu initialised), align %u\n",
+			   (unsigned long long)(img->data_addr + img->tls.off),
+			   (unsigned long long)img->tls.memsz, (unsigned long long)img->tls.filesz,
+			   img->tls.align);
 	buf_printf(out, "entry   %#llx\n", (unsigned long long)img->entry);
 	for (u32 g = 0; g < p->globals.n; g++) {
 		const Global *gl = &p->globals.v[g];
-		if (gl->reachable)
-			buf_printf(out, "%#llx  %s\n", (unsigned long long)gl->addr, name_str(&p->names, gl->name));
+		const char *name = name_str(&p->names, gl->name);
+		if (!gl->reachable)
+			continue;
+		if (gl->kind == G_TVAR) /* at fs:tpoff in every thread */
+			buf_printf(out, "fs:%lld  %s\n", (long long)gl->addr - (long long)img->tls.block,
+				   name);
+		else
+			buf_printf(out, "%#llx  %s\n", (unsigned long long)gl->addr, name);
 	}
 }

@@ -2,8 +2,10 @@
  *
  * File layout:  ELF header, program headers, .text, .rodata, .data,
  * .symtab, .strtab, .shstrtab, section headers.  Segments: text R+X,
- * rodata R, data+bss RW, and PT_GNU_STACK (RW) so the stack is never
- * executable.  Nothing in the file depends on time or environment, so the
+ * rodata R, data+bss RW, PT_TLS for the tvars' template (inside data, at
+ * the start of the initial thread's block), and PT_GNU_STACK (RW) so the
+ * stack is never executable.  The template's sections .tdata and .tbss
+ * lie within .data: the initial block is ordinary data of the one thread.  Nothing in the file depends on time or environment, so the
  * same input always gives the same bytes.
  */
 #include "nifasm.h"
@@ -12,11 +14,11 @@
 #include <stdio.h>
 
 enum {
-	PT_LOAD = 1, PT_GNU_STACK = 0x6474e551,
+	PT_LOAD = 1, PT_TLS = 7, PT_GNU_STACK = 0x6474e551,
 	PF_X = 1, PF_W = 2, PF_R = 4,
 	SHT_PROGBITS = 1, SHT_SYMTAB = 2, SHT_STRTAB = 3, SHT_NOBITS = 8,
-	SHF_WRITE = 1, SHF_ALLOC = 2, SHF_EXECINSTR = 4,
-	STB_LOCAL = 0, STB_GLOBAL = 1, STT_OBJECT = 1, STT_FUNC = 2,
+	SHF_WRITE = 1, SHF_ALLOC = 2, SHF_EXECINSTR = 4, SHF_TLS = 0x400,
+	STB_LOCAL = 0, STB_GLOBAL = 1, STT_OBJECT = 1, STT_FUNC = 2, STT_TLS = 6,
 	SHN_ABS = 0xfff1,
 	EHDR_SIZE = 64, PHDR_SIZE = 56, SHDR_SIZE = 64,
 };
@@ -41,9 +43,9 @@ typedef struct ElfOut {
 	u32 npieces;
 	u64 len;            /* bytes in pieces so far */
 	Buf strtab, shstrtab, symtab;
-	Section sec[8];
+	Section sec[10];
 	u32 nsec;
-	u32 sec_text, sec_rodata, sec_data, sec_bss;
+	u32 sec_text, sec_rodata, sec_data, sec_bss, sec_tdata, sec_tbss;
 } ElfOut;
 
 static void put_phdr(Buf *b, u32 type, u32 flags, u64 off, u64 addr, u64 filesz, u64 memsz, u64 align)
@@ -62,10 +64,10 @@ static void put_phdr(Buf *b, u32 type, u32 flags, u64 off, u64 addr, u64 filesz,
 static bool has_rodata_segment(const Image *img) { return img->rodata.n > 0; }
 static bool has_data_segment(const Image *img) { return img->data.n > 0 || img->bss_size > 0; }
 
-/* text, rodata and data+bss when they have bytes, PT_GNU_STACK */
+/* text, rodata and data+bss when they have bytes, PT_TLS, PT_GNU_STACK */
 static u32 phdr_count(const Image *img)
 {
-	return 2 + has_rodata_segment(img) + has_data_segment(img);
+	return 2 + has_rodata_segment(img) + has_data_segment(img) + img->tls.used;
 }
 
 u64 elf_headers_size(const Image *img)
@@ -102,6 +104,10 @@ static void put_phdrs(Buf *b, const Image *img, u64 page)
 		u64 memsz = img->bss_addr + img->bss_size - img->data_addr;
 		put_phdr(b, PT_LOAD, PF_R | PF_W, img->data_off, img->data_addr, img->data.n, memsz, page);
 	}
+	const TlsLayout *tls = &img->tls;
+	if (tls->used)
+		put_phdr(b, PT_TLS, PF_R, img->data_off + tls->off, img->data_addr + tls->off,
+			 tls->filesz, tls->memsz, tls->align);
 	put_phdr(b, PT_GNU_STACK, PF_R | PF_W, 0, 0, 0, 0, 16);
 }
 
@@ -145,6 +151,7 @@ static u32 global_section(const ElfOut *e, const Global *gl)
 	case G_PROC:
 	case G_ENTRY: sec = e->sec_text; break;
 	case G_RODATA: sec = e->sec_rodata; break;
+	case G_TVAR: sec = gl->chunk == NONE ? e->sec_tbss : e->sec_tdata; break;
 	default: sec = gl->chunk == NONE ? e->sec_bss : e->sec_data; break;
 	}
 	return sec ? sec : SHN_ABS;
@@ -164,10 +171,10 @@ static void put_symbols(ElfOut *e, const Program *p, bool global_pass)
 			continue;
 		bool code = gl->kind == G_PROC || gl->kind == G_ENTRY;
 		u32 size = code ? p->chunks.v[gl->chunk].size : gl->size;
+		u8 type = code ? STT_FUNC : gl->kind == G_TVAR ? STT_TLS : STT_OBJECT;
 		u32 name = str_add(&e->strtab, name_str(&p->names, gl->name), name_len(&p->names, gl->name));
 		buf_le(&e->symtab, name, 4);
-		buf_byte(&e->symtab, (u8)((global_pass ? STB_GLOBAL : STB_LOCAL) << 4 |
-					  (code ? STT_FUNC : STT_OBJECT)));
+		buf_byte(&e->symtab, (u8)((global_pass ? STB_GLOBAL : STB_LOCAL) << 4 | type));
 		buf_byte(&e->symtab, 0);
 		buf_le(&e->symtab, global_section(e, gl), 2);
 		buf_le(&e->symtab, gl->addr, 8);
@@ -185,6 +192,21 @@ static u32 build_symtab(ElfOut *e, const Program *p)
 	return first_global;
 }
 
+/* The TLS template: a tvar symbol's value is its offset in it. */
+static void add_tls_sections(ElfOut *e, const Image *img)
+{
+	const TlsLayout *tls = &img->tls;
+	u64 addr = img->data_addr + tls->off, off = img->data_off + tls->off;
+	u64 flags = SHF_ALLOC | SHF_WRITE | SHF_TLS;
+	if (tls->filesz)
+		e->sec_tdata = add_section(e, (Section){".tdata", SHT_PROGBITS, flags, addr, off,
+							tls->filesz, 0, 0, tls->align, 0});
+	if (tls->memsz > tls->filesz)
+		e->sec_tbss = add_section(e, (Section){".tbss", SHT_NOBITS, flags, addr + tls->filesz,
+						       off + tls->filesz, tls->memsz - tls->filesz,
+						       0, 0, tls->align, 0});
+}
+
 static void add_alloc_sections(ElfOut *e, const Image *img)
 {
 	add_section(e, (Section){0});
@@ -198,6 +220,7 @@ static void add_alloc_sections(ElfOut *e, const Image *img)
 		e->sec_data = add_section(e, (Section){".data", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
 						       img->data_addr, img->data_off, img->data.n,
 						       0, 0, 1, 0});
+	add_tls_sections(e, img);
 	if (img->bss_size)
 		e->sec_bss = add_section(e, (Section){".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE,
 						      img->bss_addr, img->data_off + img->data.n,
@@ -239,7 +262,7 @@ static void put_tables(ElfOut *e, const Program *p)
 	buf_put(f, e->strtab.p, e->strtab.n);
 	Section shstr = {".shstrtab", SHT_STRTAB, 0, 0, 0, 0, 0, 0, 1, 0};
 	u32 shstr_idx = add_section(e, shstr);
-	u32 names[8];
+	u32 names[COUNTOF(e->sec)];
 	buf_byte(&e->shstrtab, 0);
 	for (u32 i = 0; i < e->nsec; i++)
 		names[i] = e->sec[i].name ? str_add(&e->shstrtab, e->sec[i].name,

@@ -154,6 +154,7 @@ static void program_free(Program *p)
 	buf_free(&p->text);
 	buf_free(&p->rodata);
 	buf_free(&p->data);
+	buf_free(&p->tdata);
 	buf_free(&p->img.text);
 	buf_free(&p->img.rodata);
 	buf_free(&p->img.data);

@@ -249,11 +249,17 @@ typedef struct Opnd {
 	u8 index; /* OK_MEM: index family or NOREG */
 	u8 scale; /* OK_MEM: 1, 2, 4, 8 */
 	u8 flags;
-	u32 sym;  /* OK_MEM/RIPREG and OK_GLOBAL: global; OK_LABEL: label */
+	u32 sym;  /* OK_MEM/RIPREG, OF_TPOFF and OK_GLOBAL: global; OK_LABEL: label */
 	i64 imm;  /* OK_IMM: value; OK_MEM: displacement */
 } Opnd;
 
-enum { OF_SSIZE = 1 }; /* OK_IMM: the frame size, filled in when known */
+enum {
+	OF_SSIZE = 1, /* OK_IMM, stack OK_MEM: the frame size, added when known */
+	OF_FS = 2,    /* OK_MEM: fs-relative (the thread pointer is the segment base) */
+	OF_TPOFF = 4, /* OK_MEM: the displacement is the thread-pointer offset of the
+		       * tvar `sym` plus imm, a disp32 the linker patches; a tvar's
+		       * memory is OF_FS | OF_TPOFF with no base register */
+};
 
 /* Pseudo-ops live above the mnemonics.  The checker leaves structured
  * control flow as P_ITE..P_JTRUE; lowering turns them into P_LABEL and
@@ -292,7 +298,9 @@ typedef VEC(Ins) InsVec;
 
 /* ---- program: globals, code, data, fixups --------------------------------------- */
 
-typedef enum GlobalKind { G_NONE, G_PROC, G_RODATA, G_GVAR, G_TVAR, G_TYPE, G_ENTRY } GlobalKind;
+/* G_TCB is made by the linker when a tvar is reachable: the initial
+ * thread's thread control block (addr), whose chunk sets fs to it. */
+typedef enum GlobalKind { G_NONE, G_PROC, G_RODATA, G_GVAR, G_TVAR, G_TYPE, G_ENTRY, G_TCB } GlobalKind;
 
 typedef struct Global {
 	u8 kind;
@@ -305,7 +313,7 @@ typedef struct Global {
 	u32 chunk;     /* procs: code chunk; data: offset in its pool, NONE = bss */
 	u32 size;
 	u32 align;
-	u64 addr;      /* set by the linker */
+	u64 addr;      /* set by the linker; a tvar's is its offset in the TLS template */
 } Global;
 
 /* A top-level declaration, found by the first pass and read again later. */
@@ -334,11 +342,16 @@ typedef struct Sig {
 	u32 pos;
 } Sig;
 
-/* A 32-bit PC-relative reference from a code chunk to a global:
- *   value = addr(global) + addend - (chunk address + off) */
+/* A 32-bit reference from a code chunk to a global, patched by the linker:
+ *   FIX_REL32  value = addr(global) + addend - (chunk address + off)
+ *   FIX_TPOFF  value = tpoff(tvar) + addend, the tvar's offset from the
+ *              thread pointer (negative) */
+enum { FIX_REL32, FIX_TPOFF };
+
 typedef struct Fixup {
 	u32 off;
-	u32 global;
+	u32 global : 31; /* a bit for the kind keeps a Fixup at 16 bytes */
+	u32 kind : 1;    /* FIX_* */
 	i32 addend;
 	u32 pos; /* the referring instruction's source offset, for reach errors */
 } Fixup;
@@ -359,12 +372,26 @@ typedef struct ListEntry {
 } ListEntry;
 
 /* The linked program: final section contents, addresses and file offsets. */
+/* The TLS template of the tvars (PT_TLS): initialised ones, then zeroed
+ * ones.  The initial thread's block is a copy of it at data + tls_off,
+ * followed by its TCB; the thread pointer is the TCB's address, so a tvar
+ * lies at fs:(its offset - tls_block). */
+typedef struct TlsLayout {
+	bool used;        /* a reachable tvar exists */
+	u64 off;          /* the block's offset in Image.data */
+	u64 filesz, memsz;
+	u32 align;
+	u64 block;        /* memsz aligned to align: the TCB's offset from the block */
+	u32 tcb;          /* the G_TCB global */
+} TlsLayout;
+
 typedef struct Image {
 	Buf text, rodata, data;
 	u64 text_addr, rodata_addr, data_addr, bss_addr;
 	u64 text_off, rodata_off, data_off;
 	u64 bss_size;
 	u64 entry;
+	TlsLayout tls;
 } Image;
 
 typedef struct Program {
@@ -382,6 +409,7 @@ typedef struct Program {
 	VEC(Chunk) chunks;
 	VEC(Fixup) fixups;
 	Buf text, rodata, data;
+	Buf tdata;   /* initial values of tvars */
 	u32 entry; /* global of the entry code or NONE */
 	u32 module_pos; /* where the first file's (stmts ...) starts */
 	Image img;
@@ -420,6 +448,9 @@ typedef struct Target {
 	const char *(*reg_name)(u32 family, u32 bytes, bool hi);
 	/* Emits the entry stub that calls `main` and exits with its result. */
 	u32 (*start_stub)(Program *p, u32 main_global, int result_family);
+	/* Emits the code run before the entry when tvars exist: sets the
+	 * thread pointer to the TCB global `tcb`. */
+	u32 (*tls_setup)(Program *p, u32 tcb);
 	/* Frees the target's scratch memory. */
 	void (*release)(void);
 	/* The form of a jump to a label: cc -1 is jmp, 0-15 a jcc. */

@@ -135,6 +135,15 @@ static bool global_operand(Checker *c, u32 n, u32 g, Operand *op, bool branch)
 		op->o.size = mem_size_of(c, gl->type);
 		return true;
 	}
+	if (gl->kind == G_TVAR) { /* fs:tpoff, which a register can index */
+		op->what = W_DATA;
+		op->o = mem_opnd(NOREG, 0);
+		op->o.flags = OF_FS | OF_TPOFF;
+		op->o.sym = g;
+		op->type = gl->type;
+		op->o.size = mem_size_of(c, gl->type);
+		return true;
+	}
 	if (branch)
 		return false;
 	err(c, n, "%s is a type, not a value", name_of(c, gl->name));

@@ -156,13 +156,30 @@ static void put_opcode(Buf *b, u32 opc)
 	buf_byte(b, (u8)opc);
 }
 
+static void put_fixup(Emit *em, u32 global, u32 kind, i64 addend)
+{
+	ASSERT(global < 1u << 31 && addend == (i32)addend);
+	Fixup fx = {.off = (u32)em->b->n, .global = global, .kind = kind, .addend = (i32)addend,
+		    .pos = em->pos};
+	encoder_fixup(em->e, fx);
+	buf_le(em->b, 0, 4);
+}
+
 static void put_rip(Emit *em, u8 r, const Opnd *m, u32 trailing)
 {
 	buf_byte(em->b, (u8)(r << 3 | 5));
 	/* the displacement counts from the end of the instruction */
-	Fixup fx = {(u32)em->b->n, m->sym, (i32)(m->imm - 4 - (i64)trailing), em->pos};
-	encoder_fixup(em->e, fx);
-	buf_le(em->b, 0, 4);
+	put_fixup(em, m->sym, FIX_REL32, m->imm - 4 - (i64)trailing);
+}
+
+/* A 32-bit displacement; a tvar's thread-pointer offset is known only
+ * after linking. */
+static void put_disp32(Emit *em, const Opnd *m)
+{
+	if (m->flags & OF_TPOFF)
+		put_fixup(em, m->sym, FIX_TPOFF, m->imm);
+	else
+		buf_le(em->b, (u64)m->imm, 4);
 }
 
 /* ModRM (+SIB, +displacement) for memory operand m and reg field r. */
@@ -178,12 +195,14 @@ static void put_modrm_mem(Emit *em, u8 r, const Opnd *m, u32 trailing)
 	if (m->base == NOREG) { /* [index*scale + disp32] or [disp32] */
 		buf_byte(b, (u8)(r << 3 | 4));
 		buf_byte(b, (u8)(sib_scale(m->scale) << 6 | idx << 3 | 5));
-		buf_le(b, (u64)m->imm, 4);
+		put_disp32(em, m);
 		return;
 	}
 	u8 base = low3(m->base);
 	/* base 5 (rbp, r13) with mod 0 would mean RIP or no base: use disp8 0 */
 	u8 mod = m->imm == 0 && base != 5 ? 0 : m->imm == (i8)m->imm ? 1 : 2;
+	if (m->flags & OF_TPOFF)
+		mod = 2;
 	if (has_index || base == 4) { /* base 4 (rsp, r12) needs a SIB byte */
 		buf_byte(b, (u8)(mod << 6 | r << 3 | 4));
 		buf_byte(b, (u8)(sib_scale(has_index ? m->scale : 1) << 6 | idx << 3 | base));
@@ -193,7 +212,7 @@ static void put_modrm_mem(Emit *em, u8 r, const Opnd *m, u32 trailing)
 	if (mod == 1)
 		buf_byte(b, (u8)m->imm);
 	else if (mod == 2)
-		buf_le(b, (u64)m->imm, 4);
+		put_disp32(em, m);
 }
 
 static void put_modrm(Emit *em, u8 r, const Opnd *m, u32 trailing)
@@ -204,9 +223,11 @@ static void put_modrm(Emit *em, u8 r, const Opnd *m, u32 trailing)
 		put_modrm_mem(em, r, m, trailing);
 }
 
-/* Legacy prefixes in GNU as's order: operand size, lock, mandatory. */
-static void put_prefixes(Buf *b, const Form *f, const Ins *ins, u32 osz)
+/* Legacy prefixes in GNU as's order: segment, operand size, lock, mandatory. */
+static void put_prefixes(Buf *b, const Form *f, const Ins *ins, const Opnd *rm, u32 osz)
 {
+	if (rm && rm->kind == OK_MEM && (rm->flags & OF_FS))
+		buf_byte(b, 0x64);
 	if (osz == 2 && !(f->flags & F_FLOAT))
 		buf_byte(b, 0x66);
 	if (ins->flags & IF_LOCK)
@@ -219,16 +240,47 @@ static void put_prefixes(Buf *b, const Form *f, const Ins *ins, u32 osz)
 		buf_byte(b, 0xF3);
 }
 
+static u16 form_of(u32 op, Opnd *o, u32 n)
+{
+	MatchFail why;
+	u32 f = amd64_match(op, o, n, &why);
+	if (f == NONE)
+		die("no form for the lowering of a thread-local lea");
+	return (u16)f;
+}
+
+/* lea cannot add a segment base, so the address of a tvar is computed as
+ *     mov dst, fs:0                the TCB, which holds its own address
+ *     lea dst, [dst + index*scale + tpoff]
+ * The checker refuses an index that is the destination. */
+static void emit_tls_lea(Encoder *e, Buf *b, const Ins *ins)
+{
+	Ins mov = {.op = TAG_mov, .nopnd = 2, .pos = ins->pos};
+	mov.o[0] = ins->o[0];
+	mov.o[1] = (Opnd){.kind = OK_MEM, .size = ins->o[0].size, .base = NOREG, .index = NOREG, .scale = 1,
+			  .flags = OF_FS};
+	mov.form = form_of(TAG_mov, mov.o, 2);
+	amd64_emit(e, b, &mov);
+	Ins lea = *ins;
+	lea.o[1].base = ins->o[0].reg;
+	lea.o[1].flags = OF_TPOFF;
+	amd64_emit(e, b, &lea);
+}
+
 void amd64_emit(Encoder *e, Buf *b, const Ins *ins)
 {
 	const Form *f = &amd64_forms[ins->form];
 	ASSERT(f->enc != E_D);
+	if (ins->op == TAG_lea && (ins->o[1].flags & OF_FS)) {
+		emit_tls_lea(e, b, ins);
+		return;
+	}
 	const Plan *p = plan_of(f);
 	u32 osz = amd64_osz(f, ins->o, ins->nopnd);
 	u32 isz = imm_size(p->imm_cls, osz);
 	Roles r = roles_of(p, ins->o, ins->nopnd);
 	Emit em = {b, e, ins->pos};
-	put_prefixes(b, f, ins, osz);
+	put_prefixes(b, f, ins, r.rm, osz);
 	u8 rex = rex_of_roles(f, r, osz);
 	if (rex)
 		buf_byte(b, rex);
@@ -256,7 +308,8 @@ void amd64_branch(Encoder *e, Buf *b, const Ins *ins)
 	branch_sizes(f, size);
 	if (t->kind == OK_GLOBAL) { /* a proc: always rel32, patched by the linker */
 		amd64_put_branch(b, f, true, 0);
-		encoder_fixup(e, (Fixup){(u32)b->n - 4, t->sym, -4, ins->pos});
+		encoder_fixup(e, (Fixup){.off = (u32)b->n - 4, .global = t->sym, .kind = FIX_REL32,
+					 .addend = -4, .pos = ins->pos});
 		return;
 	}
 	encoder_jump(e, ins, t->sym, size[0], size[1], (u32)b->n);

@@ -59,6 +59,26 @@ static u32 amd64_start_stub(Program *p, u32 main_global, int result_family)
 	return chunk;
 }
 
+/* Code run first when tvars exist (the kernel leaves fs at 0):
+ *     mov eax, 158          arch_prctl
+ *     mov edi, 0x1002       ARCH_SET_FS
+ *     lea rsi, [rip + tcb]
+ *     syscall
+ * It changes rax, rdi, rsi, rcx and r11, which are undefined at _start,
+ * and keeps rsp and rdx (the exit function a loader may pass). */
+static u32 amd64_tls_setup(Program *p, u32 tcb)
+{
+	InsVec code = {0};
+	Opnd at_tcb = {.kind = OK_MEM, .base = RIPREG, .index = NOREG, .scale = 1, .sym = tcb};
+	add_ins(&code, TAG_mov, 2, (Opnd[]){reg32(RAX), imm(158)});
+	add_ins(&code, TAG_mov, 2, (Opnd[]){reg32(RDI), imm(0x1002)});
+	add_ins(&code, TAG_lea, 2, (Opnd[]){reg64(RSI), at_tcb});
+	add_ins(&code, TAG_syscall, 0, NULL);
+	u32 chunk = amd64_encode(p, &code, tcb, 0);
+	vec_free(&code);
+	return chunk;
+}
+
 static u16 find_jump_form(int cc)
 {
 	for (u32 f = 0; f < amd64_nforms; f++) {
@@ -110,6 +130,7 @@ const Target T_amd64 = {
 	.encode = amd64_encode,
 	.reg_name = amd64_reg_name,
 	.start_stub = amd64_start_stub,
+	.tls_setup = amd64_tls_setup,
 	.release = amd64_release,
 	.jump_form = amd64_jump_form,
 	.jump_tag = amd64_jump_tag,
