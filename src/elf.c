@@ -215,16 +215,16 @@ static void add_alloc_sections(ElfOut *e, const Image *img)
 	if (img->rodata.n)
 		e->sec_rodata = add_section(e, (Section){".rodata", SHT_PROGBITS, SHF_ALLOC,
 							 img->rodata_addr, img->rodata_off,
-							 img->rodata.n, 0, 0, 1, 0});
+							 img->rodata.n, 0, 0, img->aligns[0], 0});
 	if (img->data.n)
 		e->sec_data = add_section(e, (Section){".data", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
 						       img->data_addr, img->data_off, img->data.n,
-						       0, 0, 1, 0});
+						       0, 0, img->aligns[1], 0});
 	add_tls_sections(e, img);
 	if (img->bss_size)
 		e->sec_bss = add_section(e, (Section){".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE,
 						      img->bss_addr, img->data_off + img->data.n,
-						      img->bss_size, 0, 0, 1, 0});
+						      img->bss_size, 0, 0, img->aligns[2], 0});
 }
 
 static void put_shdr(Buf *b, const Section *s, u32 name)

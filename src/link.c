@@ -226,9 +226,10 @@ static void fill_tcb(Program *p)
 		dst[b] = (u8)(at >> (8 * b));
 }
 
-static void assign_addresses(Program *p, const Target *t, u32 aligns[3])
+static void assign_addresses(Program *p, const Target *t)
 {
 	Image *img = &p->img;
+	const u32 *aligns = img->aligns;
 	u64 off = align_up(elf_headers_size(img), CODE_ALIGN);
 	img->text_off = off;
 	img->text_addr = t->base_addr + off;
@@ -336,7 +337,7 @@ bool link_program(Program *p, const Target *t)
 	mark_reachable(p);
 	add_tcb(p, t);
 	layout_text(p);
-	u32 aligns[3];
+	u32 *aligns = img->aligns;
 	aligns[0] = layout_data(p, G_RODATA, false, &p->rodata, &img->rodata, NULL);
 	aligns[1] = layout_data(p, G_GVAR, false, &p->data, &img->data, NULL);
 	if (img->tls.used) {
@@ -345,7 +346,7 @@ bool link_program(Program *p, const Target *t)
 	}
 	img->bss_size = 0;
 	aligns[2] = layout_data(p, G_GVAR, true, NULL, NULL, &img->bss_size);
-	assign_addresses(p, t, aligns);
+	assign_addresses(p, t);
 	relocate_globals(p);
 	if (img->tls.used)
 		fill_tcb(p);

@@ -391,6 +391,7 @@ typedef struct Image {
 	u64 text_off, rodata_off, data_off;
 	u64 bss_size;
 	u64 entry;
+	u32 aligns[3]; /* rodata, data, bss: the largest alignment in each */
 	TlsLayout tls;
 } Image;
 
