@@ -89,6 +89,13 @@ static inline void buf_put(Buf *b, const void *p, size_t n)
 }
 static inline void buf_byte(Buf *b, u8 x) { *buf_room(b, 1) = x, b->n++; }
 void buf_le(Buf *b, u64 v, int nbytes);
+/* Writes v as an nbytes little-endian number at p, in place (buf_le
+ * appends). */
+static inline void put_le(u8 *p, u64 v, int nbytes)
+{
+	for (int i = 0; i < nbytes; i++, v >>= 8)
+		p[i] = (u8)v;
+}
 /* Reads back what buf_le wrote: an nbytes little-endian number at p. */
 static inline u64 get_le(const u8 *p, int nbytes)
 {

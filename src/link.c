@@ -220,10 +220,7 @@ static u32 layout_tls(Program *p)
 static void fill_tcb(Program *p)
 {
 	const TlsLayout *tls = &p->img.tls;
-	u64 at = p->globals.v[tls->tcb].addr;
-	u8 *dst = p->img.data.p + tls->off + tls->block;
-	for (int b = 0; b < 8; b++)
-		dst[b] = (u8)(at >> (8 * b));
+	put_le(p->img.data.p + tls->off + tls->block, p->globals.v[tls->tcb].addr, 8);
 }
 
 static void assign_addresses(Program *p, const Target *t)
@@ -321,9 +318,7 @@ static bool apply_fixups(Program *p)
 						      : (i64)(to + (u64)(i64)fx->addend - at);
 			if (v != (i32)v)
 				return fixup_out_of_reach(p, c, fx);
-			u8 *dst = p->img.text.p + (at - p->img.text_addr);
-			for (int b = 0; b < 4; b++)
-				dst[b] = (u8)((u32)v >> (8 * b));
+			put_le(p->img.text.p + (at - p->img.text_addr), (u64)v, 4);
 		}
 	}
 	return true;

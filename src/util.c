@@ -69,9 +69,7 @@ void buf_grow_(Buf *b, size_t need)
 
 void buf_le(Buf *b, u64 v, int nbytes)
 {
-	u8 *p = buf_room(b, (size_t)nbytes);
-	for (int i = 0; i < nbytes; i++, v >>= 8)
-		p[i] = (u8)v;
+	put_le(buf_room(b, (size_t)nbytes), v, nbytes);
 	b->n += (size_t)nbytes;
 }
 
