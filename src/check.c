@@ -284,7 +284,8 @@ static bool rule_convert(Checker *c, u32 op, const char *mn, const Operand *ops,
 	switch (rule_of(op)) {
 	case TR_I2F: return float_operand(c, mn, &ops[0], bytes) && int_operand(c, mn, &ops[1]);
 	case TR_F2I: return int_operand(c, mn, &ops[0]) && float_operand(c, mn, &ops[1], bytes);
-	default: return float_operand(c, mn, &ops[0], 12 - bytes) && float_operand(c, mn, &ops[1], bytes);
+	default: /* F2F: the destination has the other precision */
+		return float_operand(c, mn, &ops[0], bytes == 8 ? 4 : 8) && float_operand(c, mn, &ops[1], bytes);
 	}
 }
 
