@@ -329,7 +329,7 @@ void dump_link(Program *p, Buf *out)
 		if (!gl->reachable)
 			continue;
 		if (gl->kind == G_TVAR) /* at fs:tpoff in every thread */
-			buf_printf(out, "fs:%lld  %s\n", (long long)gl->addr - (long long)img->tls.block,
+			buf_printf(out, "fs:%lld  %s\n", (long long)tls_tpoff(&img->tls, gl->addr),
 				   name);
 		else
 			buf_printf(out, "%#llx  %s\n", (unsigned long long)gl->addr, name);

@@ -5,8 +5,9 @@
  * rodata R, data+bss RW, PT_TLS for the tvars' template (inside data, at
  * the start of the initial thread's block), and PT_GNU_STACK (RW) so the
  * stack is never executable.  The template's sections .tdata and .tbss
- * lie within .data: the initial block is ordinary data of the one thread.  Nothing in the file depends on time or environment, so the
- * same input always gives the same bytes.
+ * lie within .data: the initial block is ordinary data of the one thread.
+ * Nothing in the file depends on time or environment, so the same input
+ * always gives the same bytes.
  */
 #include "nifasm.h"
 

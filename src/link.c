@@ -314,7 +314,7 @@ static bool apply_fixups(Program *p)
 		for (u32 k = 0; k < c->nfix; k++) {
 			const Fixup *fx = &p->fixups.v[c->fix_first + k];
 			u64 at = c->addr + fx->off, to = p->globals.v[fx->global].addr;
-			i64 v = fx->kind == FIX_TPOFF ? (i64)to - (i64)p->img.tls.block + fx->addend
+			i64 v = fx->kind == FIX_TPOFF ? tls_tpoff(&p->img.tls, to) + fx->addend
 						      : (i64)(to + (u64)(i64)fx->addend - at);
 			if (v != (i32)v)
 				return fixup_out_of_reach(p, c, fx);

@@ -385,6 +385,10 @@ typedef struct TlsLayout {
 	u32 tcb;          /* the G_TCB global */
 } TlsLayout;
 
+/* A tvar's offset from the thread pointer (fs:0, the TCB after the
+ * block): negative, variant II; addr is its offset in the template. */
+static inline i64 tls_tpoff(const TlsLayout *tls, u64 addr) { return (i64)addr - (i64)tls->block; }
+
 typedef struct Image {
 	Buf text, rodata, data;
 	u64 text_addr, rodata_addr, data_addr, bss_addr;
