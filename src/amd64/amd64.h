@@ -236,8 +236,8 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
  * forms without one: push +5): 16 bits give a 66 prefix, 64 bits a REX.W.
  * Condition-code families expand from AMD64_CCS through CC_FORMS; the
  * groups that share a shape expand from ALU_FORMS, UNARY_FORMS,
- * MUL_FORMS, DIV_FORMS, SHIFT_FORMS, SSE2_FORMS, SSE_SS_FORMS and
- * FLOAT_BITS below.
+ * MUL_FORMS, DIV_FORMS, SHIFT_FORMS, SSE2_FORMS, SSE_SS_FORMS, CVT_FROM_INT,
+ * CVT_TO_INT and FLOAT_BITS below.
  */
 #define RW (F_R0 | F_W0)
 #define XRW (F_R0 | F_W0 | F_W1)
@@ -339,18 +339,12 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
 	OP(ucomiss, X, XMd, NO, 0x0F2E, 0, E_RM, 0, F_R0 | F_FLOAT | TR(FLOAT), 0, 0)            \
 	OP(comiss, X, XMd, NO, 0x0F2F, 0, E_RM, 0, F_R0 | F_FLOAT | TR(FLOAT), 0, 0)             \
 	/* conversions; a 64-bit integer operand takes REX.W */                                  \
-	OP(cvtsi2sd, X, Ed, NO, 0x0F2A, 0, E_RM, 0, F_W0 | F_PF2 | TR(I2F), 0, 0)                \
-	ALT(cvtsi2sd, X, Eq, NO, 0x0F2A, 0, E_RM, 0, F_W0 | F_PF2 | F_REXW, 0, 0)                \
-	OP(cvtsi2ss, X, Ed, NO, 0x0F2A, 0, E_RM, 0, F_W0 | F_PF3 | TR(I2F), 0, 0)                \
-	ALT(cvtsi2ss, X, Eq, NO, 0x0F2A, 0, E_RM, 0, F_W0 | F_PF3 | F_REXW, 0, 0)                \
-	OP(cvttsd2si, Rd, XMq, NO, 0x0F2C, 0, E_RM, 0, F_W0 | F_PF2 | TR(F2I), 0, 0)             \
-	ALT(cvttsd2si, Rq, XMq, NO, 0x0F2C, 0, E_RM, 0, F_W0 | F_PF2, 0, 0)                      \
-	OP(cvtsd2si, Rd, XMq, NO, 0x0F2D, 0, E_RM, 0, F_W0 | F_PF2 | TR(F2I), 0, 0)              \
-	ALT(cvtsd2si, Rq, XMq, NO, 0x0F2D, 0, E_RM, 0, F_W0 | F_PF2, 0, 0)                       \
-	OP(cvttss2si, Rd, XMd, NO, 0x0F2C, 0, E_RM, 0, F_W0 | F_PF3 | TR(F2I), 0, 0)             \
-	ALT(cvttss2si, Rq, XMd, NO, 0x0F2C, 0, E_RM, 0, F_W0 | F_PF3, 0, 0)                      \
-	OP(cvtss2si, Rd, XMd, NO, 0x0F2D, 0, E_RM, 0, F_W0 | F_PF3 | TR(F2I), 0, 0)              \
-	ALT(cvtss2si, Rq, XMd, NO, 0x0F2D, 0, E_RM, 0, F_W0 | F_PF3, 0, 0)                       \
+	CVT_FROM_INT(cvtsi2sd, F_PF2)                                                            \
+	CVT_FROM_INT(cvtsi2ss, F_PF3)                                                            \
+	CVT_TO_INT(cvttsd2si, XMq, 0x0F2C, F_PF2)                                                \
+	CVT_TO_INT(cvtsd2si, XMq, 0x0F2D, F_PF2)                                                 \
+	CVT_TO_INT(cvttss2si, XMd, 0x0F2C, F_PF3)                                                \
+	CVT_TO_INT(cvtss2si, XMd, 0x0F2D, F_PF3)                                                 \
 	OP(cvtss2sd, X, XMd, NO, 0x0F5A, 0, E_RM, 0, F_W0 | F_FLOAT | F_PF3 | TR(F2F), 0, 0)     \
 	OP(cvtsd2ss, X, XMq, NO, 0x0F5A, 0, E_RM, 0, F_W0 | F_FLOAT | F_PF2 | TR(F2F), 0, 0)     \
 	/* bit moves between xmm and general registers or memory */                              \
@@ -529,6 +523,18 @@ enum { FC_NONE, FC_SHIFT, FC_SAR, FC_ROT };
 /* Scalar single arithmetic: xmm, xmm/m32 with the F3 prefix. */
 #define SSE_SS_FORMS(name, opc)                                                    \
 	OP(name, X, XMd, NO, opc, 0, E_RM, 0, RW | F_FLOAT | F_PF3 | TR(FLOAT), 0, 0)
+
+/* An integer (32 bits, or 64 with REX.W) to a float of the prefix's
+ * precision. */
+#define CVT_FROM_INT(name, pfx)                                                    \
+	OP(name, X, Ed, NO, 0x0F2A, 0, E_RM, 0, F_W0 | pfx | TR(I2F), 0, 0)               \
+	ALT(name, X, Eq, NO, 0x0F2A, 0, E_RM, 0, F_W0 | pfx | F_REXW, 0, 0)
+
+/* A float of the prefix's precision to a 32- or 64-bit integer (a 64-bit
+ * destination takes REX.W from the operation size). */
+#define CVT_TO_INT(name, xm, opc, pfx)                                             \
+	OP(name, Rd, xm, NO, opc, 0, E_RM, 0, F_W0 | pfx | TR(F2I), 0, 0)                 \
+	ALT(name, Rq, xm, NO, opc, 0, E_RM, 0, F_W0 | pfx, 0, 0)
 
 /* Packed-double bit operations: xmm, xmm/m128 with the 66 prefix. */
 #define FLOAT_BITS(name, opc)                                                      \
