@@ -271,6 +271,15 @@ void vdiag_at(DiagKind k, SrcFile *f, u32 pos, const Origin *org, const char *fm
 #define error_at(f, pos, ...) diag_at(DIAG_ERROR, f, pos, NULL, __VA_ARGS__)
 #define warning_at(f, pos, ...) diag_at(DIAG_WARNING, f, pos, NULL, __VA_ARGS__)
 #define note_at(f, pos, ...) diag_at(DIAG_NOTE, f, pos, NULL, __VA_ARGS__)
+/* Capture: while diag_capture is set, diagnostics are kept in it as
+ * records instead of being printed (a worker process collects them so that
+ * its parent prints them in source order), and diag_on_limit, when set,
+ * runs instead of exit(1) once the error limit is reached. */
+extern Buf *diag_capture;
+extern void (*diag_on_limit)(void);
+/* Prints captured records and counts their errors, stopping at the limit
+ * as if they had been reported here. */
+void diag_replay(const u8 *records, size_t n, const char *path);
 /* An error that has no position (a missing file, a bad option). */
 void error_plain(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -890,6 +890,44 @@ static void finish_entry(Checker *c)
 	finish_unit(c, p->entry);
 }
 
+/* Checks top-level nodes until one starts at or after `stop`; false at
+ * the end of the module's list or a syntax error. */
+static bool check_nodes(Checker *c, u32 stop)
+{
+	while (read_node_start(&c->rd) < stop) {
+		tree_clear(&c->tree);
+		u32 n = read_node(&c->rd);
+		if (n == NONE)
+			return false;
+		if (c->p->dump & DUMP_TREE)
+			dump_node(c, n);
+		code_node(c, n);
+	}
+	return true;
+}
+
+/* A worker process (jobs.c) checks its range and sends the result. */
+static _Noreturn void run_worker(Checker *c, Worker *w)
+{
+	worker_begin(c->p, w);
+	c->rd.cur = c->src->text + w->start;
+	check_nodes(c, w->stop);
+	worker_finish(c->p, (u32)(c->rd.cur - c->src->text), c->rd.failed);
+}
+
+/* The module's nodes, the workers' ranges taken over where they begin. */
+static void check_module(Checker *c, Workers *ws)
+{
+	for (u32 next = 0; check_nodes(c, next < ws->n ? ws->v[next].start : NONE); next++) {
+		Joined j = worker_join(c->p, c->file, &ws->v[next]);
+		if (j.status == JOIN_FALLBACK)
+			continue; /* the next check_nodes reads the range here */
+		c->rd.cur = c->src->text + j.end;
+		c->rd.failed = j.failed;
+	}
+	jobs_abandon(ws);
+}
+
 bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file)
 {
 	Checker c;
@@ -901,15 +939,14 @@ bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file)
 	unit_init(&c.u, NONE);
 	unit_init(&c.other, NONE);
 	bool ok = open_module(&c);
-	while (ok) {
-		tree_clear(&c.tree);
-		u32 n = read_node(&c.rd);
-		if (n == NONE)
-			break;
-		if (p->dump & DUMP_TREE)
-			dump_node(&c, n);
-		code_node(&c, n);
+	Workers ws = {0};
+	if (ok) {
+		u32 me = jobs_fork(p, file, &ws);
+		if (me != NONE)
+			run_worker(&c, &ws.v[me]);
+		check_module(&c, &ws);
 	}
+	vec_free(&ws);
 	ok = ok && !c.rd.failed && close_module(&c);
 	block_close(&c, 0, (u32)(c.rd.cur - c.src->text)); /* the module's top-level block */
 	if (ok && is_entry_file && c.u.code.n)

@@ -114,6 +114,8 @@ static void load_module(Program *p, u32 name)
 	for (u32 i = 0; i < p->tried_modules.n; i++)
 		if (p->tried_modules.v[i] == module)
 			return;
+	if (p->in_worker)
+		worker_fallback();
 	vec_push(&p->tried_modules, module);
 	const char *first = p->files.v[0]->path, *slash = strrchr(first, '/');
 	Buf path = {0};
@@ -196,6 +198,7 @@ static void scan_top_node(Checker *c)
 	u32 start = read_node_start(&c->rd);
 	if (read_peek_tag(&c->rd) == TAG_NOT_TREE) {
 		read_node(&c->rd); /* an atom: the code pass reports it */
+		c->p->last_code.v[c->file] = start;
 		return;
 	}
 	u32 head = read_open(&c->rd);
@@ -203,6 +206,8 @@ static void scan_top_node(Checker *c)
 		return;
 	if (nd(c, head)->tag != TAG_UNKNOWN && is_decl_tag(nd(c, head)->tag))
 		scan_decl(c, head, start, info);
+	else
+		c->p->last_code.v[c->file] = start;
 	read_skip_rest(&c->rd);
 	read_close(&c->rd);
 }
@@ -211,6 +216,8 @@ bool scan_declarations(Program *p, u32 file)
 {
 	Checker c;
 	checker_init(&c, p, file);
+	while (p->last_code.n <= file)
+		vec_push(&p->last_code, 0);
 	reader_init(&c.rd, c.src, &p->names, &c.tree, file_module(p, file));
 	u32 root = read_open(&c.rd);
 	bool ok = root != NONE && nd(&c, root)->tag == TAG_stmts;

@@ -42,35 +42,74 @@ LineCol src_linecol(SrcFile *f, u32 pos)
 	return (LineCol){lo + 1, pos - f->line_starts[lo] + 1};
 }
 
-static void print_source_line(SrcFile *f, LineCol lc)
+static void put_source_line(Buf *b, SrcFile *f, LineCol lc)
 {
 	const char *line = f->text + f->line_starts[lc.line - 1];
 	const char *end = line;
 	while (end < f->text + f->len && *end != '\n' && *end != '\r')
 		end++;
-	fprintf(stderr, "%5u | %.*s\n      | ", lc.line, (int)(end - line), line);
+	buf_printf(b, "%5u | %.*s\n      | ", lc.line, (int)(end - line), line);
 	for (u32 i = 0; i + 1 < lc.col && line + i < end; i++)
-		fputc(line[i] == '\t' ? '\t' : ' ', stderr);
-	fputs("^\n", stderr);
+		buf_byte(b, line[i] == '\t' ? '\t' : ' ');
+	buf_put(b, "^\n", 2);
 }
 
 static const char *const kind_names[] = {"error", "warning", "note"};
+
+Buf *diag_capture;
+void (*diag_on_limit)(void);
+
+/* A captured diagnostic: [kind: 1 byte][length: 4 bytes][text]. */
+enum { RECORD_HEAD = 5 };
+
+static void capture(DiagKind k, const Buf *text)
+{
+	u8 *head = buf_room(diag_capture, RECORD_HEAD);
+	head[0] = (u8)k;
+	put_le(head + 1, text->n, 4);
+	diag_capture->n += RECORD_HEAD;
+	buf_put(diag_capture, text->p, text->n);
+}
+
+/* Prints (or captures) one formatted diagnostic and counts it. */
+static void emit(DiagKind k, const Buf *text, const char *path)
+{
+	if (diag_capture)
+		capture(k, text);
+	else
+		buf_write(text, stderr);
+	if (k != DIAG_ERROR || ++diag_error_count < MAX_ERRORS)
+		return;
+	if (diag_on_limit)
+		diag_on_limit();
+	fprintf(stderr, "%s: too many errors, stopping\n", path);
+	exit(1);
+}
 
 void vdiag_at(DiagKind k, SrcFile *f, u32 pos, const Origin *org, const char *fmt, va_list ap)
 {
 	if (k == DIAG_WARNING && diag_werror)
 		k = DIAG_ERROR;
 	LineCol lc = src_linecol(f, pos);
-	fprintf(stderr, "%s:%u:%u: %s: ", f->path, lc.line, lc.col, kind_names[k]);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	print_source_line(f, lc);
+	Buf b = {0};
+	buf_printf(&b, "%s:%u:%u: %s: ", f->path, lc.line, lc.col, kind_names[k]);
+	buf_vprintf(&b, fmt, ap);
+	buf_byte(&b, '\n');
+	put_source_line(&b, f, lc);
 	if (org && org->file)
-		fprintf(stderr, "      = generated from %.*s:%d:%d\n", (int)org->filelen, org->file,
-			org->line, org->col);
-	if (k == DIAG_ERROR && ++diag_error_count >= MAX_ERRORS) {
-		fprintf(stderr, "%s: too many errors, stopping\n", f->path);
-		exit(1);
+		buf_printf(&b, "      = generated from %.*s:%d:%d\n", (int)org->filelen, org->file,
+			   org->line, org->col);
+	emit(k, &b, f->path);
+	buf_free(&b);
+}
+
+void diag_replay(const u8 *records, size_t n, const char *path)
+{
+	for (size_t at = 0; at + RECORD_HEAD <= n;) {
+		size_t len = get_le(records + at + 1, 4);
+		Buf text = {(u8 *)records + at + RECORD_HEAD, len, len};
+		emit((DiagKind)records[at], &text, path);
+		at += RECORD_HEAD + len;
 	}
 }
 

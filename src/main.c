@@ -18,6 +18,9 @@ static const char usage[] =
     "  --parse-only  read the NIF syntax only (any nodes, no checks); with\n"
     "                -d t, print the trees\n"
     "  --list        print a listing (address, bytes, source line) on stdout\n"
+    "  -j N          check and encode with N processes (default: one per CPU,\n"
+    "                for files of 1 MB or more per process); the output is the\n"
+    "                same for every N\n"
     "  -d STAGES     dump the state after stages on stderr; STAGES is a set of\n"
     "                letters: t tree (reader), c check, l lowering,\n"
     "                e encoding (address, bytes, source per instruction), k link\n"
@@ -30,6 +33,7 @@ typedef struct Options {
 	bool parse_only;
 	bool listing;
 	u32 dump;
+	u32 jobs;
 	VEC(const char *) files;
 } Options;
 
@@ -45,6 +49,16 @@ static bool parse_dump(const char *s, u32 *dump)
 		default: return false;
 		}
 	}
+	return true;
+}
+
+static bool parse_jobs(const char *s, u32 *jobs)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || n < 1 || n > 64)
+		return false;
+	*jobs = (u32)n;
 	return true;
 }
 
@@ -67,6 +81,11 @@ static int parse_options(int argc, char **argv, Options *o)
 			o->parse_only = true;
 		} else if (!strcmp(a, "--list")) {
 			o->listing = true;
+		} else if (!strcmp(a, "-j") && i + 1 < argc) {
+			if (!parse_jobs(argv[++i], &o->jobs)) {
+				error_plain("nifasm", "-j wants a number of processes from 1 to 64, not '%s'", argv[i]);
+				return 1;
+			}
 		} else if (!strcmp(a, "-d") && i + 1 < argc) {
 			if (!parse_dump(argv[++i], &o->dump)) {
 				error_plain("nifasm", "unknown dump stage in '%s' (use t, c, l, e, k)", argv[i]);
@@ -126,6 +145,7 @@ static void program_init(Program *p, const Options *o)
 	p->entry = NONE;
 	p->listing = o->listing || (o->dump & DUMP_CODE);
 	p->dump = o->dump;
+	p->jobs = o->jobs;
 }
 
 static void program_free(Program *p)
@@ -141,6 +161,7 @@ static void program_free(Program *p)
 	vec_free(&p->files);
 	vec_free(&p->modules);
 	vec_free(&p->tried_modules);
+	vec_free(&p->last_code);
 	intern_free(&p->names);
 	types_free(&p->types);
 	vec_free(&p->globals);

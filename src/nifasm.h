@@ -421,6 +421,10 @@ typedef struct Program {
 	bool listing;
 	VEC(ListEntry) list;
 	u32 dump; /* DUMP_* */
+	u32 jobs; /* -j: processes that check a file's procs; 0 decides by size */
+	bool in_worker; /* this process is a worker of jobs.c */
+	U32Vec last_code; /* per file: where its last top-level node that is not a
+			   * declaration starts, or 0; workers start after it */
 } Program;
 
 static inline u32 file_module(const Program *p, u32 file) { return p->modules.v[file]; }
@@ -481,6 +485,40 @@ bool resolve_declarations(Program *p);
 /* Pass 2: checks, lowers and encodes its procs and top-level code. */
 bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file);
 void lower(const InsVec *in, InsVec *out, const Target *t);
+
+/* ---- jobs.c: checking a file's procs in several processes -------------------------- */
+
+typedef struct Worker {
+	int pid;          /* 0 once joined or abandoned */
+	int fd;           /* memfd receiving its result */
+	u32 start, stop;  /* the top-level nodes it checks start in [start, stop) */
+	u32 text0, chunk0, fix0; /* p->text.n, chunks.n, fixups.n when it forked */
+} Worker;
+typedef VEC(Worker) Workers;
+
+/* Plans how many processes check `file` and where each range starts, and
+ * forks the workers.  Returns NONE in the parent, or in a worker the index
+ * of its entry in ws. */
+u32 jobs_fork(Program *p, u32 file, Workers *ws);
+/* In a worker: starts capturing diagnostics. */
+void worker_begin(Program *p, Worker *w);
+/* In a worker: sends what it checked and encoded; `end` is where its reader
+ * stopped, `failed` whether it met a syntax error. */
+_Noreturn void worker_finish(Program *p, u32 end, bool failed);
+/* In a worker: gives its range back to the parent (it would load a module,
+ * which changes the program for everyone after it). */
+_Noreturn void worker_fallback(void);
+
+typedef enum { JOIN_DONE, JOIN_FALLBACK } JoinStatus;
+typedef struct Joined {
+	JoinStatus status;
+	u32 end;
+	bool failed;
+} Joined;
+/* Waits for worker w, prints its diagnostics and adds its chunks to p. */
+Joined worker_join(Program *p, u32 file, Worker *w);
+/* Stops and reaps the workers not joined (after a syntax error). */
+void jobs_abandon(Workers *ws);
 bool link_program(Program *p, const Target *t);
 bool write_elf(Program *p, const Target *t, const char *path);
 /* The size of the ELF and program headers, which the text follows; the

@@ -425,7 +425,7 @@ HANDLERS = {
 # ---- script tests ------------------------------------------------------------
 
 SCRIPTS = {
-    'nifasm': ['tests/x86diff.py', 'tests/selfcheck.py'],
+    'nifasm': ['tests/x86diff.py', 'tests/selfcheck.py', 'tests/jobs.py'],
 }
 SCRIPT_TIMEOUT = 300
 

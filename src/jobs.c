@@ -1,0 +1,288 @@
+/* jobs.c - checking one file's procs in several processes (-j).
+ *
+ * Checking and encoding are nine tenths of nifasm's time, and procs are
+ * checked independently of each other once the declarations are resolved.
+ * The state they share (the interner, the types, the globals) is mutable
+ * and single-threaded, so the parallelism is processes, not threads: after
+ * the declarations, the parent forks one worker per range of top-level
+ * nodes, and each worker has its own copy of everything, with no lock in
+ * any hot path.
+ *
+ * A range starts at a proc and holds only declarations (procs and data;
+ * top-level instructions stay with the parent, see Program.last_code).  The
+ * parent checks the first range itself.  Each worker checks and encodes its
+ * range, keeps its diagnostics as records (diag_capture), and writes its
+ * code bytes, chunks and fixups to a memfd.  When the parent's reader
+ * reaches a worker's range, it waits for the worker, prints the worker's
+ * diagnostics, appends its code, and moves its reader past the range: the
+ * output, the messages and their order are those of one process.
+ *
+ * A worker that would load a module (a change the ranges after it would not
+ * see) gives its range back, and the parent checks it itself.
+ */
+#define _GNU_SOURCE /* memfd_create, sched_getaffinity */
+#include "nifasm.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Without -j, one process per this many bytes of the file (and per CPU):
+ * a fork and the hand-over cost about a millisecond, a megabyte of procs
+ * about eight. */
+enum { AUTO_BYTES_PER_JOB = 1 << 20, MAX_JOBS = 64 };
+
+typedef struct ResultHead {
+	u32 status; /* JOIN_* */
+	u32 failed;
+	u32 end;
+	u32 nchunks, nfixups;
+	u64 ndiag, ntext;
+} ResultHead;
+
+/* The worker this process is, or NULL in the parent. */
+static struct {
+	Program *p;
+	Worker *w;
+	Buf diags;
+} self;
+
+/* ---- planning ---------------------------------------------------------------------- */
+
+static u32 cpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		return (u32)CPU_COUNT(&set);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (u32)n : 1;
+}
+
+static u32 jobs_wanted(const Program *p, const SrcFile *f)
+{
+	if (p->dump || p->listing) /* dumps and listings print as they go */
+		return 1;
+	if (p->jobs)
+		return p->jobs;
+	return MAX(1, MIN(MIN(cpus(), MAX_JOBS), f->len / AUTO_BYTES_PER_JOB));
+}
+
+/* The starts of the ranges after the first: procs after the file's last
+ * top-level instruction, as near as may be to equal shares of its bytes. */
+static void plan_starts(const Program *p, u32 file, u32 jobs, U32Vec *starts)
+{
+	u32 len = p->files.v[file]->len, after = p->last_code.v[file];
+	u32 k = 1;
+	for (u32 i = 0; i < p->decls.n && k < jobs; i++) {
+		const Decl *d = &p->decls.v[i];
+		if (d->file != file || d->tag != TAG_proc || d->pos <= after)
+			continue;
+		if (d->pos >= (u64)len * k / jobs) {
+			vec_push(starts, d->pos);
+			k++;
+		}
+	}
+}
+
+/* ---- the worker's side ------------------------------------------------------------- */
+
+static void write_all(int fd, const void *data, u64 n)
+{
+	const u8 *p = data;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			die("a worker could not write its result: %s", strerror(errno));
+		p += w, n -= (u64)w;
+	}
+}
+
+/* Writes n bytes from base + off; base may be NULL when n is 0. */
+static void write_part(int fd, const void *base, u64 off, u64 n)
+{
+	if (n)
+		write_all(fd, (const u8 *)base + off, n);
+}
+
+static _Noreturn void send(const ResultHead *h, const Program *p, const Worker *w)
+{
+	write_all(w->fd, h, sizeof *h);
+	write_part(w->fd, self.diags.p, 0, h->ndiag);
+	write_part(w->fd, p->text.p, w->text0, h->ntext);
+	write_part(w->fd, p->chunks.v, w->chunk0 * (u64)sizeof(Chunk), h->nchunks * (u64)sizeof(Chunk));
+	write_part(w->fd, p->fixups.v, w->fix0 * (u64)sizeof(Fixup), h->nfixups * (u64)sizeof(Fixup));
+	_exit(0); /* nothing of the parent's (atexit, stdio buffers) runs twice */
+}
+
+_Noreturn void worker_finish(Program *p, u32 end, bool failed)
+{
+	const Worker *w = self.w;
+	ResultHead h;
+	memset(&h, 0, sizeof h); /* its padding is written too */
+	h.status = JOIN_DONE;
+	h.failed = failed;
+	h.end = end;
+	h.nchunks = p->chunks.n - w->chunk0;
+	h.nfixups = p->fixups.n - w->fix0;
+	h.ndiag = self.diags.n;
+	h.ntext = p->text.n - w->text0;
+	send(&h, p, w);
+}
+
+_Noreturn void worker_fallback(void)
+{
+	ResultHead h;
+	memset(&h, 0, sizeof h);
+	h.status = JOIN_FALLBACK;
+	send(&h, self.p, self.w);
+}
+
+/* At the error limit the parent, which replays these errors after its own,
+ * stops too; the worker only has to hand them over. */
+static void worker_at_limit(void)
+{
+	worker_finish(self.p, 0, true);
+}
+
+void worker_begin(Program *p, Worker *w)
+{
+	self.p = p;
+	self.w = w;
+	p->in_worker = true;
+	diag_capture = &self.diags;
+	diag_on_limit = worker_at_limit;
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* a parent that exits early takes it along */
+	if (getppid() == 1)
+		_exit(0);
+}
+
+/* ---- the parent's side ------------------------------------------------------------- */
+
+/* Forks worker w; returns true in the worker.  A worker that cannot be
+ * made leaves its range to the parent (pid 0). */
+static bool spawn(Worker *w)
+{
+	w->pid = 0;
+	w->fd = memfd_create("nifasm-worker", MFD_CLOEXEC);
+	if (w->fd < 0)
+		return false;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0)
+		return true;
+	if (pid < 0) {
+		close(w->fd);
+		w->fd = -1;
+		return false;
+	}
+	w->pid = pid;
+	return false;
+}
+
+u32 jobs_fork(Program *p, u32 file, Workers *ws)
+{
+	U32Vec starts = {0};
+	plan_starts(p, file, MIN(jobs_wanted(p, p->files.v[file]), MAX_JOBS), &starts);
+	for (u32 i = 0; i < starts.n; i++) {
+		Worker w = {.start = starts.v[i], .stop = i + 1 < starts.n ? starts.v[i + 1] : NONE,
+			    .text0 = (u32)p->text.n, .chunk0 = p->chunks.n, .fix0 = p->fixups.n};
+		vec_push(ws, w);
+	}
+	vec_free(&starts);
+	for (u32 i = 0; i < ws->n; i++)
+		if (spawn(&ws->v[i]))
+			return i;
+	return NONE;
+}
+
+static const u8 *map_result(const Worker *w, u64 *size)
+{
+	struct stat st;
+	if (fstat(w->fd, &st) < 0 || (u64)st.st_size < sizeof(ResultHead))
+		die("worker %d left no result", w->pid);
+	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, w->fd, 0);
+	if (m == MAP_FAILED)
+		die("cannot map a worker's result: %s", strerror(errno));
+	*size = (u64)st.st_size;
+	return m;
+}
+
+static void wait_worker(Worker *w)
+{
+	int status;
+	while (waitpid(w->pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		die("worker %d for bytes %u.. failed (status %d)", w->pid, w->start, status);
+	w->pid = 0;
+}
+
+/* Appends the worker's code to p: its chunks move by what the parent and
+ * the workers before it added since the fork. */
+static void merge(Program *p, const Worker *w, const ResultHead *h, const u8 *at)
+{
+	u64 text_base = p->text.n;
+	u32 fix_base = p->fixups.n;
+	buf_put(&p->text, at, h->ntext);
+	at += h->ntext;
+	for (u32 i = 0; i < h->nchunks; i++, at += sizeof(Chunk)) {
+		Chunk c;
+		memcpy(&c, at, sizeof c);
+		c.code_off = (u32)(c.code_off - w->text0 + text_base);
+		c.fix_first = c.fix_first - w->fix0 + fix_base;
+		p->globals.v[c.global].chunk = p->chunks.n;
+		vec_push(&p->chunks, c);
+	}
+	if (h->nfixups) {
+		vec_reserve(&p->fixups, h->nfixups);
+		memcpy(p->fixups.v + p->fixups.n, at, h->nfixups * (u64)sizeof(Fixup));
+		p->fixups.n += h->nfixups;
+	}
+}
+
+Joined worker_join(Program *p, u32 file, Worker *w)
+{
+	if (w->pid == 0) /* never started */
+		return (Joined){JOIN_FALLBACK, 0, false};
+	wait_worker(w);
+	u64 size;
+	const u8 *m = map_result(w, &size);
+	ResultHead h;
+	memcpy(&h, m, sizeof h);
+	u64 want = sizeof h + h.ndiag + h.ntext + h.nchunks * (u64)sizeof(Chunk) +
+		   h.nfixups * (u64)sizeof(Fixup);
+	ASSERT(size == want);
+	Joined j = {(JoinStatus)h.status, h.end, h.failed};
+	if (h.status == JOIN_DONE) {
+		diag_replay(m + sizeof h, h.ndiag, p->files.v[file]->path);
+		merge(p, w, &h, m + sizeof h + h.ndiag);
+	}
+	munmap((void *)m, size);
+	close(w->fd);
+	w->fd = -1;
+	return j;
+}
+
+void jobs_abandon(Workers *ws)
+{
+	for (u32 i = 0; i < ws->n; i++) {
+		Worker *w = &ws->v[i];
+		if (w->pid) {
+			kill(w->pid, SIGKILL);
+			waitpid(w->pid, NULL, 0);
+			w->pid = 0;
+		}
+		if (w->fd >= 0)
+			close(w->fd);
+		w->fd = -1;
+	}
+}

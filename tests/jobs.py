@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""-j must change nothing but the time: nifasm checks a file's procs in
+several processes, and the result must be that of one process.
+
+    jobs.py --nifasm bin/nifasm
+
+1. Every nifasm test of the suite and every example is assembled with -j 1,
+   -j 2 and -j 64 (where each proc after the last top-level instruction
+   starts a range of its own, so a worker also loads modules and meets the
+   errors).  The exit status, stdout, stderr and the output file's bytes
+   must be those of -j 1.
+2. Generated programs (bench/gen.py) large enough to split are compared the
+   same way with -j 1..5, as are copies of them with an error in many
+   procs, with more errors than nifasm reports (so the limit falls in a
+   worker's range), and with syntax errors at several places.
+3. strace must see -j 3 make two worker processes, and -j 1 none, so the
+   comparisons above did run in parallel.
+tests/run.py lists this script in SCRIPTS, so `make test` runs it.
+"""
+import argparse
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from run import NIFASM_KEYS, Spec, is_helper  # noqa: E402
+
+SANITIZER_RE = re.compile(r'==\d+==ERROR: \w+Sanitizer|runtime error: ')
+
+
+def assemble(nifasm, src, args, jobs, tmp):
+    """(status, stdout, stderr, output bytes or None) of one run in its own
+    directory, so every run names its output a.out."""
+    d = os.path.join(tmp, 'j%d' % jobs)
+    os.makedirs(d, exist_ok=True)
+    out = os.path.join(d, 'a.out')
+    if os.path.exists(out):
+        os.remove(out)
+    p = subprocess.run([nifasm, src, '-o', 'a.out', '-j', str(jobs)] + args, cwd=d,
+                       capture_output=True, timeout=120)
+    se = p.stderr.decode('utf-8', 'replace')
+    if SANITIZER_RE.search(se):
+        raise SystemExit('sanitizer report with -j %d on %s:\n%s' % (jobs, src, se))
+    data = open(out, 'rb').read() if os.path.exists(out) else None
+    return p.returncode, p.stdout, se, data
+
+
+def differs(nifasm, src, args, jobs_list, tmp):
+    """The first way in which a -j run differs from -j 1, or None."""
+    base = assemble(nifasm, src, args, 1, tmp)
+    for j in jobs_list:
+        got = assemble(nifasm, src, args, j, tmp)
+        for what, a, b in zip(('exit status', 'stdout', 'stderr', 'output file'), base, got):
+            if a != b:
+                return '%s: -j %d changes the %s\n-j 1: %r\n-j %d: %r' % (
+                    os.path.relpath(src, ROOT), j, what, str(a)[:600], j, str(b)[:600])
+    return None
+
+
+def suite_files():
+    for base in (os.path.join(ROOT, 'tests', 'nifasm'), os.path.join(ROOT, 'examples')):
+        for dirpath, _, files in os.walk(base):
+            for f in sorted(files):
+                p = os.path.join(dirpath, f)
+                if f.endswith('.nif') and not is_helper(p):
+                    yield p
+
+
+def check_suite(nifasm, tmp):
+    n = 0
+    for src in suite_files():
+        args = shlex.split(Spec(src, NIFASM_KEYS).one('args', ''))
+        bad = differs(nifasm, src, args, (2, 64), tmp)
+        if bad:
+            return bad, n
+        n += 1
+    return None, n
+
+
+# ---- generated programs ------------------------------------------------------------
+
+def generate(tmp, size):
+    d = os.path.join(tmp, 'gen%d' % size)
+    subprocess.run([sys.executable, os.path.join(ROOT, 'bench', 'gen.py'), str(size), d],
+                   check=True, stdout=subprocess.DEVNULL)
+    return open(os.path.join(d, 'prog.nif')).read()
+
+
+def with_bad_ins(text, every):
+    """A wrong instruction (three operands for mov) first in the body of
+    every `every`-th proc."""
+    parts = text.split('\n (body\n')
+    for i in range(1, len(parts), every):
+        parts[i] = '  (mov (rax) (rcx) (rdx))\n' + parts[i]
+    return '\n (body\n'.join(parts)
+
+
+def with_syntax_error(text, where, junk):
+    """junk inserted at the start of the line nearest to where * len."""
+    at = text.rfind('\n', 0, int(len(text) * where)) + 1
+    return text[:at] + junk + text[at:]
+
+
+def generated_cases(tmp):
+    small, big = generate(tmp, 4000), generate(tmp, 30000)
+    yield 'gen-4000', small
+    yield 'gen-30000', big
+    yield 'errors-in-every-third-proc', with_bad_ins(small, 3)
+    yield 'more-errors-than-reported', with_bad_ins(big, 1)
+    for where in (0.3, 0.6, 0.95):
+        yield 'stray-close-at-%g' % where, with_syntax_error(small, where, ')\n')
+        yield 'open-string-at-%g' % where, with_syntax_error(small, where, '"\n')
+    yield 'unclosed-end', small.rstrip().rstrip(')')
+
+
+def check_generated(nifasm, tmp):
+    n = 0
+    for name, text in generated_cases(tmp):
+        src = os.path.join(tmp, name + '.nif')
+        with open(src, 'w') as f:
+            f.write(text)
+        bad = differs(nifasm, src, [], (2, 3, 5), tmp)
+        if bad:
+            return bad, n
+        n += 1
+    return None, n
+
+
+# ---- the workers exist -------------------------------------------------------------
+
+def forks(nifasm, src, jobs, tmp):
+    log = os.path.join(tmp, 'strace.log')
+    # LeakSanitizer traces the process at exit, which it cannot under strace
+    env = dict(os.environ, ASAN_OPTIONS=os.environ.get('ASAN_OPTIONS', '') + ':detect_leaks=0')
+    subprocess.run(['strace', '-f', '-qq', '-e', 'trace=fork,vfork,clone,clone3', '-o', log,
+                    nifasm, src, '-j', str(jobs), '--check'], check=True, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(log) as f:
+        return sum(1 for line in f if re.search(r'\b(fork|vfork|clone3?)\(.*= [1-9]', line))
+
+
+def check_forks(nifasm, tmp):
+    src = os.path.join(tmp, 'gen-30000.nif')
+    for jobs, want in ((1, 0), (3, 2)):
+        got = forks(nifasm, src, jobs, tmp)
+        if got != want:
+            return '-j %d made %d worker processes, expected %d' % (jobs, got, want)
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--nifasm', required=True)
+    a = ap.parse_args()
+    nifasm = os.path.abspath(a.nifasm)
+    if not shutil.which('strace'):
+        print('strace is missing (apt-get install strace)')
+        return 1
+    with tempfile.TemporaryDirectory(prefix='nifasm-jobs-') as tmp:
+        bad, suite = check_suite(nifasm, tmp)
+        if not bad:
+            bad, gen = check_generated(nifasm, tmp)
+        if not bad:
+            bad = check_forks(nifasm, tmp)
+    if bad:
+        print(bad)
+        return 1
+    print('jobs: -j changes nothing in %d suite files and %d generated programs (-j 1 to 64)'
+          % (suite, gen))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
