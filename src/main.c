@@ -18,7 +18,7 @@ static const char usage[] =
     "  --parse-only  read the NIF syntax only (any nodes, no checks); with\n"
     "                -d t, print the trees\n"
     "  --list        print a listing (address, bytes, source line) on stdout\n"
-    "  -j N          check and encode with N processes (default: one per CPU,\n"
+    "  -j N, -jN     check and encode with N processes (default: one per CPU,\n"
     "                for files of 1 MB or more per process); the output is the\n"
     "                same for every N\n"
     "  -d STAGES     dump the state after stages on stderr; STAGES is a set of\n"
@@ -81,9 +81,10 @@ static int parse_options(int argc, char **argv, Options *o)
 			o->parse_only = true;
 		} else if (!strcmp(a, "--list")) {
 			o->listing = true;
-		} else if (!strcmp(a, "-j") && i + 1 < argc) {
-			if (!parse_jobs(argv[++i], &o->jobs)) {
-				error_plain("nifasm", "-j wants a number of processes from 1 to 64, not '%s'", argv[i]);
+		} else if (!strncmp(a, "-j", 2) && (a[2] || i + 1 < argc)) {
+			const char *n = a[2] ? a + 2 : argv[++i]; /* -j N or -jN */
+			if (!parse_jobs(n, &o->jobs)) {
+				error_plain("nifasm", "-j wants a number of processes from 1 to 64, not '%s'", n);
 				return 1;
 			}
 		} else if (!strcmp(a, "-d") && i + 1 < argc) {
