@@ -226,7 +226,9 @@ bool read_file(const char *path, char **text, u32 *len);
 /* The reason for read_file's failure err, for a message. */
 const char *file_error(int err);
 void release_file(const char *text, u32 len);
-/* Writes to PATH.tmp.PID, then renames; mode is applied before the rename. */
+/* Writes to PATH.tmp.PID, then renames; mode is applied before the rename.
+ * A PATH that exists and is not a regular file (/dev/null, a pipe) is
+ * written in place instead, so that it stays what it is. */
 bool write_file_atomic(const char *path, const void *data, size_t n, int mode);
 /* The same for a file made of pieces, written one after the other (so a
  * large file need not be assembled in memory first). */

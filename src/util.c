@@ -378,8 +378,25 @@ static bool write_all(int fd, const void *data, size_t n)
 	return true;
 }
 
+/* An output that exists and is not a regular file (/dev/null, a pipe) is
+ * written in place: renaming over it would replace the device or the pipe
+ * with a file. */
+static bool write_pieces_in_place(const char *path, const Piece *pieces, u32 npieces)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	bool ok = fd >= 0;
+	for (u32 i = 0; ok && i < npieces; i++)
+		ok = write_all(fd, pieces[i].p, pieces[i].n);
+	if (fd >= 0)
+		ok = close(fd) == 0 && ok;
+	return ok;
+}
+
 bool write_pieces_atomic(const char *path, const Piece *pieces, u32 npieces, int mode)
 {
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return write_pieces_in_place(path, pieces, npieces);
 	size_t plen = strlen(path);
 	char *tmp = xmalloc(plen + 32);
 	snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
