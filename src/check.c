@@ -925,7 +925,7 @@ static void check_module(Checker *c, Workers *ws)
 		c->rd.cur = c->src->text + j.end;
 		c->rd.failed = j.failed;
 	}
-	jobs_abandon(ws);
+	jobs_end(c->p, ws);
 }
 
 bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file)

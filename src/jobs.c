@@ -119,6 +119,7 @@ static _Noreturn void send(const ResultHead *h, const Program *p, const Worker *
 	write_part(w->fd, p->text.p, w->text0, h->ntext);
 	write_part(w->fd, p->chunks.v, w->chunk0 * (u64)sizeof(Chunk), h->nchunks * (u64)sizeof(Chunk));
 	write_part(w->fd, p->fixups.v, w->fix0 * (u64)sizeof(Fixup), h->nfixups * (u64)sizeof(Fixup));
+	write_all(w->ready, "", 1); /* the parent need not wait for the exit */
 	_exit(0); /* nothing of the parent's (atexit, stdio buffers) runs twice */
 }
 
@@ -166,21 +167,39 @@ void worker_begin(Program *p, Worker *w)
 
 /* ---- the parent's side ------------------------------------------------------------- */
 
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 /* Forks worker w; returns true in the worker.  A worker that cannot be
- * made leaves its range to the parent (pid 0). */
+ * made leaves its range to the parent (pid 0).  The worker writes its
+ * result to a memfd, then one byte to a pipe, `ready`: the parent reads
+ * the result as soon as it is written, while the worker's exit, which
+ * frees a copy of the whole program, runs beside it. */
 static bool spawn(Worker *w)
 {
+	int pipe_fds[2];
 	w->pid = 0;
 	w->fd = memfd_create("nifasm-worker", MFD_CLOEXEC);
-	if (w->fd < 0)
+	if (w->fd < 0 || pipe(pipe_fds) < 0) {
+		close_fd(&w->fd);
 		return false;
+	}
 	fflush(NULL);
 	pid_t pid = fork();
-	if (pid == 0)
+	if (pid == 0) {
+		close(pipe_fds[0]);
+		w->ready = pipe_fds[1];
 		return true;
+	}
+	close(pipe_fds[1]);
+	w->ready = pipe_fds[0];
 	if (pid < 0) {
-		close(w->fd);
-		w->fd = -1;
+		close_fd(&w->fd);
+		close_fd(&w->ready);
 		return false;
 	}
 	w->pid = pid;
@@ -192,7 +211,8 @@ u32 jobs_fork(Program *p, u32 file, Workers *ws)
 	U32Vec starts = {0};
 	plan_starts(p, file, MIN(jobs_wanted(p, p->files.v[file]), MAX_JOBS), &starts);
 	for (u32 i = 0; i < starts.n; i++) {
-		Worker w = {.start = starts.v[i], .stop = i + 1 < starts.n ? starts.v[i + 1] : NONE,
+		Worker w = {.fd = -1, .ready = -1, .start = starts.v[i],
+			    .stop = i + 1 < starts.n ? starts.v[i + 1] : NONE,
 			    .text0 = (u32)p->text.n, .chunk0 = p->chunks.n, .fix0 = p->fixups.n};
 		vec_push(ws, w);
 	}
@@ -215,15 +235,28 @@ static const u8 *map_result(const Worker *w, u64 *size)
 	return m;
 }
 
-static void wait_worker(Worker *w)
+/* Reaps worker pid, which must have exited normally. */
+static void reap(int pid, u32 start)
 {
 	int status;
-	while (waitpid(w->pid, &status, 0) < 0)
+	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			die("waitpid: %s", strerror(errno));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		die("worker %d for bytes %u.. failed (status %d)", w->pid, w->start, status);
-	w->pid = 0;
+		die("worker %d for bytes %u.. failed (status %d)", pid, start, status);
+}
+
+/* Waits until worker w has written its result. */
+static void wait_ready(Worker *w)
+{
+	char b;
+	ssize_t n;
+	while ((n = read(w->ready, &b, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1) { /* it ended without a result */
+		reap(w->pid, w->start);
+		die("worker %d for bytes %u.. ended without its result", w->pid, w->start);
+	}
 }
 
 /* Appends the worker's code to p: its chunks move by what the parent and
@@ -253,7 +286,8 @@ Joined worker_join(Program *p, u32 file, Worker *w)
 {
 	if (w->pid == 0) /* never started */
 		return (Joined){JOIN_FALLBACK, 0, false};
-	wait_worker(w);
+	wait_ready(w);
+	w->joined = true;
 	u64 size;
 	const u8 *m = map_result(w, &size);
 	ResultHead h;
@@ -267,22 +301,30 @@ Joined worker_join(Program *p, u32 file, Worker *w)
 		merge(p, w, &h, m + sizeof h + h.ndiag);
 	}
 	munmap((void *)m, size);
-	close(w->fd);
-	w->fd = -1;
+	close_fd(&w->fd);
+	close_fd(&w->ready);
 	return j;
 }
 
-void jobs_abandon(Workers *ws)
+void jobs_end(Program *p, Workers *ws)
 {
 	for (u32 i = 0; i < ws->n; i++) {
 		Worker *w = &ws->v[i];
-		if (w->pid) {
+		close_fd(&w->fd);
+		close_fd(&w->ready);
+		if (w->pid && w->joined) {
+			vec_push(&p->workers, ((Reap){w->pid, w->start}));
+		} else if (w->pid) {
 			kill(w->pid, SIGKILL);
 			waitpid(w->pid, NULL, 0);
-			w->pid = 0;
 		}
-		if (w->fd >= 0)
-			close(w->fd);
-		w->fd = -1;
+		w->pid = 0;
 	}
+}
+
+void jobs_reap(Program *p)
+{
+	for (u32 i = 0; i < p->workers.n; i++)
+		reap(p->workers.v[i].pid, p->workers.v[i].start);
+	vec_free(&p->workers);
 }

@@ -285,6 +285,7 @@ int main(int argc, char **argv)
 		Program p;
 		program_init(&p, &o);
 		bool ok = load_files(&p, &o) && assemble(&p, &o, &T_amd64);
+		jobs_reap(&p);
 		status = ok && !diag_error_count ? 0 : 1;
 		program_free(&p);
 		T_amd64.release();

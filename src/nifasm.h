@@ -399,6 +399,12 @@ typedef struct Image {
 	TlsLayout tls;
 } Image;
 
+/* A worker process to wait for, and the start of its range (for messages). */
+typedef struct Reap {
+	int pid;
+	u32 start;
+} Reap;
+
 typedef struct Program {
 	Interner names;
 	Types types;
@@ -423,6 +429,7 @@ typedef struct Program {
 	u32 dump; /* DUMP_* */
 	u32 jobs; /* -j: processes that check a file's procs; 0 decides by size */
 	bool in_worker; /* this process is a worker of jobs.c */
+	VEC(Reap) workers; /* joined workers whose exit jobs_reap waits for */
 	U32Vec last_code; /* per file: where its last top-level node that is not a
 			   * declaration starts, or 0; workers start after it */
 } Program;
@@ -489,8 +496,10 @@ void lower(const InsVec *in, InsVec *out, const Target *t);
 /* ---- jobs.c: checking a file's procs in several processes -------------------------- */
 
 typedef struct Worker {
-	int pid;          /* 0 once joined or abandoned */
+	int pid;          /* 0 when it did not start, or once handed to jobs_end */
 	int fd;           /* memfd receiving its result */
+	int ready;        /* pipe: a byte when the result is written (see spawn) */
+	bool joined;
 	u32 start, stop;  /* the top-level nodes it checks start in [start, stop) */
 	u32 text0, chunk0, fix0; /* p->text.n, chunks.n, fixups.n when it forked */
 } Worker;
@@ -517,8 +526,12 @@ typedef struct Joined {
 } Joined;
 /* Waits for worker w, prints its diagnostics and adds its chunks to p. */
 Joined worker_join(Program *p, u32 file, Worker *w);
-/* Stops and reaps the workers not joined (after a syntax error). */
-void jobs_abandon(Workers *ws);
+/* After a file's code pass: stops the workers not joined (after a syntax
+ * error) and leaves the others to jobs_reap, so their exits overlap with
+ * the work that follows. */
+void jobs_end(Program *p, Workers *ws);
+/* Waits for the workers' exits; each must have exited normally. */
+void jobs_reap(Program *p);
 bool link_program(Program *p, const Target *t);
 bool write_elf(Program *p, const Target *t, const char *path);
 /* The size of the ELF and program headers, which the text follows; the
