@@ -9,7 +9,8 @@ files are followed by ld, and both steps are timed).  The runs of the tools
 are interleaved, so a noisy neighbour slows all of them alike; a tool's time
 is the median of its runs, its peak RSS the largest of any step (from
 bench/measure.c).  Every executable is run and all must exit normally (not
-killed by a signal) with the same status, or the benchmark fails.  nasm
+killed by a signal) with the same status, and nifasm's with and without
+-j 1 must be the same bytes, or the benchmark fails.  nasm
 runs with -O1 as well as its default (-Ox), which is quadratic on these
 programs and so only measured up to 1e5.  --smoke also checks with objdump
 that nifasm and as + ld emitted the same number of instructions as the
@@ -33,6 +34,8 @@ def tools(nifasm, size, d):
     fasm_kb = max(65536, 8 * os.path.getsize(os.path.join(d, 'prog.fasm')) // 1024)
     tl = [
         ('nifasm', 'prog.nif', [[nifasm, 'prog.nif', '-o', 'nifasm.out']], 'nifasm.out'),
+        # the same in one process: without -j, nifasm uses one per CPU on big files
+        ('nifasm -j 1', 'prog.nif', [[nifasm, '-j', '1', 'prog.nif', '-o', 'nifasm1.out']], 'nifasm1.out'),
         # how much of nifasm's time one reading of the file takes (it reads twice)
         ('nifasm --parse-only', 'prog.nif', [[nifasm, '--parse-only', 'prog.nif']], None),
         ('as + ld', 'prog.s', [['as', 'prog.s', '-o', 'as.o'], ['ld', 'as.o', '-o', 'as.out']], 'as.out'),
@@ -120,6 +123,9 @@ def measure(size, args):
             times[t[0]].append(s)
             rss[t[0]] = max(rss[t[0]], r)
     codes = exit_statuses(d, tl)
+    with open(os.path.join(d, 'nifasm.out'), 'rb') as a, open(os.path.join(d, 'nifasm1.out'), 'rb') as b:
+        if a.read() != b.read():
+            sys.exit('nifasm wrote different executables with and without -j 1')
     if args.smoke:
         check_counts(d, meta)
     rows = []
