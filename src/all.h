@@ -237,6 +237,10 @@ typedef struct Piece {
 	size_t n;
 } Piece;
 bool write_pieces_atomic(const char *path, const Piece *pieces, u32 npieces, int mode);
+/* Writes the pieces to an open fd, one after the other (retrying short
+ * writes); false with errno set on failure.  A piece of 0 bytes is
+ * skipped, so its p may be NULL. */
+bool write_pieces(int fd, const Piece *pieces, u32 npieces);
 
 /* ---- diagnostics: user errors ------------------------------------------- */
 

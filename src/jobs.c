@@ -92,34 +92,24 @@ static void plan_starts(const Program *p, u32 file, u32 jobs, U32Vec *starts)
 
 /* ---- the worker's side ------------------------------------------------------------- */
 
-static void write_all(int fd, const void *data, u64 n)
+/* n bytes at base + off; base may be NULL when n is 0 (an empty vector). */
+static Piece piece_at(const void *base, u64 off, u64 n)
 {
-	const u8 *p = data;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			die("a worker could not write its result: %s", strerror(errno));
-		p += w, n -= (u64)w;
-	}
-}
-
-/* Writes n bytes from base + off; base may be NULL when n is 0. */
-static void write_part(int fd, const void *base, u64 off, u64 n)
-{
-	if (n)
-		write_all(fd, (const u8 *)base + off, n);
+	return (Piece){n ? (const u8 *)base + off : NULL, n};
 }
 
 static _Noreturn void send(const ResultHead *h, const Program *p, const Worker *w)
 {
-	write_all(w->fd, h, sizeof *h);
-	write_part(w->fd, self.diags.p, 0, h->ndiag);
-	write_part(w->fd, p->text.p, w->text0, h->ntext);
-	write_part(w->fd, p->chunks.v, w->chunk0 * (u64)sizeof(Chunk), h->nchunks * (u64)sizeof(Chunk));
-	write_part(w->fd, p->fixups.v, w->fix0 * (u64)sizeof(Fixup), h->nfixups * (u64)sizeof(Fixup));
-	write_all(w->ready, "", 1); /* the parent need not wait for the exit */
+	Piece result[] = {
+		{h, sizeof *h},
+		piece_at(self.diags.p, 0, h->ndiag),
+		piece_at(p->text.p, w->text0, h->ntext),
+		piece_at(p->chunks.v, w->chunk0 * (u64)sizeof(Chunk), h->nchunks * (u64)sizeof(Chunk)),
+		piece_at(p->fixups.v, w->fix0 * (u64)sizeof(Fixup), h->nfixups * (u64)sizeof(Fixup)),
+	};
+	Piece ready = {"", 1}; /* the parent need not wait for the exit */
+	if (!write_pieces(w->fd, result, COUNTOF(result)) || !write_pieces(w->ready, &ready, 1))
+		die("a worker could not write its result: %s", strerror(errno));
 	_exit(0); /* nothing of the parent's (atexit, stdio buffers) runs twice */
 }
 

@@ -378,15 +378,21 @@ static bool write_all(int fd, const void *data, size_t n)
 	return true;
 }
 
+bool write_pieces(int fd, const Piece *pieces, u32 npieces)
+{
+	for (u32 i = 0; i < npieces; i++)
+		if (!write_all(fd, pieces[i].p, pieces[i].n))
+			return false;
+	return true;
+}
+
 /* An output that exists and is not a regular file (/dev/null, a pipe) is
  * written in place: renaming over it would replace the device or the pipe
  * with a file. */
 static bool write_pieces_in_place(const char *path, const Piece *pieces, u32 npieces)
 {
 	int fd = open(path, O_WRONLY | O_TRUNC);
-	bool ok = fd >= 0;
-	for (u32 i = 0; ok && i < npieces; i++)
-		ok = write_all(fd, pieces[i].p, pieces[i].n);
+	bool ok = fd >= 0 && write_pieces(fd, pieces, npieces);
 	if (fd >= 0)
 		ok = close(fd) == 0 && ok;
 	return ok;
@@ -401,9 +407,7 @@ bool write_pieces_atomic(const char *path, const Piece *pieces, u32 npieces, int
 	char *tmp = xmalloc(plen + 32);
 	snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	bool ok = fd >= 0;
-	for (u32 i = 0; ok && i < npieces; i++)
-		ok = write_all(fd, pieces[i].p, pieces[i].n);
+	bool ok = fd >= 0 && write_pieces(fd, pieces, npieces);
 	if (fd >= 0) {
 		ok = fchmod(fd, (mode_t)mode) == 0 && ok;
 		ok = close(fd) == 0 && ok;
