@@ -36,7 +36,7 @@
 /* Without -j, one process per this many bytes of the file (and per CPU):
  * a fork and the hand-over cost about a millisecond, a megabyte of procs
  * about eight. */
-enum { AUTO_BYTES_PER_JOB = 1 << 20, MAX_JOBS = 64 };
+enum { AUTO_BYTES_PER_JOB = 1 << 20 };
 
 typedef struct ResultHead {
 	u32 status; /* JOIN_* */
@@ -70,7 +70,7 @@ static u32 jobs_wanted(const Program *p, const SrcFile *f)
 		return 1;
 	if (p->jobs)
 		return p->jobs;
-	return MAX(1, MIN(MIN(cpus(), MAX_JOBS), f->len / AUTO_BYTES_PER_JOB));
+	return MAX(1, MIN(MIN(cpus(), JOBS_MAX), f->len / AUTO_BYTES_PER_JOB));
 }
 
 /* The starts of the ranges after the first: procs after the file's last
@@ -199,7 +199,7 @@ static bool spawn(Worker *w)
 u32 jobs_fork(Program *p, u32 file, Workers *ws)
 {
 	U32Vec starts = {0};
-	plan_starts(p, file, MIN(jobs_wanted(p, p->files.v[file]), MAX_JOBS), &starts);
+	plan_starts(p, file, jobs_wanted(p, p->files.v[file]), &starts);
 	for (u32 i = 0; i < starts.n; i++) {
 		Worker w = {.fd = -1, .ready = -1, .start = starts.v[i],
 			    .stop = i + 1 < starts.n ? starts.v[i + 1] : NONE,

@@ -56,7 +56,7 @@ static bool parse_jobs(const char *s, u32 *jobs)
 {
 	char *end;
 	long n = strtol(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end || n < 1 || n > 64)
+	if (*s < '0' || *s > '9' || *end || n < 1 || n > JOBS_MAX)
 		return false;
 	*jobs = (u32)n;
 	return true;
@@ -84,7 +84,8 @@ static int parse_options(int argc, char **argv, Options *o)
 		} else if (!strncmp(a, "-j", 2) && (a[2] || i + 1 < argc)) {
 			const char *n = a[2] ? a + 2 : argv[++i]; /* -j N or -jN */
 			if (!parse_jobs(n, &o->jobs)) {
-				error_plain("nifasm", "-j wants a number of processes from 1 to 64, not '%s'", n);
+				error_plain("nifasm", "-j wants a number of processes from 1 to %d, not '%s'",
+					    JOBS_MAX, n);
 				return 1;
 			}
 		} else if (!strcmp(a, "-d") && i + 1 < argc) {

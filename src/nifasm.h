@@ -495,6 +495,8 @@ void lower(const InsVec *in, InsVec *out, const Target *t);
 
 /* ---- jobs.c: checking a file's procs in several processes -------------------------- */
 
+enum { JOBS_MAX = 64 }; /* the most processes -j may ask for */
+
 typedef struct Worker {
 	int pid;          /* 0 when it did not start, or once handed to jobs_end */
 	int fd;           /* memfd receiving its result */
