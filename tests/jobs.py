@@ -29,9 +29,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from run import NIFASM_KEYS, Spec, is_helper  # noqa: E402
-
-SANITIZER_RE = re.compile(r'==\d+==ERROR: \w+Sanitizer|runtime error: ')
+from run import NIFASM_KEYS, SANITIZER_RE, Spec, is_helper  # noqa: E402
 
 
 def assemble(nifasm, src, args, jobs, tmp):
