@@ -129,11 +129,26 @@ u8 amd64_rex(const Form *f, const Opnd *o, u32 n, u32 osz)
 
 /* ---- byte emission ------------------------------------------------------------ */
 
+/* An instruction is written straight into room reserved at the end of its
+ * buffer (an x86 instruction has at most 15 bytes), through a cursor, and
+ * the buffer's length moves once at the end: no capacity test per byte. */
+enum { MAX_INS_BYTES = 15 };
+
 typedef struct Emit {
+	u8 *q;     /* the next byte */
+	u8 *start; /* the instruction's first byte, at b->p + b->n */
 	Buf *b;
 	Encoder *e;
 	u32 pos; /* the instruction's, for its fixups */
 } Emit;
+
+static void emit_byte(Emit *em, u8 x) { *em->q++ = x; }
+
+static void emit_le(Emit *em, u64 v, u32 nbytes)
+{
+	put_le(em->q, v, (int)nbytes);
+	em->q += nbytes;
+}
 
 static u32 imm_size(u8 cls, u32 osz)
 {
@@ -147,27 +162,29 @@ static u32 imm_size(u8 cls, u32 osz)
 	return 0;
 }
 
-static void put_opcode(Buf *b, u32 opc)
+/* Writes the opcode's one to three bytes at q; returns the end. */
+static u8 *put_opcode(u8 *q, u32 opc)
 {
 	if (opc > 0xFFFF)
-		buf_byte(b, (u8)(opc >> 16));
+		*q++ = (u8)(opc >> 16);
 	if (opc > 0xFF)
-		buf_byte(b, (u8)(opc >> 8));
-	buf_byte(b, (u8)opc);
+		*q++ = (u8)(opc >> 8);
+	*q++ = (u8)opc;
+	return q;
 }
 
 static void put_fixup(Emit *em, u32 global, u32 kind, i64 addend)
 {
 	ASSERT(global < 1u << 31 && addend == (i32)addend);
-	Fixup fx = {.off = (u32)em->b->n, .global = global, .kind = kind, .addend = (i32)addend,
-		    .pos = em->pos};
+	Fixup fx = {.off = (u32)(em->b->n + (size_t)(em->q - em->start)), .global = global,
+		    .kind = kind, .addend = (i32)addend, .pos = em->pos};
 	encoder_fixup(em->e, fx);
-	buf_le(em->b, 0, 4);
+	emit_le(em, 0, 4);
 }
 
 static void put_rip(Emit *em, u8 r, const Opnd *m, u32 trailing)
 {
-	buf_byte(em->b, (u8)(r << 3 | 5));
+	emit_byte(em, (u8)(r << 3 | 5));
 	/* the displacement counts from the end of the instruction */
 	put_fixup(em, m->sym, FIX_REL32, m->imm - 4 - (i64)trailing);
 }
@@ -179,13 +196,12 @@ static void put_disp32(Emit *em, const Opnd *m)
 	if (m->flags & OF_TPOFF)
 		put_fixup(em, m->sym, FIX_TPOFF, m->imm);
 	else
-		buf_le(em->b, (u64)m->imm, 4);
+		emit_le(em, (u64)m->imm, 4);
 }
 
 /* ModRM (+SIB, +displacement) for memory operand m and reg field r. */
 static void put_modrm_mem(Emit *em, u8 r, const Opnd *m, u32 trailing)
 {
-	Buf *b = em->b;
 	if (m->base == RIPREG) {
 		put_rip(em, r, m, trailing);
 		return;
@@ -193,8 +209,8 @@ static void put_modrm_mem(Emit *em, u8 r, const Opnd *m, u32 trailing)
 	bool has_index = m->index != NOREG;
 	u8 idx = has_index ? low3(m->index) : 4; /* 4: no index */
 	if (m->base == NOREG) { /* [index*scale + disp32] or [disp32] */
-		buf_byte(b, (u8)(r << 3 | 4));
-		buf_byte(b, (u8)(sib_scale(m->scale) << 6 | idx << 3 | 5));
+		emit_byte(em, (u8)(r << 3 | 4));
+		emit_byte(em, (u8)(sib_scale(m->scale) << 6 | idx << 3 | 5));
 		put_disp32(em, m);
 		return;
 	}
@@ -204,13 +220,13 @@ static void put_modrm_mem(Emit *em, u8 r, const Opnd *m, u32 trailing)
 	if (m->flags & OF_TPOFF)
 		mod = 2;
 	if (has_index || base == 4) { /* base 4 (rsp, r12) needs a SIB byte */
-		buf_byte(b, (u8)(mod << 6 | r << 3 | 4));
-		buf_byte(b, (u8)(sib_scale(has_index ? m->scale : 1) << 6 | idx << 3 | base));
+		emit_byte(em, (u8)(mod << 6 | r << 3 | 4));
+		emit_byte(em, (u8)(sib_scale(has_index ? m->scale : 1) << 6 | idx << 3 | base));
 	} else {
-		buf_byte(b, (u8)(mod << 6 | r << 3 | base));
+		emit_byte(em, (u8)(mod << 6 | r << 3 | base));
 	}
 	if (mod == 1)
-		buf_byte(b, (u8)m->imm);
+		emit_byte(em, (u8)m->imm);
 	else if (mod == 2)
 		put_disp32(em, m);
 }
@@ -218,26 +234,26 @@ static void put_modrm_mem(Emit *em, u8 r, const Opnd *m, u32 trailing)
 static void put_modrm(Emit *em, u8 r, const Opnd *m, u32 trailing)
 {
 	if (m->kind == OK_REG)
-		buf_byte(em->b, (u8)(0xC0 | r << 3 | enc_reg(m)));
+		emit_byte(em, (u8)(0xC0 | r << 3 | enc_reg(m)));
 	else
 		put_modrm_mem(em, r, m, trailing);
 }
 
 /* Legacy prefixes in GNU as's order: segment, operand size, lock, mandatory. */
-static void put_prefixes(Buf *b, const Form *f, const Ins *ins, const Opnd *rm, u32 osz)
+static void put_prefixes(Emit *em, const Form *f, const Ins *ins, const Opnd *rm, u32 osz)
 {
 	if (rm && rm->kind == OK_MEM && (rm->flags & OF_FS))
-		buf_byte(b, 0x64);
+		emit_byte(em, 0x64);
 	if (osz == 2 && !(f->flags & F_FLOAT))
-		buf_byte(b, 0x66);
+		emit_byte(em, 0x66);
 	if (ins->flags & IF_LOCK)
-		buf_byte(b, 0xF0);
+		emit_byte(em, 0xF0);
 	if (f->flags & F_P66)
-		buf_byte(b, 0x66);
+		emit_byte(em, 0x66);
 	if (f->flags & F_PF2)
-		buf_byte(b, 0xF2);
+		emit_byte(em, 0xF2);
 	if (f->flags & F_PF3)
-		buf_byte(b, 0xF3);
+		emit_byte(em, 0xF3);
 }
 
 static u16 form_of(u32 op, Opnd *o, u32 n)
@@ -279,16 +295,19 @@ void amd64_emit(Encoder *e, Buf *b, const Ins *ins)
 	u32 osz = amd64_osz(f, ins->o, ins->nopnd);
 	u32 isz = imm_size(p->imm_cls, osz);
 	Roles r = roles_of(p, ins->o, ins->nopnd);
-	Emit em = {b, e, ins->pos};
-	put_prefixes(b, f, ins, r.rm, osz);
+	u8 *start = buf_room(b, MAX_INS_BYTES);
+	Emit em = {start, start, b, e, ins->pos};
+	put_prefixes(&em, f, ins, r.rm, osz);
 	u8 rex = rex_of_roles(f, r, osz);
 	if (rex)
-		buf_byte(b, rex);
-	put_opcode(b, r.opreg ? f->opc + enc_reg(r.opreg) : f->opc);
+		emit_byte(&em, rex);
+	em.q = put_opcode(em.q, r.opreg ? f->opc + enc_reg(r.opreg) : f->opc);
 	if (r.rm)
 		put_modrm(&em, r.reg ? enc_reg(r.reg) : f->ext, r.rm, isz);
 	if (r.imm)
-		buf_le(b, (u64)r.imm->imm, (int)isz);
+		emit_le(&em, (u64)r.imm->imm, isz);
+	ASSERT(em.q - start <= MAX_INS_BYTES);
+	b->n += (size_t)(em.q - start);
 }
 
 /* ---- branches and relaxation ---------------------------------------------------- */
@@ -322,6 +341,7 @@ void amd64_put_branch(Buf *out, const Form *f, bool near, i32 disp)
 		buf_byte(out, (u8)(i8)disp);
 		return;
 	}
-	put_opcode(out, f->opc2 ? f->opc2 : f->opc);
-	buf_le(out, (u64)(u32)disp, 4);
+	u8 *start = buf_room(out, 6), *q = put_opcode(start, f->opc2 ? f->opc2 : f->opc);
+	put_le(q, (u64)(u32)disp, 4);
+	out->n += (size_t)(q + 4 - start);
 }
