@@ -225,28 +225,27 @@ static const u8 *map_result(const Worker *w, u64 *size)
 	return m;
 }
 
-/* Reaps worker pid, which must have exited normally. */
-static void reap(int pid, u32 start)
+static void reap(int pid)
 {
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
+	while (waitpid(pid, NULL, 0) < 0)
 		if (errno != EINTR)
 			die("waitpid: %s", strerror(errno));
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		die("worker %d for bytes %u.. failed (status %d)", pid, start, status);
 }
 
-/* Waits until worker w has written its result. */
-static void wait_ready(Worker *w)
+/* Waits until worker w has written its result: false when it ended
+ * without one (the pipe's end closed with its process).  Then it is reaped
+ * and forgotten. */
+static bool wait_ready(Worker *w)
 {
 	char b;
 	ssize_t n;
 	while ((n = read(w->ready, &b, 1)) < 0 && errno == EINTR)
 		;
-	if (n != 1) { /* it ended without a result */
-		reap(w->pid, w->start);
-		die("worker %d for bytes %u.. ended without its result", w->pid, w->start);
-	}
+	if (n == 1)
+		return true;
+	reap(w->pid);
+	w->pid = 0;
+	return false;
 }
 
 /* Appends the worker's code to p: its chunks move by what the parent and
@@ -274,9 +273,8 @@ static void merge(Program *p, const Worker *w, const ResultHead *h, const u8 *at
 
 Joined worker_join(Program *p, u32 file, Worker *w)
 {
-	if (w->pid == 0) /* never started */
+	if (w->pid == 0 || !wait_ready(w)) /* never started, or ended without its result */
 		return (Joined){JOIN_FALLBACK, 0, false};
-	wait_ready(w);
 	w->joined = true;
 	u64 size;
 	const u8 *m = map_result(w, &size);
@@ -303,7 +301,7 @@ void jobs_end(Program *p, Workers *ws)
 		close_fd(&w->fd);
 		close_fd(&w->ready);
 		if (w->pid && w->joined) {
-			vec_push(&p->workers, ((Reap){w->pid, w->start}));
+			vec_push(&p->workers, w->pid);
 		} else if (w->pid) {
 			kill(w->pid, SIGKILL);
 			waitpid(w->pid, NULL, 0);
@@ -315,6 +313,6 @@ void jobs_end(Program *p, Workers *ws)
 void jobs_reap(Program *p)
 {
 	for (u32 i = 0; i < p->workers.n; i++)
-		reap(p->workers.v[i].pid, p->workers.v[i].start);
+		reap(p->workers.v[i]);
 	vec_free(&p->workers);
 }

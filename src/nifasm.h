@@ -399,11 +399,6 @@ typedef struct Image {
 	TlsLayout tls;
 } Image;
 
-/* A worker process to wait for, and the start of its range (for messages). */
-typedef struct Reap {
-	int pid;
-	u32 start;
-} Reap;
 
 typedef struct Program {
 	Interner names;
@@ -429,7 +424,7 @@ typedef struct Program {
 	u32 dump; /* DUMP_* */
 	u32 jobs; /* -j: processes that check a file's procs; 0 decides by size */
 	bool in_worker; /* this process is a worker of jobs.c */
-	VEC(Reap) workers; /* joined workers whose exit jobs_reap waits for */
+	VEC(int) workers; /* pids of joined workers, whose exits jobs_reap waits for */
 	U32Vec last_code; /* per file: where its last top-level node that is not a
 			   * declaration starts, or 0; workers start after it */
 } Program;
@@ -526,13 +521,16 @@ typedef struct Joined {
 	u32 end;
 	bool failed;
 } Joined;
-/* Waits for worker w, prints its diagnostics and adds its chunks to p. */
+/* Waits for worker w, prints its diagnostics and adds its chunks to p.  A
+ * worker that ended without its result (killed: by the OOM killer, say)
+ * gives its range back (JOIN_FALLBACK), as one that would load a module. */
 Joined worker_join(Program *p, u32 file, Worker *w);
 /* After a file's code pass: stops the workers not joined (after a syntax
  * error) and leaves the others to jobs_reap, so their exits overlap with
  * the work that follows. */
 void jobs_end(Program *p, Workers *ws);
-/* Waits for the workers' exits; each must have exited normally. */
+/* Waits for the joined workers' exits.  Their results are in: how they
+ * end changes nothing. */
 void jobs_reap(Program *p);
 bool link_program(Program *p, const Target *t);
 bool write_elf(Program *p, const Target *t, const char *path);

@@ -15,6 +15,10 @@ several processes, and the result must be that of one process.
    worker's range), and with syntax errors at several places.
 3. strace must see -j 3 make two worker processes, and -j 1 none, so the
    comparisons above did run in parallel.
+4. Workers that do not come to be or do not finish give their ranges back
+   to the parent: under strace's fault injection, with every fork failing,
+   every memfd_create failing, or every worker killed by SIGKILL as it
+   starts, -j 3 must still give what -j 1 gives.
 tests/run.py lists this script in SCRIPTS, so `make test` runs it.
 """
 import argparse
@@ -143,6 +147,56 @@ def forks(nifasm, src, jobs, tmp):
         return sum(1 for line in f if re.search(r'\b(fork|vfork|clone3?)\(.*= [1-9]', line))
 
 
+# ---- workers that fail -------------------------------------------------------------
+
+# strace's fault injection, and what its log shows once per worker it hit.
+# A worker's first system call of its own is getppid (worker_begin).
+FAULTS = (
+    ('fork fails', 'clone:error=EAGAIN', r'clone\(.*= -1 EAGAIN .*\(INJECTED\)'),
+    ('memfd_create fails', 'memfd_create:error=EMFILE', r'memfd_create\(.*\(INJECTED\)'),
+    ('the worker is killed', 'getppid:signal=KILL', r'\+\+\+ killed by SIGKILL'),
+)
+
+
+def under_fault(nifasm, src, inject, jobs, tmp):
+    """Like assemble, under strace injecting `inject`; and strace's log."""
+    d = os.path.join(tmp, 'fault')
+    os.makedirs(d, exist_ok=True)
+    out, log = os.path.join(d, 'a.out'), os.path.join(tmp, 'fault.log')
+    if os.path.exists(out):
+        os.remove(out)
+    env = dict(os.environ, ASAN_OPTIONS=os.environ.get('ASAN_OPTIONS', '') + ':detect_leaks=0')
+    syscall = inject.split(':')[0]
+    p = subprocess.run(['strace', '-f', '-qq', '-o', log, '-e', 'trace=' + syscall,
+                        '-e', 'inject=' + inject, nifasm, src, '-o', 'a.out', '-j', str(jobs)],
+                       cwd=d, capture_output=True, timeout=120, env=env)
+    data = open(out, 'rb').read() if os.path.exists(out) else None
+    with open(log) as f:
+        return (p.returncode, p.stdout, p.stderr.decode('utf-8', 'replace'), data), f.read()
+
+
+def check_faults(nifasm, tmp):
+    """-j 3 under each fault against -j 1 without, on a clean program and on
+    one with errors in many procs."""
+    clean = os.path.join(tmp, 'gen-30000.nif')
+    with open(clean) as f:
+        text = f.read()
+    broken = os.path.join(tmp, 'fault-errors.nif')
+    with open(broken, 'w') as f:
+        f.write(with_bad_ins(text, 5))
+    for src in (clean, broken):
+        base = assemble(nifasm, src, [], 1, tmp)
+        for what, inject, hit in FAULTS:
+            got, log = under_fault(nifasm, src, inject, 3, tmp)
+            if len(re.findall(hit, log)) != 2:
+                return '%s: strace did not hit both workers:\n%s' % (what, log[:2000])
+            for part, a, b in zip(('exit status', 'stdout', 'stderr', 'output file'), base, got):
+                if a != b:
+                    return '%s (%s): -j 3 changes the %s\n-j 1: %r\n-j 3: %r' % (
+                        what, os.path.basename(src), part, str(a)[:600], str(b)[:600])
+    return None
+
+
 def check_forks(nifasm, tmp):
     src = os.path.join(tmp, 'gen-30000.nif')
     for jobs, want in ((1, 0), (3, 2)):
@@ -166,11 +220,13 @@ def main():
             bad, gen = check_generated(nifasm, tmp)
         if not bad:
             bad = check_forks(nifasm, tmp)
+        if not bad:
+            bad = check_faults(nifasm, tmp)
     if bad:
         print(bad)
         return 1
-    print('jobs: -j changes nothing in %d suite files and %d generated programs (-j 1 to 64)'
-          % (suite, gen))
+    print('jobs: -j changes nothing in %d suite files and %d generated programs (-j 1 to 64), '
+          'nor when its forks fail, its memfds fail or its workers are killed' % (suite, gen))
     return 0
 
 
