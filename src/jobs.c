@@ -207,9 +207,13 @@ u32 jobs_fork(Program *p, u32 file, Workers *ws)
 		vec_push(ws, w);
 	}
 	vec_free(&starts);
-	for (u32 i = 0; i < ws->n; i++)
+	u32 started = 0;
+	for (u32 i = 0; i < ws->n; i++) {
 		if (spawn(&ws->v[i]))
 			return i;
+		started += ws->v[i].pid != 0;
+	}
+	p->processes = MAX(p->processes, started + 1);
 	return NONE;
 }
 

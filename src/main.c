@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #define NIFASM_VERSION "0.1.0"
 
@@ -21,6 +22,7 @@ static const char usage[] =
     "  -j N, -jN     check and encode with N processes (default: one per CPU,\n"
     "                for files of 1 MB or more per process); the output is the\n"
     "                same for every N\n"
+    "  --time        print the wall time of each stage on stderr\n"
     "  -d STAGES     dump the state after stages on stderr; STAGES is a set of\n"
     "                letters: t tree (reader), c check, l lowering,\n"
     "                e encoding (address, bytes, source per instruction), k link\n"
@@ -32,6 +34,7 @@ typedef struct Options {
 	bool check_only;
 	bool parse_only;
 	bool listing;
+	bool timing;
 	u32 dump;
 	u32 jobs;
 	VEC(const char *) files;
@@ -81,6 +84,8 @@ static int parse_options(int argc, char **argv, Options *o)
 			o->parse_only = true;
 		} else if (!strcmp(a, "--list")) {
 			o->listing = true;
+		} else if (!strcmp(a, "--time")) {
+			o->timing = true;
 		} else if (!strncmp(a, "-j", 2) && (a[2] || i + 1 < argc)) {
 			const char *n = a[2] ? a + 2 : argv[++i]; /* -j N or -jN */
 			if (!parse_jobs(n, &o->jobs)) {
@@ -109,6 +114,50 @@ static int parse_options(int argc, char **argv, Options *o)
 		return 1;
 	}
 	return -1;
+}
+
+/* ---- --time ------------------------------------------------------------------------ */
+
+/* The wall time of each stage, reported on stderr when nifasm ends: where
+ * a run's time goes, without a profiler (docs/benchmark.md). */
+typedef struct Stopwatch {
+	bool on;
+	double start, last; /* ms */
+	Buf report;
+} Stopwatch;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void stopwatch_start(Stopwatch *s, bool on)
+{
+	memset(s, 0, sizeof *s);
+	s->on = on;
+	s->start = s->last = on ? now_ms() : 0;
+}
+
+/* Ends a stage: the time since the last lap. */
+static void lap(Stopwatch *s, const char *stage)
+{
+	if (!s->on)
+		return;
+	double t = now_ms();
+	buf_printf(&s->report, "time: %-12s %9.2f ms\n", stage, t - s->last);
+	s->last = t;
+}
+
+static void stopwatch_report(Stopwatch *s, const Program *p)
+{
+	if (s->on) {
+		buf_printf(&s->report, "time: %-12s %9.2f ms (%u process%s)\n", "total",
+			   now_ms() - s->start, MAX(p->processes, 1), p->processes > 1 ? "es" : "");
+		buf_write(&s->report, stderr);
+	}
+	buf_free(&s->report);
 }
 
 u32 prog_add_file(Program *p, const char *path)
@@ -232,30 +281,38 @@ static void parse_file(Program *p, u32 file, Tree *t, bool dump, Buf *out)
 }
 
 /* --parse-only: every file is a sequence of NIF nodes; -d t prints them. */
-static bool parse_only(Program *p, const Options *o)
+static bool parse_only(Program *p, const Options *o, Stopwatch *sw)
 {
 	Tree t = {0};
 	Buf b = {0};
 	for (u32 i = 0; i < p->files.n; i++)
 		parse_file(p, i, &t, o->dump & DUMP_TREE, &b);
+	lap(sw, "parse");
 	buf_write(&b, stderr);
 	buf_free(&b);
 	tree_free(&t);
 	return diag_error_count == 0;
 }
 
-static bool assemble(Program *p, const Options *o, const Target *t)
+static bool assemble(Program *p, const Options *o, const Target *t, Stopwatch *sw)
 {
 	if (o->parse_only)
-		return parse_only(p, o);
+		return parse_only(p, o, sw);
 	for (u32 i = 0; i < p->files.n; i++)
 		scan_declarations(p, i);
-	if (diag_error_count || !resolve_declarations(p))
+	lap(sw, "declarations");
+	if (diag_error_count)
+		return false;
+	bool resolved = resolve_declarations(p);
+	lap(sw, "resolve");
+	if (!resolved)
 		return false;
 	for (u32 i = 0; i < p->files.n; i++)
 		check_code(p, i, t, i == 0);
+	lap(sw, "check");
 	if (diag_error_count || !make_entry(p, t) || !link_program(p, t))
 		return false;
+	lap(sw, "link");
 	Buf b = {0};
 	if (o->dump & DUMP_CODE) { /* the encoder's output, at its final addresses */
 		buf_printf(&b, "# after encoding #\n");
@@ -275,7 +332,9 @@ static bool assemble(Program *p, const Options *o, const Target *t)
 	buf_free(&b);
 	if (o->check_only || !o->out)
 		return true;
-	return write_elf(p, t, o->out);
+	bool written = write_elf(p, t, o->out);
+	lap(sw, "write");
+	return written;
 }
 
 int main(int argc, char **argv)
@@ -284,9 +343,14 @@ int main(int argc, char **argv)
 	int status = parse_options(argc, argv, &o);
 	if (status < 0) {
 		Program p;
+		Stopwatch sw;
+		stopwatch_start(&sw, o.timing);
 		program_init(&p, &o);
-		bool ok = load_files(&p, &o) && assemble(&p, &o, &T_amd64);
+		bool loaded = load_files(&p, &o);
+		lap(&sw, "read");
+		bool ok = loaded && assemble(&p, &o, &T_amd64, &sw);
 		jobs_reap(&p);
+		stopwatch_report(&sw, &p);
 		status = ok && !diag_error_count ? 0 : 1;
 		program_free(&p);
 		T_amd64.release();
