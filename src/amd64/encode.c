@@ -130,9 +130,11 @@ u8 amd64_rex(const Form *f, const Opnd *o, u32 n, u32 osz)
 /* ---- byte emission ------------------------------------------------------------ */
 
 /* An instruction is written straight into room reserved at the end of its
- * buffer (an x86 instruction has at most 15 bytes), through a cursor, and
- * the buffer's length moves once at the end: no capacity test per byte. */
-enum { MAX_INS_BYTES = 15 };
+ * buffer, through a cursor, and the buffer's length moves once at the end:
+ * no capacity test per byte.  An x86 instruction has at most 15 bytes; the
+ * room is larger, so a form that broke that rule would fail the ASSERT
+ * below before it wrote past the buffer. */
+enum { MAX_INS_BYTES = 15, INS_ROOM = 32 };
 
 typedef struct Emit {
 	u8 *q;     /* the next byte */
@@ -295,7 +297,7 @@ void amd64_emit(Encoder *e, Buf *b, const Ins *ins)
 	u32 osz = amd64_osz(f, ins->o, ins->nopnd);
 	u32 isz = imm_size(p->imm_cls, osz);
 	Roles r = roles_of(p, ins->o, ins->nopnd);
-	u8 *start = buf_room(b, MAX_INS_BYTES);
+	u8 *start = buf_room(b, INS_ROOM);
 	Emit em = {start, start, b, e, ins->pos};
 	put_prefixes(&em, f, ins, r.rm, osz);
 	u8 rex = rex_of_roles(f, r, osz);
