@@ -36,16 +36,23 @@ sys.path.insert(0, HERE)
 from run import NIFASM_KEYS, SANITIZER_RE, Spec, is_helper  # noqa: E402
 
 
-def assemble(nifasm, src, args, jobs, tmp):
+def without_leak_check():
+    """The environment for nifasm under strace: LeakSanitizer traces the
+    process at exit, which it cannot while strace does."""
+    return dict(os.environ, ASAN_OPTIONS=os.environ.get('ASAN_OPTIONS', '') + ':detect_leaks=0')
+
+
+def assemble(nifasm, src, args, jobs, tmp, under=(), env=None):
     """(status, stdout, stderr, output bytes or None) of one run in its own
-    directory, so every run names its output a.out."""
+    directory, so every run names its output a.out; `under` is a command
+    that runs nifasm (strace), with `env`."""
     d = os.path.join(tmp, 'j%d' % jobs)
     os.makedirs(d, exist_ok=True)
     out = os.path.join(d, 'a.out')
     if os.path.exists(out):
         os.remove(out)
-    p = subprocess.run([nifasm, src, '-o', 'a.out', '-j', str(jobs)] + args, cwd=d,
-                       capture_output=True, timeout=120)
+    p = subprocess.run(list(under) + [nifasm, src, '-o', 'a.out', '-j', str(jobs)] + args, cwd=d,
+                       capture_output=True, timeout=120, env=env)
     se = p.stderr.decode('utf-8', 'replace')
     if SANITIZER_RE.search(se):
         raise SystemExit('sanitizer report with -j %d on %s:\n%s' % (jobs, src, se))
@@ -53,15 +60,23 @@ def assemble(nifasm, src, args, jobs, tmp):
     return p.returncode, p.stdout, se, data
 
 
+def change(where, jobs, base, got):
+    """How the -j `jobs` run `got` (of assemble) differs from the -j 1 run
+    `base`, or None."""
+    for what, a, b in zip(('exit status', 'stdout', 'stderr', 'output file'), base, got):
+        if a != b:
+            return '%s: -j %d changes the %s\n-j 1: %r\n-j %d: %r' % (
+                where, jobs, what, str(a)[:600], jobs, str(b)[:600])
+    return None
+
+
 def differs(nifasm, src, args, jobs_list, tmp):
     """The first way in which a -j run differs from -j 1, or None."""
     base = assemble(nifasm, src, args, 1, tmp)
     for j in jobs_list:
-        got = assemble(nifasm, src, args, j, tmp)
-        for what, a, b in zip(('exit status', 'stdout', 'stderr', 'output file'), base, got):
-            if a != b:
-                return '%s: -j %d changes the %s\n-j 1: %r\n-j %d: %r' % (
-                    os.path.relpath(src, ROOT), j, what, str(a)[:600], j, str(b)[:600])
+        bad = change(os.path.relpath(src, ROOT), j, base, assemble(nifasm, src, args, j, tmp))
+        if bad:
+            return bad
     return None
 
 
@@ -138,10 +153,8 @@ def check_generated(nifasm, tmp):
 
 def forks(nifasm, src, jobs, tmp):
     log = os.path.join(tmp, 'strace.log')
-    # LeakSanitizer traces the process at exit, which it cannot under strace
-    env = dict(os.environ, ASAN_OPTIONS=os.environ.get('ASAN_OPTIONS', '') + ':detect_leaks=0')
     subprocess.run(['strace', '-f', '-qq', '-e', 'trace=fork,vfork,clone,clone3', '-o', log,
-                    nifasm, src, '-j', str(jobs), '--check'], check=True, env=env,
+                    nifasm, src, '-j', str(jobs), '--check'], check=True, env=without_leak_check(),
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open(log) as f:
         return sum(1 for line in f if re.search(r'\b(fork|vfork|clone3?)\(.*= [1-9]', line))
@@ -159,20 +172,13 @@ FAULTS = (
 
 
 def under_fault(nifasm, src, inject, jobs, tmp):
-    """Like assemble, under strace injecting `inject`; and strace's log."""
-    d = os.path.join(tmp, 'fault')
-    os.makedirs(d, exist_ok=True)
-    out, log = os.path.join(d, 'a.out'), os.path.join(tmp, 'fault.log')
-    if os.path.exists(out):
-        os.remove(out)
-    env = dict(os.environ, ASAN_OPTIONS=os.environ.get('ASAN_OPTIONS', '') + ':detect_leaks=0')
-    syscall = inject.split(':')[0]
-    p = subprocess.run(['strace', '-f', '-qq', '-o', log, '-e', 'trace=' + syscall,
-                        '-e', 'inject=' + inject, nifasm, src, '-o', 'a.out', '-j', str(jobs)],
-                       cwd=d, capture_output=True, timeout=120, env=env)
-    data = open(out, 'rb').read() if os.path.exists(out) else None
+    """assemble's result under strace injecting `inject`, and strace's log."""
+    log = os.path.join(tmp, 'fault.log')
+    strace = ['strace', '-f', '-qq', '-o', log, '-e', 'trace=' + inject.split(':')[0],
+              '-e', 'inject=' + inject]
+    got = assemble(nifasm, src, [], jobs, tmp, under=strace, env=without_leak_check())
     with open(log) as f:
-        return (p.returncode, p.stdout, p.stderr.decode('utf-8', 'replace'), data), f.read()
+        return got, f.read()
 
 
 def check_faults(nifasm, tmp):
@@ -190,10 +196,9 @@ def check_faults(nifasm, tmp):
             got, log = under_fault(nifasm, src, inject, 3, tmp)
             if len(re.findall(hit, log)) != 2:
                 return '%s: strace did not hit both workers:\n%s' % (what, log[:2000])
-            for part, a, b in zip(('exit status', 'stdout', 'stderr', 'output file'), base, got):
-                if a != b:
-                    return '%s (%s): -j 3 changes the %s\n-j 1: %r\n-j 3: %r' % (
-                        what, os.path.basename(src), part, str(a)[:600], str(b)[:600])
+            bad = change('%s (%s)' % (what, os.path.basename(src)), 3, base, got)
+            if bad:
+                return bad
     return None
 
 
