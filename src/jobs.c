@@ -308,7 +308,7 @@ void jobs_end(Program *p, Workers *ws)
 			vec_push(&p->workers, w->pid);
 		} else if (w->pid) {
 			kill(w->pid, SIGKILL);
-			waitpid(w->pid, NULL, 0);
+			reap(w->pid);
 		}
 		w->pid = 0;
 	}

@@ -494,7 +494,8 @@ void lower(const InsVec *in, InsVec *out, const Target *t);
 enum { JOBS_MAX = 64 }; /* the most processes -j may ask for */
 
 typedef struct Worker {
-	int pid;          /* 0 when it did not start, or once handed to jobs_end */
+	int pid;          /* 0 when it did not start, ended without its result, or
+			   * was handed to jobs_end */
 	int fd;           /* memfd receiving its result */
 	int ready;        /* pipe: a byte when the result is written (see spawn) */
 	bool joined;
