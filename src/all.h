@@ -226,17 +226,19 @@ bool read_file(const char *path, char **text, u32 *len);
 /* The reason for read_file's failure err, for a message. */
 const char *file_error(int err);
 void release_file(const char *text, u32 len);
-/* Writes to PATH.tmp.PID, then renames; mode is applied before the rename.
- * A PATH that exists and is not a regular file (/dev/null, a pipe) is
- * written in place instead, so that it stays what it is. */
-bool write_file_atomic(const char *path, const void *data, size_t n, int mode);
+/* Writes an output file with the given mode, whole or not at all: over
+ * the old file when PATH is a regular file of ours with one name (which is
+ * removed if the writing fails), else to PATH.tmp.PID and renamed.  A PATH
+ * that exists and is not a regular file (/dev/null, a pipe) is written in
+ * place, so that it stays what it is. */
+bool write_output_file(const char *path, const void *data, size_t n, int mode);
 /* The same for a file made of pieces, written one after the other (so a
  * large file need not be assembled in memory first). */
 typedef struct Piece {
 	const void *p;
 	size_t n;
 } Piece;
-bool write_pieces_atomic(const char *path, const Piece *pieces, u32 npieces, int mode);
+bool write_output_pieces(const char *path, const Piece *pieces, u32 npieces, int mode);
 /* Writes the pieces to an open fd, one after the other (retrying short
  * writes); false with errno set on failure.  A piece of 0 bytes is
  * skipped, so its p may be NULL. */

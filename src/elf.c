@@ -312,7 +312,7 @@ bool write_elf(Program *p, const Target *t, const char *path)
 	put_ehdr(&hdr, p, t, shoff, e.nsec);
 	memcpy(e.head.p, hdr.p, EHDR_SIZE);
 	buf_free(&hdr);
-	bool ok = write_pieces_atomic(path, e.pieces, e.npieces, 0755);
+	bool ok = write_output_pieces(path, e.pieces, e.npieces, 0755);
 	if (!ok)
 		error_plain("nifasm", "cannot write %s: %s", path, strerror(errno));
 	free_elf(&e);

@@ -81,7 +81,7 @@ static int do_asm(const Isa *isa, Cmd *c, SrcFile *src)
 	}
 	Buf image = {0};
 	bool ok = isa->assemble(src, &image, &c->o) && diag_error_count == 0;
-	if (ok && !write_file_atomic(c->o.out, image.p, image.n, 0644)) {
+	if (ok && !write_output_file(c->o.out, image.p, image.n, 0644)) {
 		error_plain(isa->name, "cannot write %s: %s", c->o.out, strerror(errno));
 		ok = false;
 	}

@@ -398,11 +398,45 @@ static bool write_pieces_in_place(const char *path, const Piece *pieces, u32 npi
 	return ok;
 }
 
-bool write_pieces_atomic(const char *path, const Piece *pieces, u32 npieces, int mode)
+/* An existing regular file of ours with no other name is overwritten in
+ * place and cut to the new length.  Replacing a file by rename makes ext4
+ * write the new one out at once (its auto_da_alloc): 5 to 7 ms for 4 MB,
+ * against under one ms for writing over the old pages.  Anything else (no
+ * file yet, a symbolic link, a file with other names, which keep the old
+ * bytes, one we cannot open for writing, such as a running executable)
+ * goes through a new file and a rename.  Returns the open file or -1. */
+static int open_to_overwrite(const char *path)
 {
-	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-		return write_pieces_in_place(path, pieces, npieces);
+	struct stat st, opened;
+	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_uid != geteuid())
+		return -1;
+	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, &opened) != 0 || opened.st_ino != st.st_ino || opened.st_dev != st.st_dev)) {
+		close(fd); /* replaced since the lstat */
+		return -1;
+	}
+	return fd;
+}
+
+/* A file that could not be written whole is removed: no half-written output. */
+static bool overwrite(int fd, const char *path, const Piece *pieces, u32 npieces, int mode)
+{
+	u64 len = 0;
+	for (u32 i = 0; i < npieces; i++)
+		len += pieces[i].n;
+	bool ok = write_pieces(fd, pieces, npieces) && ftruncate(fd, (off_t)len) == 0 &&
+		  fchmod(fd, (mode_t)mode) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok) {
+		int saved = errno;
+		unlink(path);
+		errno = saved;
+	}
+	return ok;
+}
+
+static bool write_and_rename(const char *path, const Piece *pieces, u32 npieces, int mode)
+{
 	size_t plen = strlen(path);
 	char *tmp = xmalloc(plen + 32);
 	snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
@@ -422,8 +456,19 @@ bool write_pieces_atomic(const char *path, const Piece *pieces, u32 npieces, int
 	return ok;
 }
 
-bool write_file_atomic(const char *path, const void *data, size_t n, int mode)
+bool write_output_pieces(const char *path, const Piece *pieces, u32 npieces, int mode)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return write_pieces_in_place(path, pieces, npieces);
+	int fd = open_to_overwrite(path);
+	if (fd >= 0)
+		return overwrite(fd, path, pieces, npieces, mode);
+	return write_and_rename(path, pieces, npieces, mode);
+}
+
+bool write_output_file(const char *path, const void *data, size_t n, int mode)
 {
 	Piece whole = {data, n};
-	return write_pieces_atomic(path, &whole, 1, mode);
+	return write_output_pieces(path, &whole, 1, mode);
 }
