@@ -137,6 +137,8 @@ void reader_init(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module);
 /* Starts reading at byte `pos`, inside a list whose line information is `info`. */
 void reader_init_at(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module, u32 pos,
 		    InfoFrame info);
+/* reader_init_at again, keeping the vectors of a reader already used. */
+void reader_restart_at(Reader *r, SrcFile *f, u32 module, u32 pos, InfoFrame info);
 /* The line information of the innermost open node. */
 InfoFrame reader_info(const Reader *r);
 void reader_free(Reader *r);

@@ -178,6 +178,18 @@ void reader_init_at(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module, u3
 	r->info.v[0] = info;
 }
 
+void reader_restart_at(Reader *r, SrcFile *f, u32 module, u32 pos, InfoFrame info)
+{
+	r->file = f;
+	r->cur = f->text + pos;
+	r->module = module;
+	r->failed = false;
+	r->pending = (InfoFrame){0};
+	r->open.n = 0;
+	r->info.n = 1;
+	r->info.v[0] = info;
+}
+
 InfoFrame reader_info(const Reader *r) { return vec_last(&r->info); }
 
 void reader_free(Reader *r)
