@@ -31,6 +31,11 @@ enum { ROLE_REG, ROLE_RM, ROLE_OPREG, ROLE_IMM, NROLES, NO_OPERAND = 3 };
 typedef struct Plan {
 	u8 at[NROLES]; /* operand index, or NO_OPERAND */
 	u8 imm_cls;    /* class of the explicit immediate, C_NO if none */
+	u8 wv[4];      /* operands whose class takes the operation's size, then NO_OPERAND */
+	u8 osz_else;   /* the size when none of them has one (see amd64_osz) */
+	u8 rexw;       /* REX.W always (1), never (0) or for 8-byte operations (2) */
+	u8 nfixed;     /* the mandatory prefixes 66, F2, F3 that the form has */
+	u8 fixed[3];
 } Plan;
 
 static Plan *plans;
@@ -41,6 +46,29 @@ static u8 imm_class(const Form *f)
 		if (amd64_is_imm_class(f->cls[i]) && !amd64_is_implicit(f->cls[i]))
 			return f->cls[i];
 	return C_NO;
+}
+
+/* amd64_osz's two searches, done once per form. */
+static void plan_size(const Form *f, Plan *p)
+{
+	u32 k = 0;
+	for (u32 i = 0; i < 3; i++)
+		if (amd64_classes[f->cls[i]].width == WV)
+			p->wv[k++] = (u8)i;
+	while (k < COUNTOF(p->wv))
+		p->wv[k++] = NO_OPERAND;
+	Opnd unsized[3] = {{0}};
+	p->osz_else = (u8)amd64_osz(f, unsized, 3);
+	p->rexw = (f->flags & F_REXW) ? 1 : (f->flags & (F_D64 | F_FLOAT)) ? 0 : 2;
+}
+
+static void plan_prefixes(const Form *f, Plan *p)
+{
+	static const struct { u32 flag; u8 byte; } mandatory[] = {{F_P66, 0x66}, {F_PF2, 0xF2}, {F_PF3, 0xF3}};
+	p->nfixed = 0;
+	for (u32 i = 0; i < COUNTOF(mandatory); i++)
+		if (f->flags & mandatory[i].flag)
+			p->fixed[p->nfixed++] = mandatory[i].byte;
 }
 
 static void plan_form(const Form *f, Plan *p)
@@ -63,6 +91,8 @@ static void plan_form(const Form *f, Plan *p)
 	case E_I: at[ROLE_IMM] = x[0]; break;
 	}
 	p->imm_cls = imm_class(f);
+	plan_size(f, p);
+	plan_prefixes(f, p);
 }
 
 static const Plan *plan_of(const Form *f)
@@ -79,6 +109,16 @@ void amd64_emit_release(void)
 {
 	free(plans);
 	plans = NULL;
+}
+
+/* amd64_osz from the plan: the first sized operand whose class takes the
+ * operation's size, else the form's own size. */
+static u32 plan_osz(const Plan *p, const Opnd *o, u32 n)
+{
+	for (const u8 *at = p->wv; *at < n; at++)
+		if (o[*at].size)
+			return o[*at].size;
+	return p->osz_else;
 }
 
 static const Opnd *role(const Plan *p, u32 r, const Opnd *o, u32 n)
@@ -98,15 +138,10 @@ static bool is_rex_byte_reg(const Opnd *o)
 	return o && o->kind == OK_REG && o->size == 1 && !o->hi && o->reg >= RSP && o->reg <= RDI;
 }
 
-static bool needs_rexw(const Form *f, u32 osz)
-{
-	return (f->flags & F_REXW) || (osz == 8 && !(f->flags & (F_D64 | F_FLOAT)));
-}
-
-static u8 rex_of_roles(const Form *f, Roles r, u32 osz)
+static u8 rex_of_roles(const Plan *p, Roles r, u32 osz)
 {
 	const Opnd *b = r.opreg ? r.opreg : r.rm;
-	u8 rex = needs_rexw(f, osz) ? 8 : 0;
+	u8 rex = p->rexw == 1 || (p->rexw == 2 && osz == 8) ? 8 : 0;
 	if (r.reg)
 		rex |= (u8)(rex_bit(r.reg->reg) << 2);
 	if (b && b->kind == OK_REG)
@@ -124,7 +159,8 @@ static u8 rex_of_roles(const Form *f, Roles r, u32 osz)
 
 u8 amd64_rex(const Form *f, const Opnd *o, u32 n, u32 osz)
 {
-	return rex_of_roles(f, roles_of(plan_of(f), o, n), osz);
+	const Plan *p = plan_of(f);
+	return rex_of_roles(p, roles_of(p, o, n), osz);
 }
 
 /* ---- byte emission ------------------------------------------------------------ */
@@ -146,9 +182,13 @@ typedef struct Emit {
 
 static void emit_byte(Emit *em, u8 x) { *em->q++ = x; }
 
+/* One 8-byte store whatever nbytes is: the room has space past the
+ * instruction's last byte, and the next one overwrites the excess. */
 static void emit_le(Emit *em, u64 v, u32 nbytes)
 {
-	put_le(em->q, v, (int)nbytes);
+	u8 le[8];
+	put_le(le, v, 8);
+	memcpy(em->q, le, 8);
 	em->q += nbytes;
 }
 
@@ -242,7 +282,7 @@ static void put_modrm(Emit *em, u8 r, const Opnd *m, u32 trailing)
 }
 
 /* Legacy prefixes in GNU as's order: segment, operand size, lock, mandatory. */
-static void put_prefixes(Emit *em, const Form *f, const Ins *ins, const Opnd *rm, u32 osz)
+static void put_prefixes(Emit *em, const Form *f, const Plan *p, const Ins *ins, const Opnd *rm, u32 osz)
 {
 	if (rm && rm->kind == OK_MEM && (rm->flags & OF_FS))
 		emit_byte(em, 0x64);
@@ -250,12 +290,8 @@ static void put_prefixes(Emit *em, const Form *f, const Ins *ins, const Opnd *rm
 		emit_byte(em, 0x66);
 	if (ins->flags & IF_LOCK)
 		emit_byte(em, 0xF0);
-	if (f->flags & F_P66)
-		emit_byte(em, 0x66);
-	if (f->flags & F_PF2)
-		emit_byte(em, 0xF2);
-	if (f->flags & F_PF3)
-		emit_byte(em, 0xF3);
+	memcpy(em->q, p->fixed, sizeof p->fixed); /* as emit_le: a store of all three */
+	em->q += p->nfixed;
 }
 
 static u16 form_of(u32 op, Opnd *o, u32 n)
@@ -294,13 +330,13 @@ void amd64_emit(Encoder *e, Buf *b, const Ins *ins)
 		return;
 	}
 	const Plan *p = plan_of(f);
-	u32 osz = amd64_osz(f, ins->o, ins->nopnd);
+	u32 osz = plan_osz(p, ins->o, ins->nopnd);
 	u32 isz = imm_size(p->imm_cls, osz);
 	Roles r = roles_of(p, ins->o, ins->nopnd);
 	u8 *start = buf_room(b, INS_ROOM);
 	Emit em = {start, start, b, e, ins->pos};
-	put_prefixes(&em, f, ins, r.rm, osz);
-	u8 rex = rex_of_roles(f, r, osz);
+	put_prefixes(&em, f, p, ins, r.rm, osz);
+	u8 rex = rex_of_roles(p, r, osz);
 	if (rex)
 		emit_byte(&em, rex);
 	em.q = put_opcode(em.q, r.opreg ? f->opc + enc_reg(r.opreg) : f->opc);
