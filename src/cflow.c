@@ -78,7 +78,7 @@ void free_label_scope(LabelScope *s)
 
 static void add_edge(Checker *c, Edge e)
 {
-	e.flow = (Flow){0};
+	flow_take(&c->u, &e.flow);
 	flow_copy(&e.flow, &c->u.flow);
 	vec_push(&c->u.edges, e);
 }
@@ -91,7 +91,7 @@ static void land_edges(Checker *c, bool (*take)(Checker *, const Edge *, u32), u
 		Edge *e = &c->u.edges.v[i];
 		if (take(c, e, arg)) {
 			flow_join(c, &c->u.flow, &e->flow, pos);
-			flow_free(&e->flow);
+			flow_give(&c->u, &e->flow);
 		} else {
 			c->u.edges.v[keep++] = *e;
 		}
@@ -274,11 +274,16 @@ void stmt_ite(Checker *c, u32 n)
 	}
 	if (!is_block(c, tn, "then-branch", n) || !is_block(c, en, "else-branch", n))
 		return;
-	Flow then_f = {0}, else_f = {0};
+	Flow then_f, else_f;
+	flow_take(&c->u, &then_f);
+	flow_take(&c->u, &else_f);
 	i64 cond;
 	u32 then_label, else_l = new_label(c), end_l = new_label(c);
-	if (!condition(c, cn, &cond, &then_label, &then_f, &else_f))
+	if (!condition(c, cn, &cond, &then_label, &then_f, &else_f)) {
+		flow_give(&c->u, &then_f);
+		flow_give(&c->u, &else_f);
 		return;
+	}
 	emit3(c, P_ITE, n, cond, then_label, else_l);
 	flow_copy(&c->u.flow, &then_f);
 	block(c, tn);
@@ -289,8 +294,8 @@ void stmt_ite(Checker *c, u32 n)
 	block(c, en);
 	flow_join(c, &c->u.flow, &then_f, nd(c, n)->pos);
 	emit3(c, P_ENDITE, n, end_l, NONE, NONE);
-	flow_free(&then_f);
-	flow_free(&else_f);
+	flow_give(&c->u, &then_f);
+	flow_give(&c->u, &else_f);
 }
 
 /* ---- loop ------------------------------------------------------------------------------- */
@@ -376,7 +381,10 @@ void stmt_loop(Checker *c, u32 n)
 	if (!loop_parts(c, n, &lp))
 		return;
 	u32 head_l = new_label(c), exit_l = new_label(c), body_l;
-	Flow head = {0}, body_f = {0}, exit_f = {0};
+	Flow head, body_f, exit_f;
+	flow_take(&c->u, &head);
+	flow_take(&c->u, &body_f);
+	flow_take(&c->u, &exit_f);
 	emit3(c, P_LOOP, n, head_l, NONE, NONE)->o[0] = (Opnd){.kind = OK_LABEL, .sym = head_l};
 	Loop l = {.entry_seq = ++c->u.seq};
 	for (u32 i = 0; i < NFLAG; i++)
@@ -404,9 +412,9 @@ void stmt_loop(Checker *c, u32 n)
 	flow_copy(&c->u.flow, &exit_f);
 	block(c, lp.after);
 	block_close(c, pre_scope, nd(c, n)->pos);
-	flow_free(&head);
-	flow_free(&body_f);
-	flow_free(&exit_f);
+	flow_give(&c->u, &head);
+	flow_give(&c->u, &body_f);
+	flow_give(&c->u, &exit_f);
 }
 
 /* ---- cfvar and jtrue ------------------------------------------------------------------------ */
@@ -459,7 +467,7 @@ void stmt_jtrue(Checker *c, u32 n)
 void cflow_end_proc(Checker *c)
 {
 	for (u32 i = 0; i < c->u.edges.n; i++)
-		flow_free(&c->u.edges.v[i].flow);
+		flow_give(&c->u, &c->u.edges.v[i].flow);
 	c->u.edges.n = 0;
 	c->u.edge_vars.n = 0;
 }

@@ -709,15 +709,17 @@ void stmt(Checker *c, u32 n)
 static void unit_init(Unit *u, u32 proc)
 {
 	for (u32 i = 0; i < u->edges.n; i++)
-		flow_free(&u->edges.v[i].flow);
+		flow_give(u, &u->edges.v[i].flow);
 	for (u32 i = 0; i < u->loops.n; i++)
 		vec_free(&u->loops.v[i].exposed);
 	for (u32 i = 0; i < u->vars.n; i++) /* only var_new sets an entry */
 		u->var_of_name.v[u->vars.v[i].name] = NONE;
 	u->code.n = u->vars.n = u->block_vars.n = 0;
 	u->loops.n = u->edges.n = u->edge_vars.n = 0;
-	flow_free(&u->flow);
+	VarStateVec vs = u->flow.vs; /* kept, emptied */
 	flow_init(&u->flow);
+	u->flow.vs = vs;
+	u->flow.vs.n = 0;
 	u->proc = proc;
 	u->allowed = ~0u;
 	u->next_label = u->frame_used = u->frame_max = u->seq = 0;
@@ -738,6 +740,9 @@ static void unit_free(Unit *u)
 		flow_free(&u->edges.v[i].flow);
 	vec_free(&u->edges);
 	vec_free(&u->edge_vars);
+	for (u32 i = 0; i < u->spare.n; i++)
+		vec_free(&u->spare.v[i]);
+	vec_free(&u->spare);
 }
 
 /* The frame size is known once the whole unit is checked. */

@@ -137,6 +137,7 @@ typedef struct Unit {
 	VEC(Loop) loops;
 	VEC(Edge) edges;       /* pending forward jumps and jtrues */
 	VEC(u32) edge_vars;
+	VEC(VarStateVec) spare; /* vectors of finished flows, for the next (flow_take) */
 } Unit;
 
 /* A proc's stack variables take at most 1 GiB, so every rsp-relative
@@ -225,6 +226,10 @@ bool slot_opnd(Checker *c, u32 n, u32 v, Opnd *o);
 void flow_init(Flow *f);
 void flow_free(Flow *f);
 void flow_copy(Flow *dst, const Flow *src);
+/* An empty flow for a branch, loop or edge, and its end: the vector goes
+ * back to u's spares, so a proc's flows allocate once, not per branch. */
+void flow_take(Unit *u, Flow *f);
+void flow_give(Unit *u, Flow *f);
 /* dst = the join of dst and src: dead on any path is dead after. */
 void flow_join(Checker *c, Flow *dst, const Flow *src, u32 pos);
 /* Is rsp at the same place in both (when both know it)? */

@@ -25,6 +25,22 @@ void flow_init(Flow *f)
 
 void flow_free(Flow *f) { vec_free(&f->vs); }
 
+void flow_take(Unit *u, Flow *f)
+{
+	memset(f, 0, sizeof *f);
+	if (u->spare.n)
+		f->vs = u->spare.v[--u->spare.n];
+}
+
+void flow_give(Unit *u, Flow *f)
+{
+	if (f->vs.cap) {
+		f->vs.n = 0;
+		vec_push(&u->spare, f->vs);
+	}
+	f->vs = (VarStateVec){0};
+}
+
 void flow_copy(Flow *dst, const Flow *src)
 {
 	VarStateVec vs = dst->vs;
