@@ -174,8 +174,7 @@ void reader_init_at(Reader *r, SrcFile *f, Interner *in, Tree *t, u32 module, u3
 		    InfoFrame info)
 {
 	reader_init(r, f, in, t, module);
-	r->cur = f->text + pos;
-	r->info.v[0] = info;
+	reader_restart_at(r, f, module, pos, info);
 }
 
 void reader_restart_at(Reader *r, SrcFile *f, u32 module, u32 pos, InfoFrame info)
