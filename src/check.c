@@ -911,26 +911,44 @@ static bool check_nodes(Checker *c, u32 stop)
 	return true;
 }
 
-/* A worker process (jobs.c) checks its range and sends the result. */
-static _Noreturn void run_worker(Checker *c, Worker *w)
+/* A worker process (jobs.c) checks the ranges it takes and sends each
+ * one's result; a syntax error ends the reading, there as here. */
+static _Noreturn void run_worker(Checker *c, Jobs *j)
 {
-	worker_begin(c->p, w);
-	c->rd.cur = c->src->text + w->start;
-	check_nodes(c, w->stop);
-	worker_finish(c->p, (u32)(c->rd.cur - c->src->text), c->rd.failed);
+	worker_begin(c->p, j);
+	for (u32 r; !c->rd.failed && (r = worker_next(j)) != NONE;) {
+		c->rd.cur = c->src->text + jobs_start(j, r);
+		check_nodes(c, jobs_start(j, r + 1));
+		worker_send(c->p, (u32)(c->rd.cur - c->src->text), c->rd.failed);
+	}
+	worker_exit();
 }
 
-/* The module's nodes, the workers' ranges taken over where they begin. */
-static void check_module(Checker *c, Workers *ws)
+/* Range r, checked here when this process takes it, else the worker's
+ * result, or here after all when the worker gave it back; false when the
+ * reading ends (the module's end, a syntax error). */
+static bool check_range(Checker *c, Jobs *j, u32 r)
 {
-	for (u32 next = 0; check_nodes(c, next < ws->n ? ws->v[next].start : NONE); next++) {
-		Joined j = worker_join(c->p, c->file, &ws->v[next]);
-		if (j.status == JOIN_FALLBACK)
-			continue; /* the next check_nodes reads the range here */
-		c->rd.cur = c->src->text + j.end;
-		c->rd.failed = j.failed;
+	if (!jobs_take(j, r)) {
+		Joined got = jobs_join(c->p, c->file, j, r);
+		if (got.status == JOIN_DONE) {
+			c->rd.cur = c->src->text + got.end;
+			c->rd.failed = got.failed;
+			return !got.failed;
+		}
 	}
-	jobs_end(c->p, ws);
+	return check_nodes(c, jobs_start(j, r + 1));
+}
+
+/* The module's nodes: the head, then the ranges in file order.  The
+ * reading ends normally in the last range, at the module's ')'. */
+static void check_module(Checker *c, Jobs *j)
+{
+	u32 r = 0;
+	if (check_nodes(c, jobs_start(j, 0)))
+		while (r < j->starts.n && check_range(c, j, r))
+			r++;
+	jobs_end(c->p, j, !c->rd.failed && r + 1 >= j->starts.n);
 }
 
 bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file)
@@ -944,14 +962,12 @@ bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file)
 	unit_init(&c.u, NONE);
 	unit_init(&c.other, NONE);
 	bool ok = open_module(&c);
-	Workers ws = {0};
 	if (ok) {
-		u32 me = jobs_fork(p, file, &ws);
-		if (me != NONE)
-			run_worker(&c, &ws.v[me]);
-		check_module(&c, &ws);
+		Jobs j;
+		if (jobs_fork(p, file, &j) != NONE)
+			run_worker(&c, &j);
+		check_module(&c, &j);
 	}
-	vec_free(&ws);
 	ok = ok && !c.rd.failed && close_module(&c);
 	block_close(&c, 0, (u32)(c.rd.cur - c.src->text)); /* the module's top-level block */
 	if (ok && is_entry_file && c.u.code.n)

@@ -4,21 +4,31 @@
  * checked independently of each other once the declarations are resolved.
  * The state they share (the interner, the types, the globals) is mutable
  * and single-threaded, so the parallelism is processes, not threads: after
- * the declarations, the parent forks one worker per range of top-level
- * nodes, and each worker has its own copy of everything, with no lock in
- * any hot path.
+ * the declarations, the parent forks the workers, and each has its own
+ * copy of everything, with no lock in any hot path.
  *
- * A range starts at a proc and holds only declarations (procs and data;
- * top-level instructions stay with the parent, see Program.last_code).  The
- * parent checks the first range itself.  Each worker checks and encodes its
- * range, keeps its diagnostics as records (diag_capture), and writes its
- * code bytes, chunks and fixups to a memfd.  When the parent's reader
- * reaches a worker's range, it waits for the worker, prints the worker's
- * diagnostics, appends its code, and moves its reader past the range: the
- * output, the messages and their order are those of one process.
+ * The file is cut at procs into many more ranges than processes.  A range
+ * holds only declarations (procs and data; the head, before the first
+ * range, holds the top-level instructions and stays with the parent, see
+ * Program.last_code).  Who checks which range is decided as they go, so
+ * that a process that runs slower (another program shares its CPU, say)
+ * checks fewer: a table all the processes share (a memfd mapped
+ * MAP_SHARED) has an owner for each range, taken with a compare-and-swap.
+ * The parent takes ranges from the front, in file order; the workers take
+ * them from the back, and the two ends meet where their speeds put them.
  *
- * A worker that would load a module (a change the ranges after it would not
- * see) gives its range back, and the parent checks it itself.
+ * A worker checks and encodes a range, keeps its diagnostics as records
+ * (diag_capture), appends the result (diagnostics, code bytes, chunks,
+ * fixups) to its memfd, marks the range done in the table, writes a byte
+ * to its pipe, and takes the next.  When the parent's reading reaches a
+ * range a worker took, it waits for that result, prints its diagnostics,
+ * appends its code, and moves its reader past the range: the output, the
+ * messages and their order are those of one process.
+ *
+ * A worker that would load a module (a change to the program that the
+ * ranges after it would not see) gives its range back and ends, and the
+ * parent checks that range itself; so it does every range of a worker
+ * that ended without sending it.
  */
 #define _GNU_SOURCE /* memfd_create, sched_getaffinity */
 #include "nifasm.h"
@@ -26,6 +36,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -35,9 +46,22 @@
 
 /* Without -j, one process per this many bytes of the file (and per CPU):
  * a fork and the hand-over cost about a millisecond, a megabyte of procs
- * about eight. */
-enum { AUTO_BYTES_PER_JOB = 1 << 20 };
+ * about eight.  The file is cut into RANGES_PER_JOB ranges per process: a
+ * range's result costs five system calls, and where the two ends meet the
+ * parent may wait for up to one range.  (At 10^6 instructions, 16, 64 and
+ * 256 per process measured alike, 2 per process 15% slower.) */
+enum { AUTO_BYTES_PER_JOB = 1 << 20, RANGES_PER_JOB = 32 };
 
+/* A range's owner: nobody yet, the parent, or worker k as FIRST_WORKER + k. */
+enum { FREE, PARENT, FIRST_WORKER };
+
+struct Slot {
+	_Atomic u32 owner;
+	_Atomic u32 done; /* its worker's result is at `off` in the worker's memfd */
+	u64 off;
+};
+
+/* The head of a result; diagnostics, code, chunks and fixups follow. */
 typedef struct ResultHead {
 	u32 status; /* JOIN_* */
 	u32 failed;
@@ -46,11 +70,14 @@ typedef struct ResultHead {
 	u64 ndiag, ntext;
 } ResultHead;
 
-/* The worker this process is, or NULL in the parent. */
+/* The worker this process is (its Jobs is NULL in the parent). */
 static struct {
 	Program *p;
-	Worker *w;
+	Jobs *j;
 	Buf diags;
+	u32 range;  /* the range it checks */
+	u64 sent;   /* bytes written to its memfd */
+	int errors; /* diag_error_count at the fork */
 } self;
 
 /* ---- planning ---------------------------------------------------------------------- */
@@ -73,21 +100,41 @@ static u32 jobs_wanted(const Program *p, const SrcFile *f)
 	return MAX(1, MIN(MIN(cpus(), JOBS_MAX), f->len / AUTO_BYTES_PER_JOB));
 }
 
-/* The starts of the ranges after the first: procs after the file's last
- * top-level instruction, as near as may be to equal shares of its bytes. */
-static void plan_starts(const Program *p, u32 file, u32 jobs, U32Vec *starts)
+/* The starts of `want` ranges: procs after the file's last top-level
+ * instruction, as near as may be to equal shares of its bytes. */
+static void plan_starts(const Program *p, u32 file, u32 want, U32Vec *starts)
 {
 	u32 len = p->files.v[file]->len, after = p->last_code.v[file];
 	u32 k = 1;
-	for (u32 i = 0; i < p->decls.n && k < jobs; i++) {
+	for (u32 i = 0; i < p->decls.n && k <= want; i++) {
 		const Decl *d = &p->decls.v[i];
 		if (d->file != file || d->tag != TAG_proc || d->pos <= after)
 			continue;
-		if (d->pos >= (u64)len * k / jobs) {
+		if (d->pos >= (u64)len * k / (want + 1)) {
 			vec_push(starts, d->pos);
 			k++;
 		}
 	}
+}
+
+u32 jobs_start(const Jobs *j, u32 r)
+{
+	return r < j->starts.n ? j->starts.v[r] : NONE;
+}
+
+/* The table of owners, zeroed (FREE); false when there is none to be had,
+ * and the parent checks every range. */
+static bool map_slots(Jobs *j)
+{
+	size_t size = j->starts.n * sizeof(struct Slot);
+	int fd = memfd_create("nifasm-jobs", MFD_CLOEXEC);
+	void *m = MAP_FAILED;
+	if (fd >= 0 && ftruncate(fd, (off_t)size) == 0)
+		m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (fd >= 0)
+		close(fd);
+	j->slots = m == MAP_FAILED ? NULL : m;
+	return j->slots != NULL;
 }
 
 /* ---- the worker's side ------------------------------------------------------------- */
@@ -98,61 +145,105 @@ static Piece piece_at(const void *base, u64 off, u64 n)
 	return (Piece){n ? (const u8 *)base + off : NULL, n};
 }
 
-static _Noreturn void send(const ResultHead *h, const Program *p, const Worker *w)
+/* The result of the range taken, after which the worker's code, chunks,
+ * fixups, diagnostics and error count are those of the fork again.  A
+ * worker that cannot send it ends: the parent checks the range. */
+static void send(const ResultHead *h)
 {
+	Program *p = self.p;
+	Jobs *j = self.j;
+	Worker *w = &j->workers.v[j->me];
 	Piece result[] = {
 		{h, sizeof *h},
 		piece_at(self.diags.p, 0, h->ndiag),
-		piece_at(p->text.p, w->text0, h->ntext),
-		piece_at(p->chunks.v, w->chunk0 * (u64)sizeof(Chunk), h->nchunks * (u64)sizeof(Chunk)),
-		piece_at(p->fixups.v, w->fix0 * (u64)sizeof(Fixup), h->nfixups * (u64)sizeof(Fixup)),
+		piece_at(p->text.p, j->text0, h->ntext),
+		piece_at(p->chunks.v, j->chunk0 * (u64)sizeof(Chunk), h->nchunks * (u64)sizeof(Chunk)),
+		piece_at(p->fixups.v, j->fix0 * (u64)sizeof(Fixup), h->nfixups * (u64)sizeof(Fixup)),
 	};
-	Piece ready = {"", 1}; /* the parent need not wait for the exit */
-	if (!write_pieces(w->fd, result, COUNTOF(result)) || !write_pieces(w->ready, &ready, 1))
-		die("a worker could not write its result: %s", strerror(errno));
-	_exit(0); /* nothing of the parent's (atexit, stdio buffers) runs twice */
+	struct Slot *s = &j->slots[self.range];
+	s->off = self.sent;
+	if (!write_pieces(w->fd, result, COUNTOF(result)))
+		_exit(1);
+	for (u32 i = 0; i < COUNTOF(result); i++)
+		self.sent += result[i].n;
+	atomic_store(&s->done, 1);
+	if (write(w->ready, "", 1) != 1) /* the parent need not wait for the exit */
+		_exit(1);
+	p->text.n = j->text0;
+	p->chunks.n = j->chunk0;
+	p->fixups.n = j->fix0;
+	self.diags.n = 0;
+	diag_error_count = self.errors;
 }
 
-_Noreturn void worker_finish(Program *p, u32 end, bool failed)
+static ResultHead result_head(u32 status)
 {
-	const Worker *w = self.w;
 	ResultHead h;
 	memset(&h, 0, sizeof h); /* its padding is written too */
-	h.status = JOIN_DONE;
+	h.status = status;
+	return h;
+}
+
+void worker_send(Program *p, u32 end, bool failed)
+{
+	const Jobs *j = self.j;
+	ResultHead h = result_head(JOIN_DONE);
 	h.failed = failed;
 	h.end = end;
-	h.nchunks = p->chunks.n - w->chunk0;
-	h.nfixups = p->fixups.n - w->fix0;
+	h.nchunks = p->chunks.n - j->chunk0;
+	h.nfixups = p->fixups.n - j->fix0;
 	h.ndiag = self.diags.n;
-	h.ntext = p->text.n - w->text0;
-	send(&h, p, w);
+	h.ntext = p->text.n - j->text0;
+	send(&h);
+}
+
+_Noreturn void worker_exit(void)
+{
+	_exit(0); /* nothing of the parent's (atexit, stdio buffers) runs twice */
 }
 
 _Noreturn void worker_fallback(void)
 {
-	ResultHead h;
-	memset(&h, 0, sizeof h);
-	h.status = JOIN_FALLBACK;
-	send(&h, self.p, self.w);
+	ResultHead h = result_head(JOIN_FALLBACK);
+	send(&h);
+	worker_exit();
 }
 
 /* At the error limit the parent, which replays these errors after its own,
- * stops too; the worker only has to hand them over. */
+ * stops too; the worker only has to hand them over.  Each range counts
+ * from the errors at the fork, so the parent's count, which is no lower,
+ * reaches the limit within the errors sent. */
 static void worker_at_limit(void)
 {
-	worker_finish(self.p, 0, true);
+	worker_send(self.p, 0, true);
+	worker_exit();
 }
 
-void worker_begin(Program *p, Worker *w)
+void worker_begin(Program *p, Jobs *j)
 {
 	self.p = p;
-	self.w = w;
+	self.j = j;
+	self.errors = diag_error_count;
 	p->in_worker = true;
 	diag_capture = &self.diags;
 	diag_on_limit = worker_at_limit;
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* a parent that exits early takes it along */
 	if (getppid() == 1)
 		_exit(0);
+}
+
+u32 worker_next(Jobs *j)
+{
+	for (u32 r = j->cursor; r-- > 0;) {
+		u32 owner = FREE;
+		if (atomic_compare_exchange_strong(&j->slots[r].owner, &owner, FIRST_WORKER + j->me)) {
+			j->cursor = self.range = r;
+			return r;
+		}
+		if (owner == PARENT) /* the parent took everything below */
+			break;
+	}
+	return NONE;
 }
 
 /* ---- the parent's side ------------------------------------------------------------- */
@@ -165,10 +256,9 @@ static void close_fd(int *fd)
 }
 
 /* Forks worker w; returns true in the worker.  A worker that cannot be
- * made leaves its range to the parent (pid 0).  The worker writes its
- * result to a memfd, then one byte to a pipe, `ready`: the parent reads
- * the result as soon as it is written, while the worker's exit, which
- * frees a copy of the whole program, runs beside it. */
+ * made takes no range (pid 0).  The worker writes each result to a memfd,
+ * then one byte to a pipe, `ready`: the parent reads a result as soon as it
+ * is written, and learns from the pipe's end that a worker is gone. */
 static bool spawn(Worker *w)
 {
 	int pipe_fds[2];
@@ -196,65 +286,87 @@ static bool spawn(Worker *w)
 	return false;
 }
 
-u32 jobs_fork(Program *p, u32 file, Workers *ws)
+static u32 fork_workers(Program *p, Jobs *j, u32 n)
 {
-	U32Vec starts = {0};
-	plan_starts(p, file, jobs_wanted(p, p->files.v[file]), &starts);
-	for (u32 i = 0; i < starts.n; i++) {
-		Worker w = {.fd = -1, .ready = -1, .start = starts.v[i],
-			    .stop = i + 1 < starts.n ? starts.v[i + 1] : NONE,
-			    .text0 = (u32)p->text.n, .chunk0 = p->chunks.n, .fix0 = p->fixups.n};
-		vec_push(ws, w);
-	}
-	vec_free(&starts);
+	for (u32 i = 0; i < n; i++)
+		vec_push(&j->workers, ((Worker){.fd = -1, .ready = -1}));
 	u32 started = 0;
-	for (u32 i = 0; i < ws->n; i++) {
-		if (spawn(&ws->v[i]))
+	for (u32 i = 0; i < n; i++) {
+		if (spawn(&j->workers.v[i])) {
+			j->me = i;
 			return i;
-		started += ws->v[i].pid != 0;
+		}
+		started += j->workers.v[i].pid != 0;
 	}
 	p->processes = MAX(p->processes, started + 1);
 	return NONE;
 }
 
-static const u8 *map_result(const Worker *w, u64 *size)
+u32 jobs_fork(Program *p, u32 file, Jobs *j)
 {
-	struct stat st;
-	if (fstat(w->fd, &st) < 0 || (u64)st.st_size < sizeof(ResultHead))
-		die("worker %d left no result", w->pid);
-	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, w->fd, 0);
-	if (m == MAP_FAILED)
-		die("cannot map a worker's result: %s", strerror(errno));
-	*size = (u64)st.st_size;
-	return m;
+	memset(j, 0, sizeof *j);
+	j->me = NONE;
+	j->text0 = (u32)p->text.n;
+	j->chunk0 = p->chunks.n;
+	j->fix0 = p->fixups.n;
+	u32 jobs = jobs_wanted(p, p->files.v[file]);
+	if (jobs > 1)
+		plan_starts(p, file, jobs * RANGES_PER_JOB, &j->starts);
+	j->cursor = j->starts.n;
+	if (!j->starts.n || !map_slots(j))
+		return NONE;
+	return fork_workers(p, j, MIN(jobs - 1, j->starts.n));
 }
 
-static void reap(int pid)
+bool jobs_take(Jobs *j, u32 r)
 {
-	while (waitpid(pid, NULL, 0) < 0)
-		if (errno != EINTR)
-			die("waitpid: %s", strerror(errno));
+	u32 owner = FREE;
+	return !j->slots || atomic_compare_exchange_strong(&j->slots[r].owner, &owner, PARENT);
 }
 
-/* Waits until worker w has written its result: false when it ended
- * without one (the pipe's end closed with its process).  Then it is reaped
- * and forgotten. */
-static bool wait_ready(Worker *w)
+/* Waits until the result in slot s is written: false when its worker w
+ * ended without writing it (the pipe's end closed with its process). */
+static bool wait_done(Worker *w, struct Slot *s)
 {
-	char b;
-	ssize_t n;
-	while ((n = read(w->ready, &b, 1)) < 0 && errno == EINTR)
-		;
-	if (n == 1)
-		return true;
-	reap(w->pid);
-	w->pid = 0;
-	return false;
+	while (!atomic_load(&s->done)) {
+		if (w->gone)
+			return false;
+		char b;
+		ssize_t n = read(w->ready, &b, 1);
+		if (n == 0 || (n < 0 && errno != EINTR))
+			w->gone = true; /* the loop looks at `done` once more */
+	}
+	return true;
 }
 
-/* Appends the worker's code to p: its chunks move by what the parent and
- * the workers before it added since the fork. */
-static void merge(Program *p, const Worker *w, const ResultHead *h, const u8 *at)
+/* Reads n bytes at offset off of fd. */
+static void read_at(int fd, void *to, u64 n, u64 off)
+{
+	for (u64 got = 0; got < n;) {
+		ssize_t r = pread(fd, (u8 *)to + got, n - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			die("cannot read a worker's result: %s", r ? strerror(errno) : "it is short");
+		got += (u64)r;
+	}
+}
+
+/* The result at off in w's memfd, read into j->result; its head in *h. */
+static const u8 *read_result(Jobs *j, const Worker *w, u64 off, ResultHead *h)
+{
+	read_at(w->fd, h, sizeof *h, off);
+	u64 size = h->ndiag + h->ntext + h->nchunks * (u64)sizeof(Chunk) +
+		   h->nfixups * (u64)sizeof(Fixup);
+	j->result.n = 0;
+	/* room for one byte at least, so the pieces have an address when empty */
+	read_at(w->fd, buf_room(&j->result, MAX(size, 1)), size, off + sizeof *h);
+	return j->result.p;
+}
+
+/* Appends the worker's code to p: its chunks move by what was added
+ * before them since the fork. */
+static void merge(Program *p, const Jobs *j, const ResultHead *h, const u8 *at)
 {
 	u64 text_base = p->text.n;
 	u32 fix_base = p->fixups.n;
@@ -263,8 +375,8 @@ static void merge(Program *p, const Worker *w, const ResultHead *h, const u8 *at
 	for (u32 i = 0; i < h->nchunks; i++, at += sizeof(Chunk)) {
 		Chunk c;
 		memcpy(&c, at, sizeof c);
-		c.code_off = (u32)(c.code_off - w->text0 + text_base);
-		c.fix_first = c.fix_first - w->fix0 + fix_base;
+		c.code_off = (u32)(c.code_off - j->text0 + text_base);
+		c.fix_first = c.fix_first - j->fix0 + fix_base;
 		p->globals.v[c.global].chunk = p->chunks.n;
 		vec_push(&p->chunks, c);
 	}
@@ -275,36 +387,37 @@ static void merge(Program *p, const Worker *w, const ResultHead *h, const u8 *at
 	}
 }
 
-Joined worker_join(Program *p, u32 file, Worker *w)
+Joined jobs_join(Program *p, u32 file, Jobs *j, u32 r)
 {
-	if (w->pid == 0 || !wait_ready(w)) /* never started, or ended without its result */
+	struct Slot *s = &j->slots[r];
+	u32 owner = atomic_load(&s->owner);
+	ASSERT(owner >= FIRST_WORKER && owner - FIRST_WORKER < j->workers.n);
+	Worker *w = &j->workers.v[owner - FIRST_WORKER];
+	if (!wait_done(w, s))
 		return (Joined){JOIN_FALLBACK, 0, false};
-	w->joined = true;
-	u64 size;
-	const u8 *m = map_result(w, &size);
 	ResultHead h;
-	memcpy(&h, m, sizeof h);
-	u64 want = sizeof h + h.ndiag + h.ntext + h.nchunks * (u64)sizeof(Chunk) +
-		   h.nfixups * (u64)sizeof(Fixup);
-	ASSERT(size == want);
-	Joined j = {(JoinStatus)h.status, h.end, h.failed};
+	const u8 *at = read_result(j, w, s->off, &h);
 	if (h.status == JOIN_DONE) {
-		diag_replay(m + sizeof h, h.ndiag, p->files.v[file]->path);
-		merge(p, w, &h, m + sizeof h + h.ndiag);
+		diag_replay(at, h.ndiag, p->files.v[file]->path);
+		merge(p, j, &h, at + h.ndiag);
 	}
-	munmap((void *)m, size);
-	close_fd(&w->fd);
-	close_fd(&w->ready);
-	return j;
+	return (Joined){(JoinStatus)h.status, h.end, h.failed};
 }
 
-void jobs_end(Program *p, Workers *ws)
+static void reap(int pid)
 {
-	for (u32 i = 0; i < ws->n; i++) {
-		Worker *w = &ws->v[i];
+	while (waitpid(pid, NULL, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid: %s", strerror(errno));
+}
+
+void jobs_end(Program *p, Jobs *j, bool complete)
+{
+	for (u32 i = 0; i < j->workers.n; i++) {
+		Worker *w = &j->workers.v[i];
 		close_fd(&w->fd);
 		close_fd(&w->ready);
-		if (w->pid && w->joined) {
+		if (w->pid && complete) {
 			vec_push(&p->workers, w->pid);
 		} else if (w->pid) {
 			kill(w->pid, SIGKILL);
@@ -312,6 +425,11 @@ void jobs_end(Program *p, Workers *ws)
 		}
 		w->pid = 0;
 	}
+	if (j->slots)
+		munmap(j->slots, j->starts.n * sizeof(struct Slot));
+	vec_free(&j->starts);
+	vec_free(&j->workers);
+	buf_free(&j->result);
 }
 
 void jobs_reap(Program *p)

@@ -496,28 +496,47 @@ void lower(const InsVec *in, InsVec *out, const Target *t);
 enum { JOBS_MAX = 64 }; /* the most processes -j may ask for */
 
 typedef struct Worker {
-	int pid;          /* 0 when it did not start, ended without its result, or
-			   * was handed to jobs_end */
-	int fd;           /* memfd receiving its result */
-	int ready;        /* pipe: a byte when the result is written (see spawn) */
-	bool joined;
-	u32 start, stop;  /* the top-level nodes it checks start in [start, stop) */
-	u32 text0, chunk0, fix0; /* p->text.n, chunks.n, fixups.n when it forked */
+	int pid;   /* 0 when it did not start or was handed to jobs_end */
+	int fd;    /* memfd receiving its results, one after another */
+	int ready; /* pipe: a byte for each result written (see spawn) */
+	bool gone; /* its pipe closed: it sends nothing more */
 } Worker;
-typedef VEC(Worker) Workers;
 
-/* Plans how many processes check `file` and where each range starts, and
- * forks the workers.  Returns NONE in the parent, or in a worker the index
- * of its entry in ws. */
-u32 jobs_fork(Program *p, u32 file, Workers *ws);
+struct Slot; /* jobs.c: a range's entry in the table the processes share */
+
+/* A file's ranges and the processes that check them.  Range r holds the
+ * top-level nodes that start in [starts[r], starts[r + 1]); the head,
+ * before starts[0], is the parent's. */
+typedef struct Jobs {
+	U32Vec starts;
+	struct Slot *slots; /* shared by every process; NULL: the parent checks all */
+	VEC(Worker) workers;
+	u32 me;     /* in a worker, its index; NONE in the parent */
+	u32 cursor; /* in a worker, the range it took last (it takes downwards) */
+	u32 text0, chunk0, fix0; /* p->text.n, chunks.n, fixups.n at the fork */
+	Buf result; /* in the parent, the worker's result it reads */
+} Jobs;
+
+/* Where range r starts; NONE past the last. */
+u32 jobs_start(const Jobs *j, u32 r);
+/* Plans the ranges of `file` and forks the workers.  Returns NONE in the
+ * parent, or in a worker its index. */
+u32 jobs_fork(Program *p, u32 file, Jobs *j);
 /* In a worker: starts capturing diagnostics. */
-void worker_begin(Program *p, Worker *w);
-/* In a worker: sends what it checked and encoded; `end` is where its reader
- * stopped, `failed` whether it met a syntax error. */
-_Noreturn void worker_finish(Program *p, u32 end, bool failed);
+void worker_begin(Program *p, Jobs *j);
+/* In a worker: takes the next range to check, from the back; NONE when
+ * every range is taken. */
+u32 worker_next(Jobs *j);
+/* In a worker: sends the result of the range it took; `end` is where its
+ * reader stopped, `failed` whether it met a syntax error. */
+void worker_send(Program *p, u32 end, bool failed);
 /* In a worker: gives its range back to the parent (it would load a module,
- * which changes the program for everyone after it). */
+ * which changes the program for everyone after it) and ends. */
 _Noreturn void worker_fallback(void);
+_Noreturn void worker_exit(void);
+
+/* In the parent: takes range r, unless a worker has. */
+bool jobs_take(Jobs *j, u32 r);
 
 typedef enum { JOIN_DONE, JOIN_FALLBACK } JoinStatus;
 typedef struct Joined {
@@ -525,16 +544,17 @@ typedef struct Joined {
 	u32 end;
 	bool failed;
 } Joined;
-/* Waits for worker w, prints its diagnostics and adds its chunks to p.  A
- * worker that ended without its result (killed: by the OOM killer, say)
- * gives its range back (JOIN_FALLBACK), as one that would load a module. */
-Joined worker_join(Program *p, u32 file, Worker *w);
-/* After a file's code pass: stops the workers not joined (after a syntax
- * error) and leaves the others to jobs_reap, so their exits overlap with
- * the work that follows. */
-void jobs_end(Program *p, Workers *ws);
-/* Waits for the joined workers' exits.  Their results are in: how they
- * end changes nothing. */
+/* In the parent: waits for the worker that took range r, prints its
+ * diagnostics and adds its chunks to p.  A worker that ended without that
+ * result (killed: by the OOM killer, say) gives the range back
+ * (JOIN_FALLBACK), as one that would load a module. */
+Joined jobs_join(Program *p, u32 file, Jobs *j, u32 r);
+/* After a file's code pass: stops the workers if the reading ended early
+ * (a syntax error), else leaves them to jobs_reap, so their exits overlap
+ * with the work that follows. */
+void jobs_end(Program *p, Jobs *j, bool complete);
+/* Waits for the workers' exits.  Their results are in: how they end
+ * changes nothing. */
 void jobs_reap(Program *p);
 bool link_program(Program *p, const Target *t);
 bool write_elf(Program *p, const Target *t, const char *path);

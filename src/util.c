@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 _Noreturn void die_at(const char *file, int line, const char *fmt, ...)
@@ -365,23 +366,43 @@ void release_file(const char *text, u32 len)
 		free((void *)text);
 }
 
-static bool write_all(int fd, const void *data, size_t n)
+/* Moves iov[*i..n) past the w bytes a writev wrote. */
+static void iov_advance(struct iovec *iov, u32 n, u32 *i, size_t w)
 {
-	for (size_t off = 0; off < n;) {
-		ssize_t w = write(fd, (const char *)data + off, n - off);
+	for (; *i < n && w >= iov[*i].iov_len; ++*i)
+		w -= iov[*i].iov_len;
+	if (*i < n) {
+		iov[*i].iov_base = (char *)iov[*i].iov_base + w;
+		iov[*i].iov_len -= w;
+	}
+}
+
+/* One writev for up to WRITE_BATCH pieces: a single system call where
+ * there are few (a worker's result, the executable's parts). */
+enum { WRITE_BATCH = 16 };
+
+static bool write_batch(int fd, const Piece *pieces, u32 npieces)
+{
+	struct iovec iov[WRITE_BATCH];
+	u32 n = 0;
+	for (u32 k = 0; k < npieces; k++)
+		if (pieces[k].n)
+			iov[n++] = (struct iovec){(void *)pieces[k].p, pieces[k].n};
+	for (u32 i = 0; i < n;) {
+		ssize_t w = writev(fd, iov + i, (int)(n - i));
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
 			return false;
-		off += (size_t)w;
+		iov_advance(iov, n, &i, (size_t)w);
 	}
 	return true;
 }
 
 bool write_pieces(int fd, const Piece *pieces, u32 npieces)
 {
-	for (u32 i = 0; i < npieces; i++)
-		if (!write_all(fd, pieces[i].p, pieces[i].n))
+	for (u32 i = 0; i < npieces; i += WRITE_BATCH)
+		if (!write_batch(fd, pieces + i, MIN(npieces - i, (u32)WRITE_BATCH)))
 			return false;
 	return true;
 }
