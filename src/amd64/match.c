@@ -252,9 +252,13 @@ typedef struct MatchMemo {
 enum { MEMO_BITS = 10 };
 static MatchMemo *memo;
 
-/* Which ranges the immediate classes test v against. */
+/* Which ranges the immediate classes test v against.  A value that fits a
+ * signed byte fits all of them but `v == 1` (most immediates in generated
+ * code do), so it needs no test but that one. */
 static u64 imm_shape(i64 v)
 {
+	if (v == (i8)v)
+		return 0xef | (u64)(v == 1) << 4;
 	u64 s = (u64)imm_fits(v, 1) | (u64)imm_fits(v, 2) << 1 | (u64)imm_fits(v, 4) << 2 |
 		(u64)(v == (i32)v) << 3 | (u64)(v == 1) << 4;
 	for (u32 osz = 2, bit = 5; osz <= 8; osz *= 2, bit++)
