@@ -194,9 +194,10 @@ static bool edge_names_cfvar(Checker *c, const Edge *e, u32 v)
 	return false;
 }
 
-/* A test of cfvar v: `then` gets the state of the jtrue edges that land
- * here (and of falling in, if v is true there); returns the condition. */
-static i64 test_cfvar(Checker *c, u32 n, u32 v, Flow *then_flow, Flow *else_flow)
+/* A test of cfvar v: the current flow becomes the then-state, with the
+ * state of the jtrue edges that land here (and of falling in, if v is true
+ * there), and *else_flow the else-state; returns the condition. */
+static i64 test_cfvar(Checker *c, u32 n, u32 v, Flow *else_flow)
 {
 	Var *var = &c->u.vars.v[v];
 	if (var->tested != NONE) {
@@ -211,26 +212,22 @@ static i64 test_cfvar(Checker *c, u32 n, u32 v, Flow *then_flow, Flow *else_flow
 		st = CF_FALSE;
 	}
 	flow_copy(else_flow, &c->u.flow);
-	flow_copy(then_flow, &c->u.flow);
 	if (st == CF_TRUE)
 		else_flow->reachable = false;
 	else
-		then_flow->reachable = false;
-	Flow fall = c->u.flow;
-	c->u.flow = *then_flow;
+		c->u.flow.reachable = false;
 	land_edges(c, edge_names_cfvar, v, nd(c, n)->pos);
-	*then_flow = c->u.flow;
-	c->u.flow = fall;
 	return st == CF_TRUE ? COND_CF_TRUE : COND_CF_FALSE;
 }
 
-/* Reads a condition: a flag, a comparison or a cfvar. */
-static bool condition(Checker *c, u32 n, i64 *cond, u32 *then_label, Flow *then_f, Flow *else_f)
+/* Reads a condition: a flag, a comparison or a cfvar.  The current flow
+ * becomes the state where it holds, *else_f the state where it does not. */
+static bool condition(Checker *c, u32 n, i64 *cond, u32 *then_label, Flow *else_f)
 {
 	u32 cc = cond_code(c, n), v = cfvar_of(c, n);
 	*then_label = NONE;
 	if (v != NONE) {
-		*cond = test_cfvar(c, n, v, then_f, else_f);
+		*cond = test_cfvar(c, n, v, else_f);
 		*then_label = c->u.vars.v[v].label;
 		return true;
 	}
@@ -240,7 +237,6 @@ static bool condition(Checker *c, u32 n, i64 *cond, u32 *then_label, Flow *then_
 	}
 	*cond = cc;
 	flags_read(c, n, CC_READS(cc), true);
-	flow_copy(then_f, &c->u.flow);
 	flow_copy(else_f, &c->u.flow);
 	return true;
 }
@@ -265,6 +261,9 @@ static bool is_block(Checker *c, u32 n, const char *what, u32 parent)
 
 /* ---- ite ------------------------------------------------------------------------------ */
 
+/* The then-branch runs in the current flow; `other` holds the
+ * else-branch's state until then, and the then-branch's end after: the
+ * two swap, so no state is copied but the one for the else-branch. */
 void stmt_ite(Checker *c, u32 n)
 {
 	u32 cn = kid(c, n, 0), tn = kid(c, n, 1), en = kid(c, n, 2);
@@ -274,28 +273,23 @@ void stmt_ite(Checker *c, u32 n)
 	}
 	if (!is_block(c, tn, "then-branch", n) || !is_block(c, en, "else-branch", n))
 		return;
-	Flow then_f, else_f;
-	flow_take(&c->u, &then_f);
-	flow_take(&c->u, &else_f);
+	Flow other;
+	flow_take(&c->u, &other);
 	i64 cond;
 	u32 then_label, else_l = new_label(c), end_l = new_label(c);
-	if (!condition(c, cn, &cond, &then_label, &then_f, &else_f)) {
-		flow_give(&c->u, &then_f);
-		flow_give(&c->u, &else_f);
+	if (!condition(c, cn, &cond, &then_label, &other)) {
+		flow_give(&c->u, &other);
 		return;
 	}
 	emit3(c, P_ITE, n, cond, then_label, else_l);
-	flow_copy(&c->u.flow, &then_f);
 	block(c, tn);
 	bool then_falls = c->u.flow.reachable;
-	flow_copy(&then_f, &c->u.flow);
+	flow_swap(&c->u.flow, &other);
 	emit3(c, P_ELSE, n, end_l, else_l, then_falls);
-	flow_copy(&c->u.flow, &else_f);
 	block(c, en);
-	flow_join(c, &c->u.flow, &then_f, nd(c, n)->pos);
+	flow_join(c, &c->u.flow, &other, nd(c, n)->pos);
 	emit3(c, P_ENDITE, n, end_l, NONE, NONE);
-	flow_give(&c->u, &then_f);
-	flow_give(&c->u, &else_f);
+	flow_give(&c->u, &other);
 }
 
 /* ---- loop ------------------------------------------------------------------------------- */
@@ -381,9 +375,8 @@ void stmt_loop(Checker *c, u32 n)
 	if (!loop_parts(c, n, &lp))
 		return;
 	u32 head_l = new_label(c), exit_l = new_label(c), body_l;
-	Flow head, body_f, exit_f;
+	Flow head, exit_f;
 	flow_take(&c->u, &head);
-	flow_take(&c->u, &body_f);
 	flow_take(&c->u, &exit_f);
 	emit3(c, P_LOOP, n, head_l, NONE, NONE)->o[0] = (Opnd){.kind = OK_LABEL, .sym = head_l};
 	Loop l = {.entry_seq = ++c->u.seq};
@@ -396,12 +389,13 @@ void stmt_loop(Checker *c, u32 n)
 	for (u32 k = lp.pre + 1; k < node_end(&c->tree, lp.pre); k = node_next(&c->tree, k))
 		stmt(c, k);
 	i64 cond;
-	if (!condition(c, lp.cond, &cond, &body_l, &body_f, &exit_f))
+	if (!condition(c, lp.cond, &cond, &body_l, &exit_f)) { /* the body runs in the current flow */
 		cond = 0;
+		flow_copy(&c->u.flow, &exit_f); /* neither way is taken: both are empty */
+	}
 	if (body_l == NONE)
 		body_l = new_label(c);
 	emit3(c, P_LOOPTEST, n, cond, body_l, exit_l);
-	flow_copy(&c->u.flow, &body_f);
 	block(c, lp.body);
 	Loop *lo = &c->u.loops.v[c->u.loops.n - 1];
 	check_back_edge(c, n, &head, lo);
@@ -413,7 +407,6 @@ void stmt_loop(Checker *c, u32 n)
 	block(c, lp.after);
 	block_close(c, pre_scope, nd(c, n)->pos);
 	flow_give(&c->u, &head);
-	flow_give(&c->u, &body_f);
 	flow_give(&c->u, &exit_f);
 }
 

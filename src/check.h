@@ -226,6 +226,8 @@ bool slot_opnd(Checker *c, u32 n, u32 v, Opnd *o);
 void flow_init(Flow *f);
 void flow_free(Flow *f);
 void flow_copy(Flow *dst, const Flow *src);
+/* Exchanges two states, their variable vectors included: no copying. */
+void flow_swap(Flow *a, Flow *b);
 /* An empty flow for a branch, loop or edge, and its end: the vector goes
  * back to u's spares, so a proc's flows allocate once, not per branch. */
 void flow_take(Unit *u, Flow *f);

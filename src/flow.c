@@ -53,6 +53,13 @@ void flow_copy(Flow *dst, const Flow *src)
 	dst->vs.n = src->vs.n;
 }
 
+void flow_swap(Flow *a, Flow *b)
+{
+	Flow t = *a;
+	*a = *b;
+	*b = t;
+}
+
 static u8 join_cf(u8 a, u8 b) { return a == b ? a : CF_UNKNOWN; }
 
 /* The state of a variable on a path that never declared it. */
