@@ -369,6 +369,23 @@ static bool loop_parts(Checker *c, u32 n, LoopParts *lp)
 	       is_block(c, lp->body, "loop body", n) && is_block(c, lp->after, "part after the loop", n);
 }
 
+/* A loop entry on u's stack; one that an earlier loop at the same depth
+ * left keeps its `exposed` vector, emptied, so loops do not allocate. */
+static void push_loop(Unit *u)
+{
+	if (u->loops.n == u->loops_made) {
+		vec_push(&u->loops, (Loop){0});
+		u->loops_made++;
+	} else {
+		u->loops.n++;
+	}
+	Loop *l = &u->loops.v[u->loops.n - 1];
+	l->entry_seq = ++u->seq;
+	l->exposed.n = 0;
+	for (u32 i = 0; i < NFLAG; i++)
+		l->fl_read[i] = NONE;
+}
+
 void stmt_loop(Checker *c, u32 n)
 {
 	LoopParts lp;
@@ -379,10 +396,7 @@ void stmt_loop(Checker *c, u32 n)
 	flow_take(&c->u, &head);
 	flow_take(&c->u, &exit_f);
 	emit3(c, P_LOOP, n, head_l, NONE, NONE)->o[0] = (Opnd){.kind = OK_LABEL, .sym = head_l};
-	Loop l = {.entry_seq = ++c->u.seq};
-	for (u32 i = 0; i < NFLAG; i++)
-		l.fl_read[i] = NONE;
-	vec_push(&c->u.loops, l);
+	push_loop(&c->u);
 	flow_copy(&head, &c->u.flow);
 	u32 pre_scope; /* what pre declares is visible in the condition, body and after */
 	block_open(c, &pre_scope);
@@ -401,8 +415,7 @@ void stmt_loop(Checker *c, u32 n)
 	check_back_edge(c, n, &head, lo);
 	correct_exit(c, n, &exit_f, &head, lo);
 	emit3(c, P_LOOPEND, n, head_l, exit_l, c->u.flow.reachable);
-	vec_free(&lo->exposed);
-	c->u.loops.n--;
+	c->u.loops.n--; /* its `exposed` stays, for the next loop at this depth */
 	flow_copy(&c->u.flow, &exit_f);
 	block(c, lp.after);
 	block_close(c, pre_scope, nd(c, n)->pos);

@@ -710,8 +710,6 @@ static void unit_init(Unit *u, u32 proc)
 {
 	for (u32 i = 0; i < u->edges.n; i++)
 		flow_give(u, &u->edges.v[i].flow);
-	for (u32 i = 0; i < u->loops.n; i++)
-		vec_free(&u->loops.v[i].exposed);
 	for (u32 i = 0; i < u->vars.n; i++) /* only var_new sets an entry */
 		u->var_of_name.v[u->vars.v[i].name] = NONE;
 	u->code.n = u->vars.n = u->block_vars.n = 0;
@@ -733,7 +731,7 @@ static void unit_free(Unit *u)
 	vec_free(&u->var_of_name);
 	vec_free(&u->block_vars);
 	flow_free(&u->flow);
-	for (u32 i = 0; i < u->loops.n; i++)
+	for (u32 i = 0; i < u->loops_made; i++)
 		vec_free(&u->loops.v[i].exposed);
 	vec_free(&u->loops);
 	for (u32 i = 0; i < u->edges.n; i++)

@@ -135,6 +135,7 @@ typedef struct Unit {
 	Flow flow;
 	u32 seq;               /* counts writes, for loop exposure */
 	VEC(Loop) loops;
+	u32 loops_made;         /* loop entries whose `exposed` vector exists (n or more) */
 	VEC(Edge) edges;       /* pending forward jumps and jtrues */
 	VEC(u32) edge_vars;
 	VEC(VarStateVec) spare; /* vectors of finished flows, for the next (flow_take) */
