@@ -78,22 +78,26 @@ demo: all
 # that builds it (bench/march.sh: x86-64-v3 where it has AVX2 and the rest).
 # About a fifth faster than `make`'s -O2, which stays the default because
 # it builds in seconds, debugs well and runs on any x86-64.  The profile
-# run uses -j 1: every process would write the profile.
+# run uses -j 1: every process would write the profile.  It is linked
+# static and not position-independent, as GCC builds its own cc1: a table
+# lookup is one instruction with an absolute address (3% fewer
+# instructions on the 10^5 benchmark), and no dynamic loading at start
+# (0.2 ms of the 2.7 at 10^4).
 REL       := build/release
 REL_CC    ?= gcc
 REL_ARCH  ?= $(shell sh bench/march.sh)
-REL_FLAGS := -O3 -g -flto=auto -march=$(REL_ARCH)
+REL_FLAGS := -O3 -g -flto=auto -march=$(REL_ARCH) -fno-pie
 REL_MAKE  := $(MAKE) CC=$(REL_CC) BUILD=$(REL)/obj BIN=$(REL)/bin
 release:
 	rm -rf $(REL)
 	$(REL_MAKE) CFLAGS="$(REL_FLAGS) -fprofile-generate -fprofile-update=single" \
-	  LDFLAGS="-flto=auto -fprofile-generate" $(REL)/bin/nifasm
+	  LDFLAGS="-flto=auto -static -fprofile-generate" $(REL)/bin/nifasm
 	$(PYTHON) bench/gen.py 200000 $(REL)/train >/dev/null
 	$(REL)/bin/nifasm -j 1 $(REL)/train/prog.nif -o $(REL)/train/a.out
 	find $(REL)/obj -name '*.o' -delete
 	rm -f $(REL)/bin/nifasm
 	$(REL_MAKE) CFLAGS="$(REL_FLAGS) -fprofile-use -fprofile-correction -Wno-missing-profile" \
-	  LDFLAGS="-flto=auto -fprofile-use" $(REL)/bin/nifasm
+	  LDFLAGS="-flto=auto -static -fprofile-use" $(REL)/bin/nifasm
 
 # Benchmarks against GNU as + ld, NASM + ld, YASM + ld and fasm (bench/run.py).
 SIZES ?= 1e4 1e5 1e6
