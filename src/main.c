@@ -153,8 +153,11 @@ static void lap(Stopwatch *s, const char *stage)
 static void stopwatch_report(Stopwatch *s, const Program *p)
 {
 	if (s->on) {
-		buf_printf(&s->report, "time: %-12s %9.2f ms (%u process%s)\n", "total",
+		buf_printf(&s->report, "time: %-12s %9.2f ms (%u process%s", "total",
 			   now_ms() - s->start, MAX(p->processes, 1), p->processes > 1 ? "es" : "");
+		if (p->processes > 1)
+			buf_printf(&s->report, "; workers checked %u of %u ranges", p->worker_ranges, p->ranges);
+		buf_printf(&s->report, ")\n");
 		buf_write(&s->report, stderr);
 	}
 	buf_free(&s->report);

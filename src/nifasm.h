@@ -427,6 +427,7 @@ typedef struct Program {
 	u32 jobs; /* -j: processes that check a file's procs; 0 decides by size */
 	bool in_worker; /* this process is a worker of jobs.c */
 	u32 processes;  /* the most processes a file was checked with (--time) */
+	u32 ranges, worker_ranges; /* ranges of procs, and those workers checked (--time) */
 	VEC(int) workers; /* pids of joined workers, whose exits jobs_reap waits for */
 	U32Vec last_code; /* per file: where its last top-level node that is not a
 			   * declaration starts, or 0; workers start after it */

@@ -20,6 +20,10 @@ several processes, and the result must be that of one process.
    the memfd of the shared table failing, every worker's memfd failing,
    every worker killed by SIGKILL as it starts, or killed after its first
    range, -j 3 must still give what -j 1 gives.
+5. A slow worker leaves the ranges to the parent: with the worker's second
+   result held up 300 ms, -j 2 on a 10^5 program must report (--time) that
+   the workers checked at most 2 of its 64 ranges, and give -j 1's
+   executable.
 tests/run.py lists this script in SCRIPTS, so `make test` runs it.
 """
 import argparse
@@ -214,6 +218,29 @@ def check_faults(nifasm, tmp):
     return None
 
 
+# ---- a slow worker ------------------------------------------------------------------
+
+def check_balance(nifasm, tmp):
+    """The ranges are shared out as the work goes: a worker whose second
+    result takes 300 ms to send (strace delays its second writev) keeps
+    only the two ranges it took, and the parent checks the other 62 of the
+    10^5 program meanwhile, then takes those two results; the executable
+    is that of -j 1."""
+    src = os.path.join(tmp, 'balance.nif')
+    with open(src, 'w') as f:
+        f.write(generate(tmp, 100000))
+    base = assemble(nifasm, src, [], 1, tmp)
+    strace = ['strace', '-f', '-qq', '-o', os.path.join(tmp, 'balance.log'), '-e', 'trace=writev',
+              '-e', 'inject=writev:delay_exit=300000:when=2']
+    got = assemble(nifasm, src, ['--time'], 2, tmp, under=strace, env=without_leak_check())
+    if got[0] != base[0] or got[3] != base[3]:
+        return 'a slow worker: -j 2 gives another exit status or executable than -j 1'
+    m = re.search(r'workers checked (\d+) of (\d+) ranges', got[2])
+    if not m or m.group(2) != '64' or int(m.group(1)) > 2:
+        return 'a slow worker: expected it to check at most 2 of 64 ranges:\n' + got[2][-600:]
+    return None
+
+
 def check_forks(nifasm, tmp):
     src = os.path.join(tmp, 'gen-30000.nif')
     for jobs, want in ((1, 0), (3, 2)):
@@ -239,11 +266,14 @@ def main():
             bad = check_forks(nifasm, tmp)
         if not bad:
             bad = check_faults(nifasm, tmp)
+        if not bad:
+            bad = check_balance(nifasm, tmp)
     if bad:
         print(bad)
         return 1
     print('jobs: -j changes nothing in %d suite files and %d generated programs (-j 1 to 64), '
-          'nor when its forks fail, its memfds fail or its workers are killed' % (suite, gen))
+          'nor when its forks fail, its memfds fail or its workers are killed; a slow worker '
+          'leaves its ranges to the parent' % (suite, gen))
     return 0
 
 
