@@ -930,7 +930,6 @@ static bool check_range(Checker *c, Jobs *j, u32 r)
 	if (!jobs_take(j, r)) {
 		Joined got = jobs_join(c->p, c->file, j, r);
 		if (got.status == JOIN_DONE) {
-			c->p->worker_ranges++;
 			c->rd.cur = c->src->text + got.end;
 			c->rd.failed = got.failed;
 			return !got.failed;
@@ -944,8 +943,6 @@ static bool check_range(Checker *c, Jobs *j, u32 r)
 static void check_module(Checker *c, Jobs *j)
 {
 	u32 r = 0;
-	if (j->slots)
-		c->p->ranges += j->starts.n;
 	if (check_nodes(c, jobs_start(j, 0)))
 		while (r < j->starts.n && check_range(c, j, r))
 			r++;

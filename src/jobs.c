@@ -75,7 +75,6 @@ static struct {
 	Program *p;
 	Jobs *j;
 	Buf diags;
-	u32 range;  /* the range it checks */
 	u64 sent;   /* bytes written to its memfd */
 	int errors; /* diag_error_count at the fork */
 } self;
@@ -160,7 +159,7 @@ static void send(const ResultHead *h)
 		piece_at(p->chunks.v, j->chunk0 * (u64)sizeof(Chunk), h->nchunks * (u64)sizeof(Chunk)),
 		piece_at(p->fixups.v, j->fix0 * (u64)sizeof(Fixup), h->nfixups * (u64)sizeof(Fixup)),
 	};
-	struct Slot *s = &j->slots[self.range];
+	struct Slot *s = &j->slots[j->cursor]; /* the range it took last, and checks */
 	s->off = self.sent;
 	if (!write_pieces(w->fd, result, COUNTOF(result)))
 		_exit(1);
@@ -237,7 +236,7 @@ u32 worker_next(Jobs *j)
 	for (u32 r = j->cursor; r-- > 0;) {
 		u32 owner = FREE;
 		if (atomic_compare_exchange_strong(&j->slots[r].owner, &owner, FIRST_WORKER + j->me)) {
-			j->cursor = self.range = r;
+			j->cursor = r;
 			return r;
 		}
 		if (owner == PARENT) /* the parent took everything below */
@@ -299,6 +298,7 @@ static u32 fork_workers(Program *p, Jobs *j, u32 n)
 		started += j->workers.v[i].pid != 0;
 	}
 	p->processes = MAX(p->processes, started + 1);
+	p->ranges += j->starts.n; /* for --time */
 	return NONE;
 }
 
@@ -400,6 +400,7 @@ Joined jobs_join(Program *p, u32 file, Jobs *j, u32 r)
 	if (h.status == JOIN_DONE) {
 		diag_replay(at, h.ndiag, p->files.v[file]->path);
 		merge(p, j, &h, at + h.ndiag);
+		p->worker_ranges++;
 	}
 	return (Joined){(JoinStatus)h.status, h.end, h.failed};
 }

@@ -427,7 +427,7 @@ typedef struct Program {
 	u32 jobs; /* -j: processes that check a file's procs; 0 decides by size */
 	bool in_worker; /* this process is a worker of jobs.c */
 	u32 processes;  /* the most processes a file was checked with (--time) */
-	u32 ranges, worker_ranges; /* ranges of procs, and those workers checked (--time) */
+	u32 ranges, worker_ranges; /* ranges of procs with workers, those they checked (--time) */
 	VEC(int) workers; /* pids of joined workers, whose exits jobs_reap waits for */
 	U32Vec last_code; /* per file: where its last top-level node that is not a
 			   * declaration starts, or 0; workers start after it */
@@ -513,7 +513,7 @@ typedef struct Jobs {
 	struct Slot *slots; /* shared by every process; NULL: the parent checks all */
 	VEC(Worker) workers;
 	u32 me;     /* in a worker, its index; NONE in the parent */
-	u32 cursor; /* in a worker, the range it took last (it takes downwards) */
+	u32 cursor; /* in a worker, the range it took last and checks (it takes downwards) */
 	u32 text0, chunk0, fix0; /* p->text.n, chunks.n, fixups.n at the fork */
 	Buf result; /* in the parent, the worker's result it reads */
 } Jobs;
