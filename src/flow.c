@@ -98,20 +98,24 @@ static void join_rsp(Flow *dst, const Flow *src, u32 pos)
 	}
 }
 
+/* Flag i becomes undefined in dst for the reason it is undefined in src. */
+static void undefine_like(Flow *dst, const Flow *src, u32 i)
+{
+	u8 bit = (u8)(1u << i);
+	dst->fl_undef |= bit;
+	dst->fl_call = (u8)((dst->fl_call & ~bit) | (src->fl_call & bit));
+	dst->fl_pos[i] = src->fl_pos[i];
+	dst->fl_name[i] = src->fl_name[i];
+}
+
 /* A flag is defined after a join only if it is on every path; one
  * undefined on src only keeps src's reason. */
 static void join_flags(Flow *dst, const Flow *src)
 {
 	for (u32 i = 0; i < NFLAG; i++)
 		dst->fl_wseq[i] = MIN(dst->fl_wseq[i], src->fl_wseq[i]);
-	for (u32 m = src->fl_undef & (u8)~dst->fl_undef; m; m &= m - 1) {
-		u32 i = (u32)__builtin_ctz(m);
-		dst->fl_pos[i] = src->fl_pos[i];
-		dst->fl_name[i] = src->fl_name[i];
-		u8 bit = (u8)(1u << i);
-		dst->fl_call = (u8)((dst->fl_call & ~bit) | (src->fl_call & bit));
-	}
-	dst->fl_undef |= src->fl_undef;
+	for (u32 m = src->fl_undef & (u8)~dst->fl_undef; m; m &= m - 1)
+		undefine_like(dst, src, (u32)__builtin_ctz(m));
 }
 
 /* Extends f's states to n variables; those it lacks were never declared
@@ -603,12 +607,7 @@ void flags_loop_exit(Flow *exit_f, const Flow *back, u32 entry_seq)
 {
 	for (u32 m = back->fl_undef & (u8)~exit_f->fl_undef; m; m &= m - 1) {
 		u32 i = first_flag((u8)m);
-		if (exit_f->fl_wseq[i] >= entry_seq)
-			continue;
-		u8 bit = (u8)(1u << i);
-		exit_f->fl_undef |= bit;
-		exit_f->fl_call = (u8)((exit_f->fl_call & ~bit) | (back->fl_call & bit));
-		exit_f->fl_pos[i] = back->fl_pos[i];
-		exit_f->fl_name[i] = back->fl_name[i];
+		if (exit_f->fl_wseq[i] < entry_seq)
+			undefine_like(exit_f, back, i);
 	}
 }
