@@ -186,12 +186,12 @@ FAULTS = (
 )
 
 
-def under_fault(nifasm, src, inject, jobs, tmp):
+def under_fault(nifasm, src, inject, jobs, tmp, args=()):
     """assemble's result under strace injecting `inject`, and strace's log."""
     log = os.path.join(tmp, 'fault.log')
     strace = ['strace', '-f', '-qq', '-o', log, '-e', 'trace=' + inject.split(':')[0],
               '-e', 'inject=' + inject]
-    got = assemble(nifasm, src, [], jobs, tmp, under=strace, env=without_leak_check())
+    got = assemble(nifasm, src, list(args), jobs, tmp, under=strace, env=without_leak_check())
     with open(log) as f:
         return got, f.read()
 
@@ -239,9 +239,7 @@ def check_balance(nifasm, tmp):
     is that of -j 1."""
     src = big_program(tmp)
     base = assemble(nifasm, src, [], 1, tmp)
-    strace = ['strace', '-f', '-qq', '-o', os.path.join(tmp, 'balance.log'), '-e', 'trace=writev',
-              '-e', 'inject=writev:delay_exit=300000:when=2']
-    got = assemble(nifasm, src, ['--time'], 2, tmp, under=strace, env=without_leak_check())
+    got, _ = under_fault(nifasm, src, 'writev:delay_exit=300000:when=2', 2, tmp, ['--time'])
     if got[0] != base[0] or got[3] != base[3]:
         return 'a slow worker: -j 2 gives another exit status or executable than -j 1'
     m = re.search(r'workers checked (\d+) of (\d+) ranges', got[2])
