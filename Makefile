@@ -114,9 +114,10 @@ bench: release $(MEASURE)
 bench-full:
 	$(MAKE) bench SIZES="1e4 1e5 1e6 1e7"
 
-bench-smoke: release $(MEASURE)
+bench-smoke: release $(MEASURE) $(BIN)/nifasm
 	bench/peers.sh
 	$(PYTHON) bench/run.py --nifasm $(REL)/bin/nifasm --measure $(MEASURE) --sizes 3e3 --runs 1 --smoke
+	$(PYTHON) bench/ab.py --size 3e3 --rounds 1 $(REL)/bin/nifasm $(BIN)/nifasm
 
 clean:
 	rm -rf build bin
