@@ -12,7 +12,7 @@ builds must write the same executable, byte for byte, or ab.py fails:
 a speed change must not change the output.
 
 Why not instruction counts: callgrind counts are stable, but on this
-machine a change that ran 6 % fewer instructions took 7 % more CPU time
+machine a change that ran 6 % fewer instructions took 8 % more CPU time
 (see docs/benchmark.md), so a change is judged by time, over many rounds.
 """
 import argparse
