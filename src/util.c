@@ -439,6 +439,15 @@ static int open_to_overwrite(const char *path)
 	return fd;
 }
 
+/* Removes a file that could not be written whole, leaving errno to say
+ * why the writing failed. */
+static void remove_keeping_errno(const char *path)
+{
+	int saved = errno;
+	unlink(path);
+	errno = saved;
+}
+
 /* A file that could not be written whole is removed: no half-written output. */
 static bool overwrite(int fd, const char *path, const Piece *pieces, u32 npieces, int mode)
 {
@@ -448,11 +457,8 @@ static bool overwrite(int fd, const char *path, const Piece *pieces, u32 npieces
 	bool ok = write_pieces(fd, pieces, npieces) && ftruncate(fd, (off_t)len) == 0 &&
 		  fchmod(fd, (mode_t)mode) == 0;
 	ok = close(fd) == 0 && ok;
-	if (!ok) {
-		int saved = errno;
-		unlink(path);
-		errno = saved;
-	}
+	if (!ok)
+		remove_keeping_errno(path);
 	return ok;
 }
 
@@ -468,11 +474,8 @@ static bool write_and_rename(const char *path, const Piece *pieces, u32 npieces,
 		ok = close(fd) == 0 && ok;
 	}
 	ok = ok && rename(tmp, path) == 0;
-	if (!ok && fd >= 0) {
-		int saved = errno;
-		unlink(tmp);
-		errno = saved;
-	}
+	if (!ok && fd >= 0)
+		remove_keeping_errno(tmp);
 	free(tmp);
 	return ok;
 }
