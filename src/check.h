@@ -126,6 +126,7 @@ typedef struct Unit {
 	u32 proc;            /* the proc's global, NONE for top-level code */
 	u32 allowed;         /* families the proc may change: clobbers and results */
 	InsVec code;
+	U32Vec ssize_ins;      /* code that holds a (ssize) operand, patched at the end */
 	LabelScope labels;
 	u32 next_label;      /* label ids, shared with the structured forms */
 	VarVec vars;
