@@ -10,8 +10,10 @@
  * shortened as it is written, in one pass: when a label is placed, a jump
  * to it just before it goes, and "jcc L; jmp M; L:" becomes "j!cc M; L:";
  * a label nothing jumps to is not placed at all, so those patterns meet
- * across the ends of nested forms.  Then one pass over the jumps sends a
- * jump to a jump straight to the final target.  All of this touches only
+ * across the ends of nested forms.  Then one pass over the jumps lowering
+ * made sends a jump to a jump straight to the final target; lowering
+ * notes where it puts its jumps and labels as it goes, so that pass looks
+ * at nothing else.  All of this touches only
  * the jumps lowering made (IF_SYNTH): jumps the program wrote stay exactly
  * as written.  The encoder's relaxation then gives every jump its shortest
  * encoding.
@@ -22,17 +24,28 @@ typedef struct Lowerer {
 	InsVec *out;
 	const Target *t;
 	u32 pos;
-	U32Vec refs; /* by label: how many emitted jumps target it */
+	U32Vec refs;  /* by label: how many emitted jumps target it */
+	U32Vec at;    /* by label: where lowering placed it in out, or NONE */
+	U32Vec jumps; /* where the jumps lowering made are in out, in order */
 } Lowerer;
 
 static bool is_label(const Ins *i) { return i->op == P_LABEL; }
 static bool is_synth(const Ins *i) { return (i->flags & IF_SYNTH) != 0; }
 static bool is_jmp(const Ins *i) { return i->op == TAG_jmp && i->o[0].kind == OK_LABEL; }
 
+/* Grows a by-label vector to hold `label`, new entries `fill`. */
+static void cover_label(U32Vec *v, u32 label, u32 fill)
+{
+	if (v->n > label)
+		return;
+	vec_reserve(v, label + 1 - v->n);
+	while (v->n <= label)
+		v->v[v->n++] = fill;
+}
+
 static u32 *refs_of(Lowerer *l, u32 label)
 {
-	while (l->refs.n <= label)
-		vec_push(&l->refs, 0);
+	cover_label(&l->refs, label, 0);
 	return &l->refs.v[label];
 }
 
@@ -43,6 +56,7 @@ static void put_jump(Lowerer *l, int cc, u32 label)
 	ins.op = (u16)(cc < 0 ? TAG_jmp : l->t->jump_tag(cc));
 	ins.o[0] = (Opnd){.kind = OK_LABEL, .sym = label};
 	++*refs_of(l, label);
+	vec_push(&l->jumps, l->out->n);
 	vec_push(l->out, ins);
 }
 
@@ -54,10 +68,21 @@ static u32 last_real(const InsVec *code, u32 end)
 	return end ? end - 1 : NONE;
 }
 
-static void remove_at(InsVec *code, u32 i)
+/* Removes the jump lowering made at i, the last instruction before the
+ * labels that end out: so it is the last jump noted, and only those
+ * labels move. */
+static void remove_jump(Lowerer *l, u32 i)
 {
+	InsVec *code = l->out;
+	ASSERT(l->jumps.n && vec_last(&l->jumps) == i);
+	l->jumps.n--;
 	memmove(code->v + i, code->v + i + 1, (code->n - i - 1) * sizeof *code->v);
 	code->n--;
+	for (u32 k = i; k < code->n; k++) {
+		u32 label = code->v[k].o[0].sym;
+		if (label < l->at.n && l->at.v[label] == k + 1)
+			l->at.v[label] = k;
+	}
 }
 
 /* Shortens the code that ends where `label` is about to be placed;
@@ -71,7 +96,7 @@ static bool fold_before(Lowerer *l, u32 label)
 	Ins *ja = &code->v[a];
 	if (is_jmp(ja) && ja->o[0].sym == label) { /* a jump to the next instruction */
 		--*refs_of(l, label);
-		remove_at(code, a);
+		remove_jump(l, a);
 		return true;
 	}
 	Ins *jb = a > 0 ? &code->v[a - 1] : NULL; /* no label between the two */
@@ -84,7 +109,7 @@ static bool fold_before(Lowerer *l, u32 label)
 	jb->o[0].sym = ja->o[0].sym;
 	jb->pos = ja->pos; /* the listing shows the jump it replaces */
 	--*refs_of(l, label);
-	remove_at(code, a);
+	remove_jump(l, a);
 	return true;
 }
 
@@ -93,6 +118,8 @@ static inline __attribute__((always_inline)) void put_head_label(Lowerer *l, u32
 {
 	Ins ins = {.op = P_LABEL, .nopnd = 1, .pos = l->pos};
 	ins.o[0] = (Opnd){.kind = OK_LABEL, .sym = label};
+	cover_label(&l->at, label, NONE);
+	l->at.v[label] = l->out->n;
 	vec_push(l->out, ins);
 }
 
@@ -117,6 +144,8 @@ static void branch_unless(Lowerer *l, i64 cond, u32 target, u32 then_label)
 		put_forward_label(l, then_label);
 }
 
+static bool is_structured(u32 op) { return op - P_ITE <= P_JTRUE - P_ITE; }
+
 static void lower_one(Lowerer *l, const Ins *ins)
 {
 	const Opnd *o = ins->o;
@@ -133,33 +162,27 @@ static void lower_one(Lowerer *l, const Ins *ins)
 	case P_ENDITE: put_forward_label(l, o[0].sym); break;
 	case P_LOOP: put_head_label(l, o[0].sym); break;
 	case P_JTRUE: put_jump(l, -1, o[0].sym); break;
-	default: vec_push(l->out, *ins); break;
+	default: die("lower_one: op %u is not a structured form", ins->op);
 	}
+}
+
+/* Instructions [from, to) of in, none structured, copied as they are. */
+static void copy_run(Lowerer *l, const InsVec *in, u32 from, u32 to)
+{
+	vec_reserve(l->out, to - from);
+	memcpy(l->out->v + l->out->n, in->v + from, (to - from) * sizeof *in->v);
+	l->out->n += to - from;
 }
 
 /* ---- jump threading ------------------------------------------------------------ */
 
-/* Where each label is: index of its P_LABEL in code, or NONE. */
-static void index_labels(const InsVec *code, U32Vec *at)
+/* A jump lowering made whose target is followed by "jmp M" goes to M.
+ * Its targets are labels lowering placed (at). */
+static void thread_jumps(InsVec *code, const U32Vec *jumps, const U32Vec *at)
 {
-	at->n = 0;
-	for (u32 i = 0; i < code->n; i++) {
-		if (!is_label(&code->v[i]))
-			continue;
-		u32 id = code->v[i].o[0].sym;
-		while (at->n <= id)
-			vec_push(at, NONE);
-		at->v[id] = i;
-	}
-}
-
-/* A jump lowering made whose target is followed by "jmp M" goes to M. */
-static void thread_jumps(InsVec *code, const U32Vec *at)
-{
-	for (u32 i = 0; i < code->n; i++) {
-		Ins *j = &code->v[i];
-		if (!is_synth(j) || j->o[0].kind != OK_LABEL)
-			continue;
+	for (u32 i = 0; i < jumps->n; i++) {
+		Ins *j = &code->v[jumps->v[i]];
+		ASSERT(is_synth(j) && j->o[0].kind == OK_LABEL);
 		for (u32 hops = 0; hops < 8; hops++) {
 			u32 l = j->o[0].sym, k = l < at->n ? at->v[l] : NONE;
 			while (k != NONE && k < code->n && is_label(&code->v[k]))
@@ -173,13 +196,20 @@ static void thread_jumps(InsVec *code, const U32Vec *at)
 
 void lower(const InsVec *in, InsVec *out, const Target *t)
 {
-	Lowerer l = {out, t, 0, {0}};
+	Lowerer l = {.out = out, .t = t};
 	vec_reserve(out, in->n);
-	for (u32 i = 0; i < in->n; i++)
-		lower_one(&l, &in->v[i]);
-	U32Vec at = {0};
-	index_labels(out, &at);
-	thread_jumps(out, &at);
-	vec_free(&at);
+	for (u32 i = 0; i < in->n;) {
+		u32 run = i;
+		while (run < in->n && !is_structured(in->v[run].op))
+			run++;
+		if (run > i)
+			copy_run(&l, in, i, run);
+		if (run < in->n)
+			lower_one(&l, &in->v[run]);
+		i = run + 1;
+	}
+	thread_jumps(out, &l.jumps, &l.at);
 	vec_free(&l.refs);
+	vec_free(&l.at);
+	vec_free(&l.jumps);
 }
