@@ -21,9 +21,10 @@
  * (diag_capture), appends the result (diagnostics, code bytes, chunks,
  * fixups) to its memfd, marks the range done in the table, writes a byte
  * to its pipe, and takes the next.  When the parent's reading reaches a
- * range a worker took, it waits for that result, prints its diagnostics,
- * appends its code, and moves its reader past the range: the output, the
- * messages and their order are those of one process.
+ * range a worker took, it waits for that result (read in place: the parent
+ * maps the worker's memfd), prints its diagnostics, appends its code, and
+ * moves its reader past the range: the output, the messages and their
+ * order are those of one process.
  *
  * A worker that would load a module (a change to the program that the
  * ranges after it would not see) gives its range back and ends, and the
@@ -51,6 +52,9 @@
  * parent may wait for up to one range.  (At 10^6 instructions, 16, 64 and
  * 256 per process measured alike, 2 per process 15% slower.) */
 enum { AUTO_BYTES_PER_JOB = 1 << 20, RANGES_PER_JOB = 32 };
+
+/* The parent maps a worker's results at least this large at first. */
+enum { RESULT_MAP_MIN = 1 << 20 };
 
 /* A range's owner: nobody yet, the parent, or worker k as FIRST_WORKER + k. */
 enum { FREE, PARENT, FIRST_WORKER };
@@ -339,29 +343,32 @@ static bool wait_done(Worker *w, struct Slot *s)
 	return true;
 }
 
-/* Reads n bytes at offset off of fd. */
-static void read_at(int fd, void *to, u64 n, u64 off)
+/* The n bytes at offset off of w's memfd, read where they are: the
+ * parent maps the memfd, and maps it again, twice as large, when a result
+ * ends past the mapping (the memfd grows as the worker writes).  Only bytes
+ * the worker has written are read, so no page past the file's end is. */
+static const u8 *result_at(Worker *w, u64 off, u64 n)
 {
-	for (u64 got = 0; got < n;) {
-		ssize_t r = pread(fd, (u8 *)to + got, n - got, (off_t)(off + got));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			die("cannot read a worker's result: %s", r ? strerror(errno) : "it is short");
-		got += (u64)r;
+	if (off + n > w->mapped) {
+		size_t page = (size_t)sysconf(_SC_PAGESIZE);
+		u64 size = align_up(MAX(off + n, MAX(2 * w->mapped, (u64)RESULT_MAP_MIN)), page);
+		if (w->map)
+			munmap(w->map, w->mapped);
+		w->map = mmap(NULL, size, PROT_READ, MAP_SHARED, w->fd, 0);
+		if (w->map == MAP_FAILED)
+			die("cannot map a worker's results: %s", strerror(errno));
+		w->mapped = size;
 	}
+	return (const u8 *)w->map + off;
 }
 
-/* The result at off in w's memfd, read into j->result; its head in *h. */
-static const u8 *read_result(Jobs *j, const Worker *w, u64 off, ResultHead *h)
+/* The result at off in w's memfd; its head in *h. */
+static const u8 *read_result(Worker *w, u64 off, ResultHead *h)
 {
-	read_at(w->fd, h, sizeof *h, off);
+	memcpy(h, result_at(w, off, sizeof *h), sizeof *h);
 	u64 size = h->ndiag + h->ntext + h->nchunks * (u64)sizeof(Chunk) +
 		   h->nfixups * (u64)sizeof(Fixup);
-	j->result.n = 0;
-	/* room for one byte at least, so the pieces have an address when empty */
-	read_at(w->fd, buf_room(&j->result, MAX(size, 1)), size, off + sizeof *h);
-	return j->result.p;
+	return result_at(w, off + sizeof *h, size);
 }
 
 /* Appends the worker's code to p: its chunks move by what was added
@@ -396,7 +403,7 @@ Joined jobs_join(Program *p, u32 file, Jobs *j, u32 r)
 	if (!wait_done(w, s))
 		return (Joined){JOIN_FALLBACK, 0, false};
 	ResultHead h;
-	const u8 *at = read_result(j, w, s->off, &h);
+	const u8 *at = read_result(w, s->off, &h);
 	if (h.status == JOIN_DONE) {
 		diag_replay(at, h.ndiag, p->files.v[file]->path);
 		merge(p, j, &h, at + h.ndiag);
@@ -418,6 +425,9 @@ void jobs_end(Program *p, Jobs *j, bool complete)
 		Worker *w = &j->workers.v[i];
 		close_fd(&w->fd);
 		close_fd(&w->ready);
+		if (w->map)
+			munmap(w->map, w->mapped);
+		w->map = NULL;
 		if (w->pid && complete) {
 			vec_push(&p->workers, w->pid);
 		} else if (w->pid) {
@@ -430,7 +440,6 @@ void jobs_end(Program *p, Jobs *j, bool complete)
 		munmap(j->slots, j->starts.n * sizeof(struct Slot));
 	vec_free(&j->starts);
 	vec_free(&j->workers);
-	buf_free(&j->result);
 }
 
 void jobs_reap(Program *p)

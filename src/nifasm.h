@@ -501,6 +501,8 @@ typedef struct Worker {
 	int fd;    /* memfd receiving its results, one after another */
 	int ready; /* pipe: a byte for each result written (see spawn) */
 	bool gone; /* its pipe closed: it sends nothing more */
+	void *map;  /* in the parent, the memfd mapped (jobs.c, result_at) */
+	u64 mapped; /* the mapping's size */
 } Worker;
 
 struct Slot; /* jobs.c: a range's entry in the table the processes share */
@@ -515,7 +517,6 @@ typedef struct Jobs {
 	u32 me;     /* in a worker, its index; NONE in the parent */
 	u32 cursor; /* in a worker, the range it took last and checks (it takes downwards) */
 	u32 text0, chunk0, fix0; /* p->text.n, chunks.n, fixups.n at the fork */
-	Buf result; /* in the parent, the worker's result it reads */
 } Jobs;
 
 /* Where range r starts; NONE past the last. */
