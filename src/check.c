@@ -941,7 +941,9 @@ static bool check_range(Checker *c, Jobs *j, u32 r)
 			return !got.failed;
 		}
 	}
-	return check_nodes(c, jobs_start(j, r + 1));
+	bool more = check_nodes(c, jobs_start(j, r + 1));
+	jobs_prepare(c->p, j, r + 1);
+	return more;
 }
 
 /* The module's nodes: the head, then the ranges in file order.  The

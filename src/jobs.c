@@ -54,7 +54,7 @@
 enum { AUTO_BYTES_PER_JOB = 1 << 20, RANGES_PER_JOB = 32 };
 
 /* The parent maps a worker's results at least this large at first. */
-enum { RESULT_MAP_MIN = 1 << 20 };
+enum { RESULT_MAP_MIN = 1 << 20, TOUCH_STEP = 4096 };
 
 /* A range's owner: nobody yet, the parent, or worker k as FIRST_WORKER + k. */
 enum { FREE, PARENT, FIRST_WORKER };
@@ -394,12 +394,48 @@ static void merge(Program *p, const Jobs *j, const ResultHead *h, const u8 *at)
 	}
 }
 
+/* Writes a byte in each page of the n bytes at q, spare room of a vector,
+ * so that the page faults happen now. */
+static void touch_pages(void *q, u64 n)
+{
+	for (u64 i = 0; i < n; i += TOUCH_STEP)
+		((volatile u8 *)q)[i] = 0;
+}
+
+/* The workers' results for the ranges from `from` on that are done: the
+ * parent merges them later, in file order, copying code, chunks and fixups
+ * into fresh memory, whose page faults took 1.5 to 2.3 ms at 10^6
+ * instructions after the parent's last range.  The parent faults that
+ * memory in earlier: after each range it checks, where the sharing of
+ * ranges evens the cost out between the processes, and while it waits
+ * for a worker. */
+void jobs_prepare(Program *p, Jobs *j, u32 from)
+{
+	u64 text = 0, chunks = 0, fixups = 0;
+	for (u32 r = from; j->slots && r < j->starts.n; r++) {
+		struct Slot *s = &j->slots[r];
+		u32 owner = atomic_load(&s->owner);
+		if (owner < FIRST_WORKER || !atomic_load(&s->done))
+			continue;
+		ResultHead h;
+		memcpy(&h, result_at(&j->workers.v[owner - FIRST_WORKER], s->off, sizeof h), sizeof h);
+		text += h.ntext, chunks += h.nchunks, fixups += h.nfixups;
+	}
+	touch_pages(buf_room(&p->text, text), text);
+	vec_reserve(&p->chunks, chunks);
+	touch_pages(p->chunks.v + p->chunks.n, chunks * sizeof(Chunk));
+	vec_reserve(&p->fixups, fixups);
+	touch_pages(p->fixups.v + p->fixups.n, fixups * sizeof(Fixup));
+}
+
 Joined jobs_join(Program *p, u32 file, Jobs *j, u32 r)
 {
 	struct Slot *s = &j->slots[r];
 	u32 owner = atomic_load(&s->owner);
 	ASSERT(owner >= FIRST_WORKER && owner - FIRST_WORKER < j->workers.n);
 	Worker *w = &j->workers.v[owner - FIRST_WORKER];
+	if (!atomic_load(&s->done))
+		jobs_prepare(p, j, r);
 	if (!wait_done(w, s))
 		return (Joined){JOIN_FALLBACK, 0, false};
 	ResultHead h;

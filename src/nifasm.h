@@ -537,6 +537,9 @@ void worker_send(Program *p, u32 end, bool failed);
 _Noreturn void worker_fallback(void);
 _Noreturn void worker_exit(void);
 
+/* In the parent: faults in the memory that merging the workers' results
+ * for ranges from `from` on will fill (see jobs.c). */
+void jobs_prepare(Program *p, Jobs *j, u32 from);
 /* In the parent: takes range r, unless a worker has. */
 bool jobs_take(Jobs *j, u32 r);
 
