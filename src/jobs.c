@@ -53,7 +53,9 @@
  * 256 per process measured alike, 2 per process 15% slower.) */
 enum { AUTO_BYTES_PER_JOB = 1 << 20, RANGES_PER_JOB = 32 };
 
-/* The parent maps a worker's results at least this large at first. */
+/* The parent maps a worker's results at least this large at first, and
+ * faults memory in by writing a byte every TOUCH_STEP bytes (the smallest
+ * page size: larger pages only make some writes redundant). */
 enum { RESULT_MAP_MIN = 1 << 20, TOUCH_STEP = 4096 };
 
 /* A range's owner: nobody yet, the parent, or worker k as FIRST_WORKER + k. */
@@ -421,11 +423,16 @@ void jobs_prepare(Program *p, Jobs *j, u32 from)
 		memcpy(&h, result_at(&j->workers.v[owner - FIRST_WORKER], s->off, sizeof h), sizeof h);
 		text += h.ntext, chunks += h.nchunks, fixups += h.nfixups;
 	}
-	touch_pages(buf_room(&p->text, text), text);
-	vec_reserve(&p->chunks, chunks);
-	touch_pages(p->chunks.v + p->chunks.n, chunks * sizeof(Chunk));
-	vec_reserve(&p->fixups, fixups);
-	touch_pages(p->fixups.v + p->fixups.n, fixups * sizeof(Fixup));
+	if (text) /* an empty vector has no memory: v is NULL */
+		touch_pages(buf_room(&p->text, text), text);
+	if (chunks) {
+		vec_reserve(&p->chunks, chunks);
+		touch_pages(p->chunks.v + p->chunks.n, chunks * sizeof(Chunk));
+	}
+	if (fixups) {
+		vec_reserve(&p->fixups, fixups);
+		touch_pages(p->fixups.v + p->fixups.n, fixups * sizeof(Fixup));
+	}
 }
 
 Joined jobs_join(Program *p, u32 file, Jobs *j, u32 r)
