@@ -364,10 +364,19 @@ static const u8 *result_at(Worker *w, u64 off, u64 n)
 	return (const u8 *)w->map + off;
 }
 
+/* The head of the result at off in w's memfd, copied: a later result_at
+ * may map the memfd elsewhere. */
+static ResultHead read_head(Worker *w, u64 off)
+{
+	ResultHead h;
+	memcpy(&h, result_at(w, off, sizeof h), sizeof h);
+	return h;
+}
+
 /* The result at off in w's memfd; its head in *h. */
 static const u8 *read_result(Worker *w, u64 off, ResultHead *h)
 {
-	memcpy(h, result_at(w, off, sizeof *h), sizeof *h);
+	*h = read_head(w, off);
 	u64 size = h->ndiag + h->ntext + h->nchunks * (u64)sizeof(Chunk) +
 		   h->nfixups * (u64)sizeof(Fixup);
 	return result_at(w, off + sizeof *h, size);
@@ -419,8 +428,7 @@ void jobs_prepare(Program *p, Jobs *j, u32 from)
 		u32 owner = atomic_load(&s->owner);
 		if (owner < FIRST_WORKER || !atomic_load(&s->done))
 			continue;
-		ResultHead h;
-		memcpy(&h, result_at(&j->workers.v[owner - FIRST_WORKER], s->off, sizeof h), sizeof h);
+		ResultHead h = read_head(&j->workers.v[owner - FIRST_WORKER], s->off);
 		text += h.ntext, chunks += h.nchunks, fixups += h.nfixups;
 	}
 	if (text) /* an empty vector has no memory: v is NULL */
