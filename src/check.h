@@ -251,7 +251,7 @@ void check_ret(Checker *c, u32 n);
 /* Status flags: an instruction's effect (reads, then changes), a read by
  * the condition at node n, a call, and the loop's back edge and exit. */
 typedef struct FlagEffect {
-	u8 reads, sets, undef, count; /* AMD64_FLAGS columns */
+	u8 reads, sets, undef, count; /* FX_READS .. FX_COUNT of the mnemonic's FX kind */
 } FlagEffect;
 extern const FlagEffect flag_effects[TAG__COUNT - TAG_FIRST_OP];
 void flags_effect(Checker *c, u32 n, const Ins *ins);

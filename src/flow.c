@@ -435,10 +435,15 @@ void check_ret(Checker *c, u32 n)
 
 /* ---- status flags -------------------------------------------------------------- */
 
+/* Each mnemonic's effect, from the FX(...) of its first form in AMD64_OPS. */
 const FlagEffect flag_effects[TAG__COUNT - TAG_FIRST_OP] = {
-#define FLAGS(name, reads, sets, undef, count) [TAG_##name - TAG_FIRST_OP] = {reads, sets, undef, count},
-	AMD64_FLAGS
-#undef FLAGS
+#define OP(name, o1, o2, o3, opc, opc2, enc, ext, fl, uses, defs)                                  \
+	[TAG_##name - TAG_FIRST_OP] = {FX_READS(FX_OF(fl), opc), FX_SETS(FX_OF(fl)), FX_UNDEF(FX_OF(fl)), \
+				       FX_COUNT(FX_OF(fl))},
+#define ALT(...)
+	AMD64_OPS
+#undef OP
+#undef ALT
 };
 
 static const char *const flag_names[NFLAG] = {"CF", "PF", "ZF", "SF", "OF"};
@@ -540,7 +545,7 @@ void flags_read(Checker *c, u32 n, u8 mask, bool cond)
 	flags_define(c, bad); /* report each cause once */
 }
 
-/* A shift's effect depends on its count (see AMD64_FLAGS). */
+/* A shift's effect depends on its count (see FX_SHIFT in amd64.h). */
 static FlagEffect shift_effect(FlagEffect e, const Ins *ins)
 {
 	u8 cls = amd64_forms[ins->form].cls[1];

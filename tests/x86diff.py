@@ -228,7 +228,7 @@ class Cases:
 
 
 def reads_flags(mn):
-    """jcc, setcc, cmovcc, adc and sbb read the status flags (AMD64_FLAGS)."""
+    """jcc, setcc, cmovcc, adc and sbb read the status flags (FX in AMD64_OPS)."""
     return mn in ('adc', 'sbb') or mn.startswith(('set', 'cmov')) or (mn.startswith('j') and mn != 'jmp')
 
 

@@ -206,6 +206,55 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
 #define TR(rule) ((u32)TR_##rule << 16)
 #define TR_OF(flags) (((flags) >> 16) & 15)
 
+/* ---- status flags an instruction reads and changes ----------------------------
+ * The flag effect of a mnemonic, kept in bits 20-23 of its first form's
+ * flags (FX(...)) beside its type rule, from the "Flags Affected" sections
+ * of the Intel SDM vol. 2:
+ *   NONE    neither reads nor changes the flags (mov, lea, push, pop, not,
+ *           xchg, cbw..cqo, the SSE moves, arithmetic, conversions and bit
+ *           masks, jmp, ret, nop, fences, syscall: Linux restores the
+ *           user's RFLAGS from r11 on return).  call is NONE too: the
+ *           checker makes all flags undefined after any call.
+ *   ALL     sets every tracked flag (add sub cmp neg xadd cmpxchg: OF SF ZF
+ *           AF PF CF; and or xor test: OF CF cleared, SF ZF PF set;
+ *           ucomis/comis: ZF PF CF set, OF SF cleared)
+ *   CARRY   reads CF, sets every flag (adc, sbb)
+ *   INCDEC  sets all but CF, which keeps its state (inc, dec)
+ *   MUL     sets CF and OF; SF ZF PF are undefined (mul, imul)
+ *   DIV     every flag undefined (div, idiv)
+ *   CC      reads the flags its condition code tests (the opcode's low
+ *           nibble, CC_READS): jcc, setcc, cmovcc
+ *   ZF      sets ZF; the others keep their state (cmpxchg8b, cmpxchg16b)
+ *   SHIFT   sets every flag, depending on the count (shl, sal, shr)
+ *   SAR     as SHIFT, but CF stays defined for any count (sar shifts the
+ *           sign in)
+ *   ROT     sets CF and OF, depending on the count; SF ZF PF keep their
+ *           state (rol, ror)
+ * How a shift's count changes the effect: a count of 0 (masked to 5 bits,
+ * 6 with REX.W) changes no flag; OF is defined only for a count of 1
+ * (undefined otherwise); for SHIFT, CF is undefined when the count is at
+ * least the operand's width.  A count in cl may be 0, so the flags a
+ * shift sets keep their state (defined stays defined).  Flags an effect
+ * neither sets nor undefines keep their state.
+ * FX_READS .. FX_COUNT are the effect's four parts, as constant
+ * expressions, so that the checker's per-mnemonic table (flow.c) is
+ * derived from AMD64_OPS at compile time. */
+enum FlagKind { FX_NONE, FX_ALL, FX_CARRY, FX_INCDEC, FX_MUL, FX_DIV, FX_CC, FX_ZF, FX_SHIFT,
+		FX_SAR, FX_ROT };
+enum { FC_NONE, FC_SHIFT, FC_SAR, FC_ROT }; /* how the count matters (FX_COUNT) */
+#define FX(kind) ((u32)FX_##kind << 20)
+#define FX_OF(flags) (((flags) >> 20) & 15)
+#define FL_MULU (FL_PF | FL_ZF | FL_SF) /* left undefined by mul and imul */
+#define FX_READS(k, opc) ((k) == FX_CC ? CC_READS((opc) & 15) : (k) == FX_CARRY ? FL_CF : 0)
+#define FX_SETS(k)                                                                         \
+	((k) == FX_ALL || (k) == FX_CARRY || (k) == FX_SHIFT || (k) == FX_SAR ? FL_ALL         \
+	 : (k) == FX_INCDEC                                             ? FL_ALL & ~FL_CF \
+	 : (k) == FX_MUL || (k) == FX_ROT                               ? FL_CF | FL_OF   \
+	 : (k) == FX_ZF                                                 ? FL_ZF           \
+									: 0)
+#define FX_UNDEF(k) ((k) == FX_MUL ? FL_MULU : (k) == FX_DIV ? FL_ALL : 0)
+#define FX_COUNT(k) ((k) == FX_SHIFT ? FC_SHIFT : (k) == FX_SAR ? FC_SAR : (k) == FX_ROT ? FC_ROT : FC_NONE)
+
 /* Implicit register effects: masks over register families. */
 #define M_RAX (1u << RAX)
 #define M_RCX (1u << RCX)
@@ -227,7 +276,8 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
  *   opc2     second opcode for E_D (near form); otherwise 0
  *   enc      encoding of the explicit operands (enum Enc)
  *   ext      ModRM.reg digit of /digit forms
- *   flags    F_* flags
+ *   flags    F_* flags; the first form also holds the mnemonic's type rule
+ *            TR(...) and flag effect FX(...) (both NONE when absent)
  *   uses     registers read without being operands (M_* mask)
  *   defs     registers written without being operands (M_* mask)
  *
@@ -244,9 +294,9 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
 #define CMPXCHG8B_USES (M_RAX | M_RDX | M_RCX | M_RBX)
 
 #define CC_FORMS(cc, code)                                                        \
-	OP(j##cc, REL, NO, NO, 0x70 + code, 0x0F80 + code, E_D, 0, F_JUMP, 0, 0)          \
-	OP(set##cc, RMb, NO, NO, 0x0F90 + code, 0, E_M, 0, F_W0 | TR(SETCC), 0, 0)                    \
-	OP(cmov##cc, Rv, RMv, NO, 0x0F40 + code, 0, E_RM, 0, RW | TR(MOVE), 0, 0)
+	OP(j##cc, REL, NO, NO, 0x70 + code, 0x0F80 + code, E_D, 0, F_JUMP | FX(CC), 0, 0)          \
+	OP(set##cc, RMb, NO, NO, 0x0F90 + code, 0, E_M, 0, F_W0 | TR(SETCC) | FX(CC), 0, 0)                    \
+	OP(cmov##cc, Rv, RMv, NO, 0x0F40 + code, 0, E_RM, 0, RW | TR(MOVE) | FX(CC), 0, 0)
 
 #define AMD64_OPS                                                                  \
 	/* data movement; GAS: mov r64 takes C7 /0 for a sign-extended imm32, B8+r  \
@@ -271,22 +321,22 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
 	OP(movsd, X, XMq, NO, 0x0F10, 0, E_RM, 0, F_W0 | F_FLOAT | F_PF2 | TR(FLOAT), 0, 0)           \
 	ALT(movsd, Mq, X, NO, 0x0F11, 0, E_MR, 0, F_W0 | F_FLOAT | F_PF2, 0, 0)           \
 	/* integer arithmetic and logic */                                         \
-	ALU_FORMS(add, 0x00, 0, RW | F_LOCK | TR(ARITH))                                       \
-	ALU_FORMS(or, 0x08, 1, RW | F_LOCK | TR(LOGIC))                                        \
-	ALU_FORMS(adc, 0x10, 2, RW | F_LOCK | TR(ARITH))                                       \
-	ALU_FORMS(sbb, 0x18, 3, RW | F_LOCK | TR(ARITH))                                       \
-	ALU_FORMS(and, 0x20, 4, RW | F_LOCK | TR(LOGIC))                                       \
-	ALU_FORMS(sub, 0x28, 5, RW | F_LOCK | TR(ARITH))                                       \
-	ALU_FORMS(xor, 0x30, 6, RW | F_LOCK | TR(LOGIC))                                       \
-	ALU_FORMS(cmp, 0x38, 7, F_R0 | TR(CMP))                                              \
-	UNARY_FORMS(inc, 0xFE, 0)                                                  \
-	UNARY_FORMS(dec, 0xFE, 1)                                                  \
-	UNARY_FORMS(not, 0xF6, 2)                                                  \
-	UNARY_FORMS(neg, 0xF6, 3)                                                  \
+	ALU_FORMS(add, 0x00, 0, RW | F_LOCK | TR(ARITH) | FX(ALL))                                       \
+	ALU_FORMS(or, 0x08, 1, RW | F_LOCK | TR(LOGIC) | FX(ALL))                                        \
+	ALU_FORMS(adc, 0x10, 2, RW | F_LOCK | TR(ARITH) | FX(CARRY))                                       \
+	ALU_FORMS(sbb, 0x18, 3, RW | F_LOCK | TR(ARITH) | FX(CARRY))                                       \
+	ALU_FORMS(and, 0x20, 4, RW | F_LOCK | TR(LOGIC) | FX(ALL))                                       \
+	ALU_FORMS(sub, 0x28, 5, RW | F_LOCK | TR(ARITH) | FX(ALL))                                       \
+	ALU_FORMS(xor, 0x30, 6, RW | F_LOCK | TR(LOGIC) | FX(ALL))                                       \
+	ALU_FORMS(cmp, 0x38, 7, F_R0 | TR(CMP) | FX(ALL))                                              \
+	UNARY_FORMS(inc, 0xFE, 0, FX(INCDEC))                                                  \
+	UNARY_FORMS(dec, 0xFE, 1, FX(INCDEC))                                                  \
+	UNARY_FORMS(not, 0xF6, 2, FX(NONE))                                                  \
+	UNARY_FORMS(neg, 0xF6, 3, FX(ALL))                                                  \
 	MUL_FORMS(mul, 4)                                                       \
 	/* imul: two-operand, three-operand with an immediate, the two-operand    \
 	 * (imul r imm) that GAS reads as (imul r r imm), and one-operand */       \
-	OP(imul, Rv, RMv, NO, 0x0FAF, 0, E_RM, 0, RW | TR(INT), 0, 0)                                \
+	OP(imul, Rv, RMv, NO, 0x0FAF, 0, E_RM, 0, RW | TR(INT) | FX(MUL), 0, 0)                                \
 	ALT(imul, Rv, RMv, Is8, 0x6B, 0, E_RMI, 0, F_W0, 0, 0)                             \
 	ALT(imul, Rv, RMv, Iz, 0x69, 0, E_RMI, 0, F_W0, 0, 0)                              \
 	ALT(imul, Rv, Is8, NO, 0x6B, 0, E_RRI, 0, RW, 0, 0)                                \
@@ -302,7 +352,7 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
 	OP(cdq, NO, NO, NO, 0x99, 0, E_ZO, 0, 0, M_RAX, M_RDX)                             \
 	OP(cqo, NO, NO, NO, 0x99, 0, E_ZO, 0, F_REXW, M_RAX, M_RDX)                        \
 	/* test: GAS encodes (test r m) as (test m r) and has no imm8 form */      \
-	OP(test, RMb, Rb, NO, 0x84, 0, E_MR, 0, F_R0 | TR(CMP), 0, 0)                                \
+	OP(test, RMb, Rb, NO, 0x84, 0, E_MR, 0, F_R0 | TR(CMP) | FX(ALL), 0, 0)                                \
 	ALT(test, RMv, Rv, NO, 0x85, 0, E_MR, 0, F_R0, 0, 0)                               \
 	ALT(test, Rb, RMb, NO, 0x84, 0, E_RM, 0, F_R0, 0, 0)                               \
 	ALT(test, Rv, RMv, NO, 0x85, 0, E_RM, 0, F_R0, 0, 0)                               \
@@ -310,12 +360,12 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
 	ALT(test, AX, Iz, NO, 0xA9, 0, E_I, 0, F_R0, 0, 0)                                 \
 	ALT(test, RMb, Ib, NO, 0xF6, 0, E_MI, 0, F_R0, 0, 0)                               \
 	ALT(test, RMv, Iz, NO, 0xF7, 0, E_MI, 0, F_R0, 0, 0)                               \
-	SHIFT_FORMS(rol, 0)                                                        \
-	SHIFT_FORMS(ror, 1)                                                        \
-	SHIFT_FORMS(shl, 4)                                                        \
-	SHIFT_FORMS(sal, 4)                                                        \
-	SHIFT_FORMS(shr, 5)                                                        \
-	SHIFT_FORMS(sar, 7)                                                        \
+	SHIFT_FORMS(rol, 0, FX(ROT))                                                        \
+	SHIFT_FORMS(ror, 1, FX(ROT))                                                        \
+	SHIFT_FORMS(shl, 4, FX(SHIFT))                                                        \
+	SHIFT_FORMS(sal, 4, FX(SHIFT))                                                        \
+	SHIFT_FORMS(shr, 5, FX(SHIFT))                                                        \
+	SHIFT_FORMS(sar, 7, FX(SAR))                                                        \
 	/* floating point (scalar double) */                                       \
 	SSE2_FORMS(addsd, 0x0F58)                                                  \
 	SSE2_FORMS(subsd, 0x0F5C)                                                  \
@@ -324,8 +374,8 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
 	SSE2_FORMS(minsd, 0x0F5D)                                                                \
 	SSE2_FORMS(maxsd, 0x0F5F)                                                                \
 	OP(sqrtsd, X, XMq, NO, 0x0F51, 0, E_RM, 0, F_W0 | F_FLOAT | F_PF2 | TR(FLOAT), 0, 0)     \
-	OP(ucomisd, X, XMq, NO, 0x0F2E, 0, E_RM, 0, F_R0 | F_FLOAT | F_P66 | TR(FLOAT), 0, 0)    \
-	OP(comisd, X, XMq, NO, 0x0F2F, 0, E_RM, 0, F_R0 | F_FLOAT | F_P66 | TR(FLOAT), 0, 0)     \
+	OP(ucomisd, X, XMq, NO, 0x0F2E, 0, E_RM, 0, F_R0 | F_FLOAT | F_P66 | TR(FLOAT) | FX(ALL), 0, 0)    \
+	OP(comisd, X, XMq, NO, 0x0F2F, 0, E_RM, 0, F_R0 | F_FLOAT | F_P66 | TR(FLOAT) | FX(ALL), 0, 0)     \
 	/* floating point (scalar single) */                                                     \
 	OP(movss, X, XMd, NO, 0x0F10, 0, E_RM, 0, F_W0 | F_FLOAT | F_PF3 | TR(FLOAT), 0, 0)      \
 	ALT(movss, Md, X, NO, 0x0F11, 0, E_MR, 0, F_W0 | F_FLOAT | F_PF3, 0, 0)                  \
@@ -336,8 +386,8 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
 	SSE_SS_FORMS(minss, 0x0F5D)                                                              \
 	SSE_SS_FORMS(maxss, 0x0F5F)                                                              \
 	OP(sqrtss, X, XMd, NO, 0x0F51, 0, E_RM, 0, F_W0 | F_FLOAT | F_PF3 | TR(FLOAT), 0, 0)     \
-	OP(ucomiss, X, XMd, NO, 0x0F2E, 0, E_RM, 0, F_R0 | F_FLOAT | TR(FLOAT), 0, 0)            \
-	OP(comiss, X, XMd, NO, 0x0F2F, 0, E_RM, 0, F_R0 | F_FLOAT | TR(FLOAT), 0, 0)             \
+	OP(ucomiss, X, XMd, NO, 0x0F2E, 0, E_RM, 0, F_R0 | F_FLOAT | TR(FLOAT) | FX(ALL), 0, 0)            \
+	OP(comiss, X, XMd, NO, 0x0F2F, 0, E_RM, 0, F_R0 | F_FLOAT | TR(FLOAT) | FX(ALL), 0, 0)             \
 	/* conversions; a 64-bit integer operand takes REX.W */                                  \
 	CVT_FROM_INT(cvtsi2sd, F_PF2)                                                            \
 	CVT_FROM_INT(cvtsi2ss, F_PF3)                                                            \
@@ -389,13 +439,13 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
 	ALT(xchg, RMv, Rv, NO, 0x87, 0, E_MR, 0, XRW | F_LOCK, 0, 0)                       \
 	ALT(xchg, Rb, RMb, NO, 0x86, 0, E_RM, 0, XRW | F_LOCK, 0, 0)                       \
 	ALT(xchg, Rv, RMv, NO, 0x87, 0, E_RM, 0, XRW | F_LOCK, 0, 0)                       \
-	OP(xadd, RMb, Rb, NO, 0x0FC0, 0, E_MR, 0, XRW | F_LOCK | TR(INT), 0, 0)                      \
+	OP(xadd, RMb, Rb, NO, 0x0FC0, 0, E_MR, 0, XRW | F_LOCK | TR(INT) | FX(ALL), 0, 0)                      \
 	ALT(xadd, RMv, Rv, NO, 0x0FC1, 0, E_MR, 0, XRW | F_LOCK, 0, 0)                     \
-	OP(cmpxchg, RMb, Rb, NO, 0x0FB0, 0, E_MR, 0, RW | F_LOCK | TR(CMP), M_RAX, M_RAX)            \
+	OP(cmpxchg, RMb, Rb, NO, 0x0FB0, 0, E_MR, 0, RW | F_LOCK | TR(CMP) | FX(ALL), M_RAX, M_RAX)            \
 	ALT(cmpxchg, RMv, Rv, NO, 0x0FB1, 0, E_MR, 0, RW | F_LOCK, M_RAX, M_RAX)           \
-	OP(cmpxchg8b, Mq, NO, NO, 0x0FC7, 0, E_M, 1, RW | F_LOCK | F_D64, CMPXCHG8B_USES,  \
+	OP(cmpxchg8b, Mq, NO, NO, 0x0FC7, 0, E_M, 1, RW | F_LOCK | F_D64 | FX(ZF), CMPXCHG8B_USES,  \
 	   M_RAX | M_RDX)                                                                   \
-	OP(cmpxchg16b, Mo, NO, NO, 0x0FC7, 0, E_M, 1, RW | F_LOCK | F_REXW, CMPXCHG8B_USES,\
+	OP(cmpxchg16b, Mo, NO, NO, 0x0FC7, 0, E_M, 1, RW | F_LOCK | F_REXW | FX(ZF), CMPXCHG8B_USES,\
 	   M_RAX | M_RDX)                                                                   \
 	/* barriers and cache control */                                           \
 	OP(mfence, NO, NO, NO, 0x0FAEF0, 0, E_ZO, 0, 0, 0, 0)                              \
@@ -414,68 +464,6 @@ enum TypeRule { TR_NONE, TR_MOVE, TR_EXTEND, TR_ARITH, TR_INT, TR_LOGIC, TR_CMP,
 	OP(ud2, NO, NO, NO, 0x0F0B, 0, E_ZO, 0, F_END, 0, 0)                               \
 	OP(int3, NO, NO, NO, 0xCC, 0, E_ZO, 0, 0, 0, 0)
 
-/* ---- flag effects -------------------------------------------------------------
- * The one list of what each mnemonic does to the status flags, from the
- * "Flags Affected" sections of the Intel SDM vol. 2.  A user defines
- * FLAGS(name, reads, sets, undef, count) and expands AMD64_FLAGS.
- *   reads  flags the instruction reads: they must be defined before it
- *   sets   flags it gives a defined value
- *   undef  flags the SDM says are undefined after it
- *   count  FC_NONE, or how a shift's count changes the effect: a count of 0
- *          (masked to 5 bits, 6 with REX.W) changes no flag; OF is defined
- *          only for a count of 1 (undefined otherwise); FC_SHIFT: CF is
- *          undefined when the count is at least the operand's width (shl,
- *          shr; sar shifts the sign in).  A count in cl may be 0, so the
- *          flags in `sets` keep their state (defined stays defined).
- * Flags neither set nor undefined keep their state.  A mnemonic not listed
- * neither reads nor changes the flags (mov, lea, push, pop, not, xchg,
- * cbw..cqo, the SSE moves, arithmetic, conversions and bit masks (only the
- * ucomis/comis compares set flags), jmp, ret, nop, fences, syscall:
- * Linux restores the user's RFLAGS from r11 on return).  call is not
- * listed: the checker makes all flags undefined after any call. */
-enum { FC_NONE, FC_SHIFT, FC_SAR, FC_ROT };
-#define FL_ARITH FL_ALL /* add sub cmp neg xadd cmpxchg: OF SF ZF AF PF CF */
-#define FL_LOGIC FL_ALL /* and or xor test: OF CF cleared, SF ZF PF set, AF undefined */
-#define FL_MULU (FL_PF | FL_ZF | FL_SF) /* mul imul: CF OF set, SF ZF AF PF undefined */
-
-#define CC_FLAGS(cc, code)                                                         \
-	FLAGS(j##cc, CC_READS(code), 0, 0, FC_NONE)                                \
-	FLAGS(set##cc, CC_READS(code), 0, 0, FC_NONE)                              \
-	FLAGS(cmov##cc, CC_READS(code), 0, 0, FC_NONE)
-
-#define AMD64_FLAGS                                                                \
-	FLAGS(add, 0, FL_ARITH, 0, FC_NONE)                                        \
-	FLAGS(or, 0, FL_LOGIC, 0, FC_NONE)                                         \
-	FLAGS(adc, FL_CF, FL_ARITH, 0, FC_NONE)                                    \
-	FLAGS(sbb, FL_CF, FL_ARITH, 0, FC_NONE)                                    \
-	FLAGS(and, 0, FL_LOGIC, 0, FC_NONE)                                        \
-	FLAGS(sub, 0, FL_ARITH, 0, FC_NONE)                                        \
-	FLAGS(xor, 0, FL_LOGIC, 0, FC_NONE)                                        \
-	FLAGS(cmp, 0, FL_ARITH, 0, FC_NONE)                                        \
-	FLAGS(inc, 0, FL_ALL & ~FL_CF, 0, FC_NONE) /* CF is kept */                \
-	FLAGS(dec, 0, FL_ALL & ~FL_CF, 0, FC_NONE)                                 \
-	FLAGS(neg, 0, FL_ARITH, 0, FC_NONE)                                        \
-	FLAGS(mul, 0, FL_CF | FL_OF, FL_MULU, FC_NONE)                             \
-	FLAGS(imul, 0, FL_CF | FL_OF, FL_MULU, FC_NONE)                            \
-	FLAGS(div, 0, 0, FL_ALL, FC_NONE)                                          \
-	FLAGS(idiv, 0, 0, FL_ALL, FC_NONE)                                         \
-	FLAGS(test, 0, FL_LOGIC, 0, FC_NONE)                                       \
-	FLAGS(rol, 0, FL_CF | FL_OF, 0, FC_ROT) /* SF ZF PF kept */                \
-	FLAGS(ror, 0, FL_CF | FL_OF, 0, FC_ROT)                                    \
-	FLAGS(shl, 0, FL_ALL, 0, FC_SHIFT)                                         \
-	FLAGS(sal, 0, FL_ALL, 0, FC_SHIFT)                                         \
-	FLAGS(shr, 0, FL_ALL, 0, FC_SHIFT)                                         \
-	FLAGS(sar, 0, FL_ALL, 0, FC_SAR)                                           \
-	AMD64_CCS(CC_FLAGS)                                                        \
-	FLAGS(xadd, 0, FL_ARITH, 0, FC_NONE)                                       \
-	FLAGS(cmpxchg, 0, FL_ARITH, 0, FC_NONE)                                    \
-	FLAGS(cmpxchg8b, 0, FL_ZF, 0, FC_NONE) /* CF PF AF SF OF kept */           \
-	FLAGS(cmpxchg16b, 0, FL_ZF, 0, FC_NONE)                                    \
-	FLAGS(ucomisd, 0, FL_ALL, 0, FC_NONE) /* ZF PF CF set, OF SF cleared */    \
-	FLAGS(comisd, 0, FL_ALL, 0, FC_NONE)                                       \
-	FLAGS(ucomiss, 0, FL_ALL, 0, FC_NONE)                                      \
-	FLAGS(comiss, 0, FL_ALL, 0, FC_NONE)
-
 /* The classic ALU group: op r/m,r / r,r/m / al,imm8 / r/m,simm8 /
  * accumulator,imm / r/m8,imm8 / r/m,imm.  GAS prefers the sign-extended
  * imm8 form over the accumulator form (add eax, 5 is 83 C0 05). */
@@ -491,8 +479,8 @@ enum { FC_NONE, FC_SHIFT, FC_SAR, FC_ROT };
 	ALT(name, RMv, Iz, NO, 0x81, 0, E_MI, digit, (fl), 0, 0)
 
 /* inc, dec, not, neg: one read-modify-write operand. */
-#define UNARY_FORMS(name, opc8, digit)                                             \
-	OP(name, RMb, NO, NO, opc8, 0, E_M, digit, RW | F_LOCK | TR(INT), 0, 0)                       \
+#define UNARY_FORMS(name, opc8, digit, fx)                                             \
+	OP(name, RMb, NO, NO, opc8, 0, E_M, digit, RW | F_LOCK | TR(INT) | (fx), 0, 0)                       \
 	ALT(name, RMv, NO, NO, opc8 + 1, 0, E_M, digit, RW | F_LOCK, 0, 0)
 
 /* mul (mul src): rdx:rax = rax * src, ax = al * src for a byte.
@@ -500,16 +488,16 @@ enum { FC_NONE, FC_SHIFT, FC_SAR, FC_ROT };
  * rdx:rax, quotient to rax, remainder to rdx; at 8 bits (div (ah) (al) src)
  * divides ax, quotient to al, remainder to ah. */
 #define MUL_FORMS(name, digit)                                                     \
-	OP(name, RMb, NO, NO, 0xF6, 0, E_M, digit, F_R0 | TR(INT), M_RAX, M_RAX)                      \
+	OP(name, RMb, NO, NO, 0xF6, 0, E_M, digit, F_R0 | TR(INT) | FX(MUL), M_RAX, M_RAX)                      \
 	ALT(name, RMv, NO, NO, 0xF7, 0, E_M, digit, F_R0, M_RAX, M_RAX | M_RDX)
 #define DIV_FORMS(name, digit)                                                     \
-	OP(name, AH, AL, RMb, 0xF6, 0, E_M, digit, XRW | TR(INT), 0, 0)                               \
+	OP(name, AH, AL, RMb, 0xF6, 0, E_M, digit, XRW | TR(INT) | FX(DIV), 0, 0)                               \
 	ALT(name, DX, AX, RMv, 0xF7, 0, E_M, digit, XRW, 0, 0)
 
 /* Shifts and rotates: by 1 (GAS picks D1 for a count of 1), by cl, by an
  * 8-bit immediate. */
-#define SHIFT_FORMS(name, digit)                                                   \
-	OP(name, RMb, I1, NO, 0xD0, 0, E_M, digit, RW | TR(INT), 0, 0)                                \
+#define SHIFT_FORMS(name, digit, fx)                                                   \
+	OP(name, RMb, I1, NO, 0xD0, 0, E_M, digit, RW | TR(INT) | (fx), 0, 0)                                \
 	ALT(name, RMv, I1, NO, 0xD1, 0, E_M, digit, RW, 0, 0)                                \
 	ALT(name, RMb, CL, NO, 0xD2, 0, E_M, digit, RW, 0, 0)                                \
 	ALT(name, RMv, CL, NO, 0xD3, 0, E_M, digit, RW, 0, 0)                                \
