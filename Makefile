@@ -86,7 +86,7 @@ demo: all
 REL       := build/release
 REL_CC    ?= gcc
 REL_ARCH  ?= $(shell sh bench/march.sh)
-REL_FLAGS := -O3 -g -flto=auto -march=$(REL_ARCH) -fno-pie
+REL_FLAGS := -O3 -g -flto=auto -march=$(REL_ARCH) -fno-pie $(REL_EXTRA)
 REL_MAKE  := $(MAKE) CC=$(REL_CC) BUILD=$(REL)/obj BIN=$(REL)/bin
 release:
 	rm -rf $(REL)

@@ -241,9 +241,14 @@ static bool condition(Checker *c, u32 n, i64 *cond, u32 *then_label, Flow *else_
 	return true;
 }
 
+/* A structured op, followed by the empty slots its lowering may fill. */
 static Ins *emit3(Checker *c, u16 op, u32 n, i64 a, u32 b, u32 d)
 {
+	u32 slots = lower_slots(op);
+	vec_reserve(&c->u.code, slots); /* the pointer returned stays valid */
 	Ins *ins = emit(c, op, n);
+	for (u32 k = 1; k < slots; k++)
+		emit(c, P_NOP, n);
 	ins->nopnd = 3;
 	ins->o[0] = (Opnd){.kind = OK_IMM, .imm = a, .sym = (u32)a};
 	ins->o[1] = (Opnd){.kind = OK_LABEL, .sym = b, .imm = b};

@@ -779,11 +779,10 @@ static void finish_unit(Checker *c, u32 global)
 	patch_ssize(c);
 	if (c->p->dump & DUMP_CHECK)
 		dump_mir(c->p, "after check", &c->u.code);
-	c->lowered.n = 0;
-	lower(&c->u.code, &c->lowered, c->t);
+	lower(&c->u.code, c->t);
 	if (c->p->dump & DUMP_LOWER)
-		dump_mir(c->p, "after lowering", &c->lowered);
-	c->p->globals.v[global].chunk = c->t->encode(c->p, &c->lowered, global, c->file);
+		dump_mir(c->p, "after lowering", &c->u.code);
+	c->p->globals.v[global].chunk = c->t->encode(c->p, &c->u.code, global, c->file);
 }
 
 static void bind_params(Checker *c, const Sig *s)
@@ -982,7 +981,6 @@ bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file)
 		err_at(&c, 0, "only the first file's top-level instructions run; this file has some");
 	reader_free(&c.rd);
 	tree_free(&c.tree);
-	vec_free(&c.lowered);
 	unit_free(&c.u);
 	unit_free(&c.other);
 	return ok;

@@ -153,7 +153,6 @@ typedef struct Checker {
 	SrcFile *src;
 	Reader rd;
 	Tree tree;
-	InsVec lowered;
 	Unit u;      /* the unit being checked */
 	Unit other;  /* the top-level unit while a proc is checked */
 } Checker;

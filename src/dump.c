@@ -223,6 +223,8 @@ void dump_mir(const Program *p, const char *title, const InsVec *code)
 	Buf b = {0};
 	buf_printf(&b, "# %s #\n(stmts\n", title);
 	for (u32 i = 0; i < code->n; i++) {
+		if (code->v[i].op == P_NOP)
+			continue;
 		buf_printf(&b, "  ");
 		dump_ins(p, &code->v[i], &b);
 		buf_byte(&b, '\n');

@@ -17,11 +17,18 @@
  * the jumps lowering made (IF_SYNTH): jumps the program wrote stay exactly
  * as written.  The encoder's relaxation then gives every jump its shortest
  * encoding.
+ *
+ * Lowering works in place: the checker follows every structured op with
+ * the empty slots (P_NOP) its expansion may need, so the jumps and labels
+ * are written over the op and its slots, and a jump taken out becomes
+ * P_NOP.  No instruction moves and the unit's code is not copied; every
+ * test below looks through P_NOP as if it were not there.
  */
 #include "nifasm.h"
 
 typedef struct Lowerer {
 	InsVec *out;
+	u32 w, end; /* the slots of the op being lowered: the next, and past the last */
 	const Target *t;
 	u32 pos;
 	U32Vec refs;  /* by label: how many emitted jumps target it */
@@ -29,7 +36,8 @@ typedef struct Lowerer {
 	U32Vec jumps; /* where the jumps lowering made are in out, in order */
 } Lowerer;
 
-static bool is_label(const Ins *i) { return i->op == P_LABEL; }
+static bool is_empty(const Ins *i) { return i->op == P_NOP; }
+static bool is_label_or_empty(const Ins *i) { return i->op == P_LABEL || i->op == P_NOP; }
 static bool is_synth(const Ins *i) { return (i->flags & IF_SYNTH) != 0; }
 static bool is_jmp(const Ins *i) { return i->op == TAG_jmp && i->o[0].kind == OK_LABEL; }
 
@@ -49,6 +57,26 @@ static u32 *refs_of(Lowerer *l, u32 label)
 	return &l->refs.v[label];
 }
 
+/* Writes the next slot of the op being lowered. */
+static void put_slot(Lowerer *l, const Ins *ins)
+{
+	ASSERT(l->w < l->end);
+	l->out->v[l->w++] = *ins;
+}
+
+/* The most instructions each structured op lowers to, itself included. */
+u32 lower_slots(u16 op)
+{
+	switch (op) {
+	case P_ITE:      /* j!cc ELSE, THEN: */
+	case P_LOOPTEST: /* j!cc EXIT, BODY: */
+	case P_ELSE:     /* jmp END, ELSE: */
+	case P_LOOPEND:  /* jmp HEAD, EXIT: */
+		return 2;
+	default: return 1;
+	}
+}
+
 /* cc -1: jmp */
 static void put_jump(Lowerer *l, int cc, u32 label)
 {
@@ -56,33 +84,34 @@ static void put_jump(Lowerer *l, int cc, u32 label)
 	ins.op = (u16)(cc < 0 ? TAG_jmp : l->t->jump_tag(cc));
 	ins.o[0] = (Opnd){.kind = OK_LABEL, .sym = label};
 	++*refs_of(l, label);
-	vec_push(&l->jumps, l->out->n);
-	vec_push(l->out, ins);
+	vec_push(&l->jumps, l->w);
+	put_slot(l, &ins);
 }
 
-/* The last instruction before `end` that is not a label, or NONE. */
+/* The last instruction before `end` that is neither a label nor empty,
+ * or NONE. */
 static u32 last_real(const InsVec *code, u32 end)
 {
-	while (end > 0 && is_label(&code->v[end - 1]))
+	while (end > 0 && is_label_or_empty(&code->v[end - 1]))
 		end--;
 	return end ? end - 1 : NONE;
 }
 
-/* Removes the jump lowering made at i, the last instruction before the
- * labels that end out: so it is the last jump noted, and only those
- * labels move. */
+/* The instruction before i, empty slots skipped, or NULL. */
+static Ins *before(const InsVec *code, u32 i)
+{
+	while (i > 0 && is_empty(&code->v[i - 1]))
+		i--;
+	return i ? &code->v[i - 1] : NULL;
+}
+
+/* Takes out the jump lowering made at i, the last instruction before the
+ * labels that end the lowered code: so it is the last jump noted. */
 static void remove_jump(Lowerer *l, u32 i)
 {
-	InsVec *code = l->out;
 	ASSERT(l->jumps.n && vec_last(&l->jumps) == i);
 	l->jumps.n--;
-	memmove(code->v + i, code->v + i + 1, (code->n - i - 1) * sizeof *code->v);
-	code->n--;
-	for (u32 k = i; k < code->n; k++) {
-		u32 label = code->v[k].o[0].sym;
-		if (label < l->at.n && l->at.v[label] == k + 1)
-			l->at.v[label] = k;
-	}
+	l->out->v[i].op = P_NOP;
 }
 
 /* Shortens the code that ends where `label` is about to be placed;
@@ -90,7 +119,7 @@ static void remove_jump(Lowerer *l, u32 i)
 static bool fold_before(Lowerer *l, u32 label)
 {
 	InsVec *code = l->out;
-	u32 a = last_real(code, code->n);
+	u32 a = last_real(code, l->w);
 	if (a == NONE || !is_synth(&code->v[a]))
 		return false;
 	Ins *ja = &code->v[a];
@@ -99,7 +128,7 @@ static bool fold_before(Lowerer *l, u32 label)
 		remove_jump(l, a);
 		return true;
 	}
-	Ins *jb = a > 0 ? &code->v[a - 1] : NULL; /* no label between the two */
+	Ins *jb = before(code, a); /* no label between the two */
 	if (!is_jmp(ja) || !jb || !is_synth(jb) || jb->o[0].kind != OK_LABEL ||
 	    jb->o[0].sym != label || l->t->jump_cc(jb->op) < 0)
 		return false;
@@ -119,8 +148,8 @@ static inline __attribute__((always_inline)) void put_head_label(Lowerer *l, u32
 	Ins ins = {.op = P_LABEL, .nopnd = 1, .pos = l->pos};
 	ins.o[0] = (Opnd){.kind = OK_LABEL, .sym = label};
 	cover_label(&l->at, label, NONE);
-	l->at.v[label] = l->out->n;
-	vec_push(l->out, ins);
+	l->at.v[label] = l->w;
+	put_slot(l, &ins);
 }
 
 /* Places a label that only earlier jumps can target (else, end, exit,
@@ -166,14 +195,6 @@ static void lower_one(Lowerer *l, const Ins *ins)
 	}
 }
 
-/* Instructions [from, to) of in, none structured, copied as they are. */
-static void copy_run(Lowerer *l, const InsVec *in, u32 from, u32 to)
-{
-	vec_reserve(l->out, to - from);
-	memcpy(l->out->v + l->out->n, in->v + from, (to - from) * sizeof *in->v);
-	l->out->n += to - from;
-}
-
 /* ---- jump threading ------------------------------------------------------------ */
 
 /* A jump lowering made whose target is followed by "jmp M" goes to M.
@@ -185,7 +206,7 @@ static void thread_jumps(InsVec *code, const U32Vec *jumps, const U32Vec *at)
 		ASSERT(is_synth(j) && j->o[0].kind == OK_LABEL);
 		for (u32 hops = 0; hops < 8; hops++) {
 			u32 l = j->o[0].sym, k = l < at->n ? at->v[l] : NONE;
-			while (k != NONE && k < code->n && is_label(&code->v[k]))
+			while (k != NONE && k < code->n && is_label_or_empty(&code->v[k]))
 				k++;
 			if (k == NONE || k >= code->n || !is_jmp(&code->v[k]) || code->v[k].o[0].sym == l)
 				break;
@@ -194,21 +215,25 @@ static void thread_jumps(InsVec *code, const U32Vec *jumps, const U32Vec *at)
 	}
 }
 
-void lower(const InsVec *in, InsVec *out, const Target *t)
+/* The structured op at i, lowered over itself and its empty slots. */
+static void lower_at(Lowerer *l, u32 i)
 {
-	Lowerer l = {.out = out, .t = t};
-	vec_reserve(out, in->n);
-	for (u32 i = 0; i < in->n;) {
-		u32 run = i;
-		while (run < in->n && !is_structured(in->v[run].op))
-			run++;
-		if (run > i)
-			copy_run(&l, in, i, run);
-		if (run < in->n)
-			lower_one(&l, &in->v[run]);
-		i = run + 1;
-	}
-	thread_jumps(out, &l.jumps, &l.at);
+	Ins op = l->out->v[i]; /* its slot is about to be written */
+	l->w = i;
+	l->end = i + lower_slots(op.op);
+	ASSERT(l->end <= l->out->n);
+	lower_one(l, &op);
+	for (u32 k = l->w; k < l->end; k++)
+		l->out->v[k].op = P_NOP;
+}
+
+void lower(InsVec *code, const Target *t)
+{
+	Lowerer l = {.out = code, .t = t};
+	for (u32 i = 0; i < code->n; i++)
+		if (is_structured(code->v[i].op))
+			lower_at(&l, i);
+	thread_jumps(code, &l.jumps, &l.at);
 	vec_free(&l.refs);
 	vec_free(&l.at);
 	vec_free(&l.jumps);

@@ -265,11 +265,15 @@ enum {
 
 /* Pseudo-ops live above the mnemonics.  The checker leaves structured
  * control flow as P_ITE..P_JTRUE; lowering turns them into P_LABEL and
- * jumps.  Labels are numbers local to a unit (o[k].sym).  A condition
- * (o[0].imm) is a condition code 0-15, or COND_CF_FALSE / COND_CF_TRUE when
- * a cfvar is tested and its value where control falls in is known. */
+ * jumps, in place: each structured op is followed by the P_NOP slots its
+ * lowering may need (lower_slots), and what lowering leaves empty or
+ * removes is P_NOP too, which the encoder and the dumps skip.  Labels are
+ * numbers local to a unit (o[k].sym).  A condition (o[0].imm) is a
+ * condition code 0-15, or COND_CF_FALSE / COND_CF_TRUE when a cfvar is
+ * tested and its value where control falls in is known. */
 enum {
-	P_LABEL = TAG__COUNT, /* o[0]: the label */
+	P_NOP = TAG__COUNT, /* an empty slot */
+	P_LABEL,    /* o[0]: the label */
 	P_ITE,      /* o[0]: condition, o[1]: then label (cfvar) or NONE, o[2]: else label */
 	P_ELSE,     /* o[0]: end label, o[1]: else label, o[2].imm: the then-branch falls through */
 	P_ENDITE,   /* o[0]: end label */
@@ -490,7 +494,10 @@ bool scan_declarations(Program *p, u32 file);
 bool resolve_declarations(Program *p);
 /* Pass 2: checks, lowers and encodes its procs and top-level code. */
 bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file);
-void lower(const InsVec *in, InsVec *out, const Target *t);
+/* Lowers a unit's MIR in place (see P_NOP); lower_slots is how many slots
+ * a structured op takes, itself included. */
+void lower(InsVec *code, const Target *t);
+u32 lower_slots(u16 op);
 
 /* ---- jobs.c: checking a file's procs in several processes -------------------------- */
 

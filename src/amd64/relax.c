@@ -124,8 +124,9 @@ static void encode_all(Encoder *e, Program *p, const InsVec *code)
 {
 	for (u32 i = 0; i < code->n; i++) {
 		const Ins *ins = &code->v[i];
-		if (ins->op == P_LABEL) {
-			define_label(e, ins->o[0].sym);
+		if (UNLIKELY(ins->op >= P_NOP)) { /* P_NOP and P_LABEL: only the pseudo-ops left */
+			if (ins->op == P_LABEL)
+				define_label(e, ins->o[0].sym);
 			continue;
 		}
 		u32 start = (u32)e->tmp.n, k = e->jumps.n;
