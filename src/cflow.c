@@ -241,14 +241,22 @@ static bool condition(Checker *c, u32 n, i64 *cond, u32 *then_label, Flow *else_
 	return true;
 }
 
-/* A structured op, followed by the empty slots its lowering may fill. */
-static Ins *emit3(Checker *c, u16 op, u32 n, i64 a, u32 b, u32 d)
+/* A structured op, followed by the empty slots its lowering may fill;
+ * lowering finds it in the unit's list. */
+static Ins *emit_structured(Checker *c, u16 op, u32 n)
 {
 	u32 slots = lower_slots(op);
 	vec_reserve(&c->u.code, slots); /* the pointer returned stays valid */
+	vec_push(&c->u.structured, c->u.code.n);
 	Ins *ins = emit(c, op, n);
 	for (u32 k = 1; k < slots; k++)
 		emit(c, P_NOP, n);
+	return ins;
+}
+
+static Ins *emit3(Checker *c, u16 op, u32 n, i64 a, u32 b, u32 d)
+{
+	Ins *ins = emit_structured(c, op, n);
 	ins->nopnd = 3;
 	ins->o[0] = (Opnd){.kind = OK_IMM, .imm = a, .sym = (u32)a};
 	ins->o[1] = (Opnd){.kind = OK_LABEL, .sym = b, .imm = b};
@@ -462,7 +470,7 @@ void stmt_jtrue(Checker *c, u32 n)
 			vec_push(&c->u.edge_vars, v);
 		}
 	}
-	Ins *ins = emit(c, P_JTRUE, n);
+	Ins *ins = emit_structured(c, P_JTRUE, n);
 	ins->nopnd = 1;
 	ins->o[0] = (Opnd){.kind = OK_LABEL, .sym = NONE};
 	if (ok && c->u.flow.reachable) {

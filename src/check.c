@@ -715,7 +715,7 @@ static void unit_init(Unit *u, u32 proc)
 		flow_give(u, &u->edges.v[i].flow);
 	for (u32 i = 0; i < u->vars.n; i++) /* only var_new sets an entry */
 		u->var_of_name.v[u->vars.v[i].name] = NONE;
-	u->code.n = u->ssize_ins.n = u->vars.n = u->block_vars.n = 0;
+	u->code.n = u->ssize_ins.n = u->structured.n = u->vars.n = u->block_vars.n = 0;
 	u->loops.n = u->edges.n = u->edge_vars.n = 0;
 	VarStateVec vs = u->flow.vs; /* kept, emptied */
 	flow_init(&u->flow);
@@ -730,6 +730,7 @@ static void unit_free(Unit *u)
 {
 	vec_free(&u->code);
 	vec_free(&u->ssize_ins);
+	vec_free(&u->structured);
 	free_label_scope(&u->labels);
 	vec_free(&u->vars);
 	vec_free(&u->var_of_name);
@@ -779,7 +780,7 @@ static void finish_unit(Checker *c, u32 global)
 	patch_ssize(c);
 	if (c->p->dump & DUMP_CHECK)
 		dump_mir(c->p, "after check", &c->u.code);
-	lower(&c->u.code, c->t);
+	lower(&c->u.code, &c->u.structured, c->t);
 	if (c->p->dump & DUMP_LOWER)
 		dump_mir(c->p, "after lowering", &c->u.code);
 	c->p->globals.v[global].chunk = c->t->encode(c->p, &c->u.code, global, c->file);

@@ -127,6 +127,7 @@ typedef struct Unit {
 	u32 allowed;         /* families the proc may change: clobbers and results */
 	InsVec code;
 	U32Vec ssize_ins;      /* code that holds a (ssize) operand, patched at the end */
+	U32Vec structured;     /* where the structured pseudo-ops are in code, for lowering */
 	LabelScope labels;
 	u32 next_label;      /* label ids, shared with the structured forms */
 	VarVec vars;

@@ -219,6 +219,7 @@ static void thread_jumps(InsVec *code, const U32Vec *jumps, const U32Vec *at)
 static void lower_at(Lowerer *l, u32 i)
 {
 	Ins op = l->out->v[i]; /* its slot is about to be written */
+	ASSERT(is_structured(op.op));
 	l->w = i;
 	l->end = i + lower_slots(op.op);
 	ASSERT(l->end <= l->out->n);
@@ -227,12 +228,11 @@ static void lower_at(Lowerer *l, u32 i)
 		l->out->v[k].op = P_NOP;
 }
 
-void lower(InsVec *code, const Target *t)
+void lower(InsVec *code, const U32Vec *structured, const Target *t)
 {
 	Lowerer l = {.out = code, .t = t};
-	for (u32 i = 0; i < code->n; i++)
-		if (is_structured(code->v[i].op))
-			lower_at(&l, i);
+	for (u32 k = 0; k < structured->n; k++)
+		lower_at(&l, structured->v[k]);
 	thread_jumps(code, &l.jumps, &l.at);
 	vec_free(&l.refs);
 	vec_free(&l.at);

@@ -494,9 +494,10 @@ bool scan_declarations(Program *p, u32 file);
 bool resolve_declarations(Program *p);
 /* Pass 2: checks, lowers and encodes its procs and top-level code. */
 bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file);
-/* Lowers a unit's MIR in place (see P_NOP); lower_slots is how many slots
- * a structured op takes, itself included. */
-void lower(InsVec *code, const Target *t);
+/* Lowers a unit's MIR in place (see P_NOP): the structured ops at the
+ * indices `structured` lists, in order.  lower_slots is how many slots a
+ * structured op takes, itself included. */
+void lower(InsVec *code, const U32Vec *structured, const Target *t);
 u32 lower_slots(u16 op);
 
 /* ---- jobs.c: checking a file's procs in several processes -------------------------- */
