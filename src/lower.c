@@ -57,11 +57,20 @@ static u32 *refs_of(Lowerer *l, u32 label)
 	return &l->refs.v[label];
 }
 
-/* Writes the next slot of the op being lowered. */
-static void put_slot(Lowerer *l, const Ins *ins)
+/* The next slot of the op being lowered, cleared, with one label
+ * operand.  Filled in place: an Ins built in a local and copied in was a
+ * store-forwarding stall (the copy's wide loads read narrow stores). */
+static Ins *put_slot(Lowerer *l, u16 op, u32 label)
 {
 	ASSERT(l->w < l->end);
-	l->out->v[l->w++] = *ins;
+	Ins *ins = &l->out->v[l->w++];
+	memset(ins, 0, sizeof *ins);
+	ins->op = op;
+	ins->nopnd = 1;
+	ins->pos = l->pos;
+	ins->o[0].kind = OK_LABEL;
+	ins->o[0].sym = label;
+	return ins;
 }
 
 /* The most instructions each structured op lowers to, itself included. */
@@ -80,12 +89,11 @@ u32 lower_slots(u16 op)
 /* cc -1: jmp */
 static void put_jump(Lowerer *l, int cc, u32 label)
 {
-	Ins ins = {.form = l->t->jump_form(cc), .nopnd = 1, .flags = IF_SYNTH, .pos = l->pos};
-	ins.op = (u16)(cc < 0 ? TAG_jmp : l->t->jump_tag(cc));
-	ins.o[0] = (Opnd){.kind = OK_LABEL, .sym = label};
 	++*refs_of(l, label);
 	vec_push(&l->jumps, l->w);
-	put_slot(l, &ins);
+	Ins *ins = put_slot(l, (u16)(cc < 0 ? TAG_jmp : l->t->jump_tag(cc)), label);
+	ins->form = l->t->jump_form(cc);
+	ins->flags = IF_SYNTH;
 }
 
 /* The last instruction before `end` that is neither a label nor empty,
@@ -145,11 +153,9 @@ static bool fold_before(Lowerer *l, u32 label)
 /* A loop head: later jumps go back to it, so it is always placed. */
 static inline __attribute__((always_inline)) void put_head_label(Lowerer *l, u32 label)
 {
-	Ins ins = {.op = P_LABEL, .nopnd = 1, .pos = l->pos};
-	ins.o[0] = (Opnd){.kind = OK_LABEL, .sym = label};
 	cover_label(&l->at, label, NONE);
 	l->at.v[label] = l->w;
-	put_slot(l, &ins);
+	put_slot(l, P_LABEL, label);
 }
 
 /* Places a label that only earlier jumps can target (else, end, exit,
