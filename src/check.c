@@ -75,8 +75,7 @@ Ins *emit(Checker *c, u16 op, u32 n)
 /* The type rule of a mnemonic lives in the instruction list (TR_*). */
 static u32 rule_of(u32 op)
 {
-	u32 end;
-	return TR_OF(amd64_forms[amd64_forms_of(op, &end)].flags);
+	return TR_OF(amd64_op(op)->flags);
 }
 
 static const Types *tys(const Checker *c) { return &c->p->types; }
@@ -233,9 +232,7 @@ static bool rule_int(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, bool boo
  * prefix: F2 (sd) and 66 (pd) are double, F3 (ss) and none (ps) single. */
 static u32 float_bytes(u32 op)
 {
-	u32 end;
-	u32 flags = amd64_forms[amd64_forms_of(op, &end)].flags;
-	return flags & (F_PF2 | F_P66) ? 8 : 4;
+	return amd64_op(op)->flags & (F_PF2 | F_P66) ? 8 : 4;
 }
 
 /* Is operand o a float of `bytes` (0: of either precision), or untyped? */
@@ -499,11 +496,6 @@ bool check_move(Checker *c, u32 n, u16 op, Operand *dst, Operand *src)
 
 /* ---- instructions ------------------------------------------------------------------------ */
 
-static bool is_branch_op(u32 op)
-{
-	u32 end, f = amd64_forms_of(op, &end);
-	return amd64_forms[f].cls[0] == C_REL;
-}
 
 /* The encoder computes a tvar's address as mov dst, fs:0 then lea dst,
  * [dst + index + tpoff] (lea cannot add fs), so the index must survive
@@ -521,7 +513,7 @@ static bool tls_lea_ok(Checker *c, const Operand *ops)
 
 static bool gather_operands(Checker *c, u32 n, u32 op, Operand *ops, u32 *nops)
 {
-	bool ok = true, branch = is_branch_op(op);
+	bool ok = true, branch = amd64_op(op)->branch;
 	*nops = 0;
 	for (u32 k = n + 1; k < node_end(&c->tree, n); k = node_next(&c->tree, k)) {
 		if (*nops == 3) {
@@ -547,19 +539,19 @@ static bool gather_operands(Checker *c, u32 n, u32 op, Operand *ops, u32 *nops)
 /* Jumps and calls change where control goes; the flow follows. */
 static void control_effect(Checker *c, u32 n, u32 op, const Operand *ops, u32 nops)
 {
-	const Form *f = &amd64_forms[amd64_forms_of(op, &(u32){0})];
-	if (nops >= 1 && ops[0].what == W_LABEL && (f->flags & (F_JUMP | F_CALL)))
+	u32 flags = amd64_op(op)->flags;
+	if (nops >= 1 && ops[0].what == W_LABEL && (flags & (F_JUMP | F_CALL)))
 		jump_edge(c, n, ops[0].o.sym);
 	if (op == TAG_ret)
 		check_ret(c, n);
-	if ((f->flags & F_CALL) && nops >= 1 && ops[0].what != W_LABEL) {
+	if ((flags & F_CALL) && nops >= 1 && ops[0].what != W_LABEL) {
 		for (u32 r = 0; r < NFAMILY; r++) /* an unchecked call may change anything */
 			if (r != RSP)
 				clobber_family(c, r, nd(c, n)->pos, NONE, (u16)op);
 	}
-	if (f->flags & F_CALL)
+	if (flags & F_CALL)
 		flags_call(c, nd(c, n)->pos, NONE);
-	if ((f->flags & F_END) && nops <= 1)
+	if ((flags & F_END) && nops <= 1)
 		unreachable(c);
 }
 

@@ -15,6 +15,18 @@ typedef struct Form {
 extern const Form amd64_forms[];
 extern const u32 amd64_nforms;
 
+/* What the checker asks of a mnemonic for every instruction, from its first
+ * form in AMD64_OPS: its flags (F_*, TR(...), FX(...)) and whether it
+ * branches (takes a label or a proc).  One load from a small table, where
+ * the forms took two dependent ones from a larger one. */
+typedef struct OpInfo {
+	u32 flags;
+	bool branch;
+} OpInfo;
+
+extern const OpInfo amd64_ops[];
+static inline const OpInfo *amd64_op(u32 op) { return &amd64_ops[op - TAG_FIRST_OP]; }
+
 typedef enum MatchFail { MF_NOFORM, MF_HIGH_REX } MatchFail;
 
 /* The forms of mnemonic op: returns the first, *end is past the last. */

@@ -20,6 +20,15 @@ const Form amd64_forms[] = {
 };
 const u32 amd64_nforms = COUNTOF(amd64_forms);
 
+const OpInfo amd64_ops[] = {
+#define OP(name, o1, o2, o3, opc, opc2, enc, ext, fl, uses, defs) \
+	[TAG_##name - TAG_FIRST_OP] = {fl, C_##o1 == C_REL},
+#define ALT(...)
+	AMD64_OPS
+#undef OP
+#undef ALT
+};
+
 const ClassInfo amd64_classes[] = {
 #define X(name, width, reg, flags, desc) {width, reg, flags, desc},
 	AMD64_CLASSES(X)
