@@ -218,7 +218,7 @@ bool operand(Checker *c, u32 n, Operand *op, bool branch);
  * memory operand whose type is the pointed-to type. */
 bool address(Checker *c, u32 n, Operand *op);
 u32 var_lookup(const Checker *c, u32 name);
-Opnd var_opnd(Checker *c, u32 v);
+void set_var_opnd(Checker *c, u32 v, Opnd *o);
 /* Variable v as an operand at node n: its register, or its stack slot. */
 bool var_as_operand(Checker *c, u32 n, u32 v, Operand *op);
 bool slot_opnd(Checker *c, u32 n, u32 v, Opnd *o);
