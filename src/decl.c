@@ -610,7 +610,7 @@ static void resolve_proc(Checker *c, Program *p, u32 decl)
 		if (tag == NONE || tag == TAG_body || tag == TAG_stmts || read_node(&c->rd) == NONE)
 			break;
 	}
-	if (n == NONE)
+	if (n == NONE || c->rd.failed) /* a syntax error: its message is the one said */
 		return;
 	c->tree.nodes.v[n].span = c->tree.nodes.n - n;
 	Sig s;
