@@ -143,6 +143,10 @@ u32 global_find(Program *p, u32 name, u32 file)
 
 /* ---- the first pass -------------------------------------------------------------- */
 
+/* resolve_procs prefetches the header PREFETCH_AHEAD declarations on,
+ * PREFETCH_BYTES of it (a benchmark proc's header is about 250 bytes). */
+enum { PREFETCH_AHEAD = 4, PREFETCH_BYTES = 256 };
+
 bool is_decl_tag(u16 tag)
 {
 	return tag == TAG_proc || tag == TAG_rodata || tag == TAG_type || tag == TAG_gvar ||
@@ -620,6 +624,17 @@ static void resolve_proc(Checker *c, Program *p, u32 decl)
 }
 
 /* The signatures of the procs among decls [first, last), read by one checker. */
+/* Asks for a declaration's first bytes ahead of time: after the first pass
+ * went through the whole file, each header is out of the caches (and its
+ * page out of the TLB), and reading it waited for memory. */
+static void prefetch_decl(const Program *p, u32 d)
+{
+	const Decl *x = &p->decls.v[d];
+	const char *at = p->files.v[x->file]->text + x->pos;
+	for (u32 k = 0; k < PREFETCH_BYTES; k += 64)
+		__builtin_prefetch(at + k);
+}
+
 static void resolve_procs(Program *p, u32 first, u32 last)
 {
 	Checker c;
@@ -627,6 +642,8 @@ static void resolve_procs(Program *p, u32 first, u32 last)
 	for (u32 d = first; d < last; d++) {
 		if (p->decls.v[d].tag != TAG_proc)
 			continue;
+		if (d + PREFETCH_AHEAD < last)
+			prefetch_decl(p, d + PREFETCH_AHEAD);
 		if (opened)
 			reopen_decl(&c, p, d);
 		else
