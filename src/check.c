@@ -647,13 +647,49 @@ static void stmt_kill(Checker *c, u32 n)
 
 typedef void (*StmtFn)(Checker *c, u32 n);
 
-void block(Checker *c, u32 n)
+/* A block's statements, one at a time: the children of a node in the
+ * tree, or a proc's body as the reader reads it.  A proc is read a
+ * statement at a time (stream_proc): the tree holds its header and one
+ * statement, read over the one before, so the nodes are still in the
+ * first-level cache when they are checked (reading the whole proc first,
+ * about 10 KB of nodes at 10^5, left a quarter of the checker's cache
+ * misses on them).  With -d t, which prints each top-level node whole, a
+ * proc is read whole and its body's statements are in the tree. */
+typedef struct BodyStmts {
+	bool streamed;
+	u32 next, end;    /* whole: the next statement, and past the last */
+	u32 nodes, infos; /* streamed: the tree's size before each statement */
+} BodyStmts;
+
+/* The next statement, or NONE at the body's end or after a syntax error. */
+static u32 next_stmt(Checker *c, BodyStmts *s)
+{
+	if (s->streamed) {
+		c->tree.nodes.n = s->nodes;
+		c->tree.infos.n = s->infos;
+		return read_node(&c->rd);
+	}
+	if (s->next >= s->end)
+		return NONE;
+	u32 k = s->next;
+	s->next = node_next(&c->tree, k);
+	return k;
+}
+
+/* A block of statements: a (stmts ...) or a proc's body. */
+static void stmts_block(Checker *c, u32 n, BodyStmts *s)
 {
 	u32 mark;
 	block_open(c, &mark);
-	for (u32 k = n + 1; k < node_end(&c->tree, n); k = node_next(&c->tree, k))
+	for (u32 k; (k = next_stmt(c, s)) != NONE;)
 		stmt(c, k);
 	block_close(c, mark, nd(c, n)->pos);
+}
+
+void block(Checker *c, u32 n)
+{
+	BodyStmts s = {.next = n + 1, .end = node_end(&c->tree, n)};
+	stmts_block(c, n, &s);
 }
 
 static void stmt_lock(Checker *c, u32 n)
@@ -811,43 +847,6 @@ static u32 proc_body(Checker *c, u32 n)
 	return NONE;
 }
 
-/* A proc's body statements, one at a time.  A proc is read a statement at
- * a time (stream_proc): the tree holds its header and one statement, read
- * over the one before, so the nodes are still in the first-level cache
- * when they are checked (reading the whole proc first, about 10 KB of
- * nodes at 10^5, left a quarter of the checker's cache misses on them).
- * With -d t, which prints each top-level node whole, the proc is in the
- * tree and the statements are its body's children. */
-typedef struct BodyStmts {
-	bool streamed;
-	u32 next, end;    /* whole: the next statement, and past the last */
-	u32 nodes, infos; /* streamed: the tree's size before each statement */
-} BodyStmts;
-
-/* The next statement, or NONE at the body's end or after a syntax error. */
-static u32 next_stmt(Checker *c, BodyStmts *s)
-{
-	if (s->streamed) {
-		c->tree.nodes.n = s->nodes;
-		c->tree.infos.n = s->infos;
-		return read_node(&c->rd);
-	}
-	if (s->next >= s->end)
-		return NONE;
-	u32 k = s->next;
-	s->next = node_next(&c->tree, k);
-	return k;
-}
-
-static void proc_block(Checker *c, u32 body, BodyStmts *s)
-{
-	u32 mark;
-	block_open(c, &mark);
-	for (u32 k; (k = next_stmt(c, s)) != NONE;)
-		stmt(c, k);
-	block_close(c, mark, nd(c, body)->pos);
-}
-
 /* Checks proc n (its header in the tree) and its body's statements. */
 static void code_proc(Checker *c, u32 n, u32 body, BodyStmts *s)
 {
@@ -863,14 +862,13 @@ static void code_proc(Checker *c, u32 n, u32 body, BodyStmts *s)
 	c->u = c->other;
 	unit_init(&c->u, g);
 	bind_params(c, proc_sig(c->p, g));
-	proc_block(c, body, s);
-	if (c->rd.failed) /* the rest of the body is unread: nothing to say of its end */
-		;
-	else if (c->u.flow.reachable)
-		err(c, n, "%s can reach the end of its body; end every path with (ret) or a jump",
-		    name_of(c, nd(c, name)->val));
-	if (!c->rd.failed)
+	stmts_block(c, body, s);
+	if (!c->rd.failed) { /* else the rest of the body is unread: nothing to say of its end */
+		if (c->u.flow.reachable)
+			err(c, n, "%s can reach the end of its body; end every path with (ret) or a jump",
+			    name_of(c, nd(c, name)->val));
 		finish_unit(c, g);
+	}
 	c->other = c->u;
 	c->u = top;
 }
@@ -900,8 +898,10 @@ static void skip_stmts(Checker *c, BodyStmts *s)
  * BodyStmts); false after a syntax error. */
 static bool stream_proc(Checker *c)
 {
-	u32 n = read_open(&c->rd), tag = NONE;
-	while (n != NONE && (tag = read_peek_tag(&c->rd)) != NONE && tag != TAG_body && tag != TAG_stmts)
+	u32 n = read_open(&c->rd), tag;
+	if (n == NONE)
+		return false;
+	while ((tag = read_peek_tag(&c->rd)) != NONE && tag != TAG_body && tag != TAG_stmts)
 		if (read_node(&c->rd) == NONE)
 			break;
 	if (c->rd.failed)
