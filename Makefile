@@ -82,7 +82,9 @@ demo: all
 # static and not position-independent, as GCC builds its own cc1: a table
 # lookup is one instruction with an absolute address (3% fewer
 # instructions on the 10^5 benchmark), and no dynamic loading at start
-# (0.2 ms of the 2.7 at 10^4).
+# (0.2 ms of the 2.7 at 10^4).  For an experiment, REL puts a variant in
+# another directory and REL_EXTRA adds compiler flags to it, e.g.
+#   make release REL=build/rel-x REL_EXTRA="-mtune=znver3"
 REL       := build/release
 REL_CC    ?= gcc
 REL_ARCH  ?= $(shell sh bench/march.sh)
