@@ -496,7 +496,6 @@ bool check_move(Checker *c, u32 n, u16 op, Operand *dst, Operand *src)
 
 /* ---- instructions ------------------------------------------------------------------------ */
 
-
 /* The encoder computes a tvar's address as mov dst, fs:0 then lea dst,
  * [dst + index + tpoff] (lea cannot add fs), so the index must survive
  * the mov. */
@@ -898,15 +897,9 @@ static void skip_stmts(Checker *c, BodyStmts *s)
  * BodyStmts); false after a syntax error. */
 static bool stream_proc(Checker *c)
 {
-	u32 n = read_open(&c->rd), tag;
+	u32 tag, n = read_proc_header(c, &tag);
 	if (n == NONE)
 		return false;
-	while ((tag = read_peek_tag(&c->rd)) != NONE && tag != TAG_body && tag != TAG_stmts)
-		if (read_node(&c->rd) == NONE)
-			break;
-	if (c->rd.failed)
-		return false;
-	c->tree.nodes.v[n].span = c->tree.nodes.n - n; /* the header, for kid() */
 	u32 body = tag == NONE || kid(c, n, 0) == NONE ? NONE : read_open(&c->rd);
 	if (c->rd.failed)
 		return false;

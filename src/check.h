@@ -208,6 +208,11 @@ const Sig *proc_sig(const Program *p, u32 global);
 const Param *sig_param(const Program *p, const Sig *s, u32 i);
 u32 find_param(const Program *p, const Sig *s, u32 name, bool results);
 void parse_signature(Checker *c, u32 n, u32 from, Sig *sig);
+/* Opens the proc at c's reader and reads its header (its children up to
+ * its (body ...) or (stmts ...)) into the tree, the head's span covering
+ * it, for kid(); *next is the tag that stopped it, NONE at the proc's end.
+ * Returns the head, or NONE when it cannot be read (a syntax error). */
+u32 read_proc_header(Checker *c, u32 *next);
 u32 reg_of_node(const Checker *c, u32 n, u8 *size);
 bool is_decl_tag(u16 tag); /* proc, rodata, type, gvar, tvar */
 
@@ -218,7 +223,6 @@ bool operand(Checker *c, u32 n, Operand *op, bool branch);
  * memory operand whose type is the pointed-to type. */
 bool address(Checker *c, u32 n, Operand *op);
 u32 var_lookup(const Checker *c, u32 name);
-void set_var_opnd(Checker *c, u32 v, Opnd *o);
 /* Variable v as an operand at node n: its register, or its stack slot. */
 bool var_as_operand(Checker *c, u32 n, u32 v, Operand *op);
 bool slot_opnd(Checker *c, u32 n, u32 v, Opnd *o);

@@ -143,10 +143,6 @@ u32 global_find(Program *p, u32 name, u32 file)
 
 /* ---- the first pass -------------------------------------------------------------- */
 
-/* resolve_procs prefetches the header PREFETCH_AHEAD declarations on,
- * PREFETCH_BYTES of it (a benchmark proc's header is about 250 bytes). */
-enum { PREFETCH_AHEAD = 4, PREFETCH_BYTES = 256 };
-
 bool is_decl_tag(u16 tag)
 {
 	return tag == TAG_proc || tag == TAG_rodata || tag == TAG_type || tag == TAG_gvar ||
@@ -603,27 +599,39 @@ static void reopen_decl(Checker *c, Program *p, u32 decl)
 	reader_restart_at(&c->rd, c->src, file_module(p, d->file), d->pos, d->info);
 }
 
+u32 read_proc_header(Checker *c, u32 *next)
+{
+	u32 n = read_open(&c->rd), tag = NONE;
+	if (n == NONE)
+		return NONE;
+	while ((tag = read_peek_tag(&c->rd)) != NONE && tag != TAG_body && tag != TAG_stmts)
+		if (read_node(&c->rd) == NONE)
+			break;
+	if (c->rd.failed)
+		return NONE;
+	c->tree.nodes.v[n].span = c->tree.nodes.n - n;
+	*next = tag;
+	return n;
+}
+
 /* A proc's header only: the body is not read here.  c stands at the
  * declaration. */
 static void resolve_proc(Checker *c, Program *p, u32 decl)
 {
 	u32 g = p->decls.v[decl].global; /* a module loaded by a type in the header grows decls */
-	u32 n = read_open(&c->rd);
-	while (n != NONE) {
-		u32 tag = read_peek_tag(&c->rd);
-		if (tag == NONE || tag == TAG_body || tag == TAG_stmts || read_node(&c->rd) == NONE)
-			break;
-	}
-	if (n == NONE || c->rd.failed) /* a syntax error: its message is the one said */
+	u32 next, n = read_proc_header(c, &next);
+	if (n == NONE) /* after a syntax error, its message is the one said */
 		return;
-	c->tree.nodes.v[n].span = c->tree.nodes.n - n;
 	Sig s;
 	parse_signature(c, n, kid(c, n, 1), &s);
 	p->globals.v[g].type = type_proc(&p->types, p->sigs.n);
 	vec_push(&p->sigs, s);
 }
 
-/* The signatures of the procs among decls [first, last), read by one checker. */
+/* resolve_procs prefetches the header PREFETCH_AHEAD declarations on,
+ * PREFETCH_BYTES of it (a benchmark proc's header is about 250 bytes). */
+enum { PREFETCH_AHEAD = 4, PREFETCH_BYTES = 256 };
+
 /* Asks for a declaration's first bytes ahead of time: after the first pass
  * went through the whole file, each header is out of the caches (and its
  * page out of the TLB), and reading it waited for memory. */
@@ -635,6 +643,7 @@ static void prefetch_decl(const Program *p, u32 d)
 		__builtin_prefetch(at + k);
 }
 
+/* The signatures of the procs among decls [first, last), read by one checker. */
 static void resolve_procs(Program *p, u32 first, u32 last)
 {
 	Checker c;

@@ -56,7 +56,7 @@ u32 var_lookup(const Checker *c, u32 name)
 	return name < c->u.var_of_name.n ? c->u.var_of_name.v[name] : NONE;
 }
 
-void set_var_opnd(Checker *c, u32 v, Opnd *o)
+static void set_var_opnd(Checker *c, u32 v, Opnd *o)
 {
 	const Var *var = &c->u.vars.v[v];
 	*o = (Opnd){.kind = OK_REG, .size = var->size, .reg = var->reg};
