@@ -105,12 +105,6 @@ static const Plan *plan_of(const Form *f)
 	return &plans[f - amd64_forms];
 }
 
-void amd64_emit_release(void)
-{
-	free(plans);
-	plans = NULL;
-}
-
 /* amd64_osz from the plan: the first sized operand whose class takes the
  * operation's size, else the form's own size. */
 static u32 plan_osz(const Plan *p, const Opnd *o, u32 n)
@@ -273,25 +267,140 @@ static void put_modrm_mem(Emit *em, u8 r, const Opnd *m, u32 trailing)
 		put_disp32(em, m);
 }
 
-static void put_modrm(Emit *em, u8 r, const Opnd *m, u32 trailing)
+/* ---- the head of an instruction, and a memo of heads -----------------------------
+ * Everything amd64_emit writes but a memory operand's addressing bytes and
+ * an immediate's value depends only on the form, the lock flag and the
+ * operands' shapes (kind, size, register, high-byte flag, fs segment):
+ * the prefixes, REX but for a memory operand's base and index bits, the
+ * opcode, and the ModRM byte or its reg field.  Generated code repeats a
+ * few hundred shapes, so the head is worked out once per shape and kept in
+ * a direct-mapped memo (a collision overwrites); encoding an instruction
+ * is then a key, a compare and a few stores.  Every instruction goes
+ * through a head, so a memo hit and a miss write the same bytes.
+ */
+enum { RM_MEM = 4, HEAD_BITS = 10 };
+
+typedef struct Head {
+	u64 a, b;   /* the key (head_key); a == 0 in an empty slot, which no form has */
+	u8 pre[6];  /* legacy prefixes, in GNU as's order: segment, operand size, lock, mandatory */
+	u8 npre;
+	u8 opc[3];  /* the opcode, the opcode register folded in */
+	u8 nopc;
+	u8 rex;     /* the REX byte the registers and the size need, 0 for none */
+	u8 modrm;   /* register rm: the whole ModRM byte; memory: its reg field */
+	u8 isz;     /* immediate bytes */
+	u8 rm;      /* the rm operand's index (| RM_MEM for memory), or NO_OPERAND */
+	u8 imm;     /* the immediate's index, or NO_OPERAND */
+} Head;
+
+static Head *heads;
+
+/* The form, the operand count, lock, each operand's fs flag and its first
+ * four bytes (kind, size, reg, hi), which the head depends on and more:
+ * a memory operand's unused reg bytes are zero, and any extra bit in the
+ * key only costs a miss. */
+static void head_key(const Ins *ins, u64 *a, u64 *b)
 {
-	if (m->kind == OK_REG)
-		emit_byte(em, (u8)(0xC0 | r << 3 | enc_reg(m)));
-	else
-		put_modrm_mem(em, r, m, trailing);
+	const Opnd *o = ins->o;
+	u32 w0, w1, w2;
+	memcpy(&w0, &o[0], 4), memcpy(&w1, &o[1], 4), memcpy(&w2, &o[2], 4);
+	u32 fs = (o[0].flags & OF_FS) | (o[1].flags & OF_FS) << 1 | (o[2].flags & OF_FS) << 2;
+	*a = ((u64)ins->form + 1) | (u64)(ins->flags & IF_LOCK) << 16 | (u64)ins->nopnd << 17 |
+	     (u64)fs << 20 | (u64)w0 << 32;
+	*b = w1 | (u64)w2 << 32;
 }
 
 /* Legacy prefixes in GNU as's order: segment, operand size, lock, mandatory. */
-static void put_prefixes(Emit *em, const Form *f, const Plan *p, const Ins *ins, const Opnd *rm, u32 osz)
+static u8 head_prefixes(u8 *pre, const Form *f, const Plan *p, const Ins *ins, const Opnd *rm, u32 osz)
 {
+	u8 n = 0;
 	if (rm && rm->kind == OK_MEM && (rm->flags & OF_FS))
-		emit_byte(em, 0x64);
+		pre[n++] = 0x64;
 	if (osz == 2 && !(f->flags & F_FLOAT))
-		emit_byte(em, 0x66);
+		pre[n++] = 0x66;
 	if (ins->flags & IF_LOCK)
-		emit_byte(em, 0xF0);
-	memcpy(em->q, p->fixed, sizeof p->fixed); /* as emit_le: a store of all three */
-	em->q += p->nfixed;
+		pre[n++] = 0xF0;
+	for (u32 i = 0; i < p->nfixed; i++)
+		pre[n++] = p->fixed[i];
+	return n;
+}
+
+static void build_head(const Ins *ins, Head *h)
+{
+	const Form *f = &amd64_forms[ins->form];
+	const Plan *p = plan_of(f);
+	const Opnd *o = ins->o;
+	u32 osz = plan_osz(p, o, ins->nopnd);
+	Roles r = roles_of(p, o, ins->nopnd);
+	bool mem = r.rm && r.rm->kind != OK_REG;
+	memset(h, 0, sizeof *h);
+	h->isz = (u8)imm_size(p->imm_cls, osz);
+	h->npre = head_prefixes(h->pre, f, p, ins, r.rm, osz);
+	Roles regs = r;
+	if (mem) /* its base and index add their bits when it is encoded */
+		regs.rm = NULL;
+	h->rex = rex_of_roles(p, regs, osz);
+	h->nopc = (u8)(put_opcode(h->opc, r.opreg ? f->opc + enc_reg(r.opreg) : f->opc) - h->opc);
+	u8 field = r.reg ? enc_reg(r.reg) : f->ext;
+	h->modrm = mem ? field : (u8)(0xC0 | field << 3 | (r.rm ? enc_reg(r.rm) : 0));
+	h->rm = r.rm ? (u8)((r.rm - o) | (mem ? RM_MEM : 0)) : NO_OPERAND;
+	h->imm = r.imm ? (u8)(r.imm - o) : NO_OPERAND;
+}
+
+static const Head *head_of(const Ins *ins)
+{
+	if (UNLIKELY(!heads))
+		heads = xcalloc((size_t)1 << HEAD_BITS, sizeof *heads);
+	u64 a, b;
+	head_key(ins, &a, &b);
+	Head *h = &heads[((a * HASH_K1) ^ (b * HASH_K2)) >> (64 - HEAD_BITS)];
+	if (UNLIKELY(h->a != a || h->b != b)) {
+		build_head(ins, h);
+		h->a = a, h->b = b;
+	}
+	return h;
+}
+
+void amd64_emit_release(void)
+{
+	free(plans);
+	plans = NULL;
+	free(heads);
+	heads = NULL;
+}
+
+/* The REX bits of a memory operand's index and base. */
+static u8 mem_rex_bits(const Opnd *m)
+{
+	u8 rex = 0;
+	if (m->index != NOREG)
+		rex |= (u8)(rex_bit(m->index) << 1);
+	if (m->base != NOREG && m->base != RIPREG)
+		rex |= rex_bit(m->base);
+	return rex;
+}
+
+/* Writes the instruction: its head, then a memory operand's ModRM, SIB
+ * and displacement, then the immediate.  pre and opc are stored 8 and 4
+ * bytes at a time (the room has space past the last byte). */
+static void put_ins(Emit *em, const Head *h, const Opnd *o)
+{
+	memcpy(em->q, h->pre, 8);
+	em->q += h->npre;
+	const Opnd *rm = &o[h->rm & 3];
+	u8 rex = h->rex;
+	if (h->rm & RM_MEM)
+		rex |= mem_rex_bits(rm);
+	if (rex)
+		emit_byte(em, rex | 0x40);
+	memcpy(em->q, h->opc, 4);
+	em->q += h->nopc;
+	if (h->rm & RM_MEM)
+		put_modrm_mem(em, h->modrm, rm, h->isz);
+	else if (h->rm != NO_OPERAND)
+		emit_byte(em, h->modrm);
+	if (h->imm != NO_OPERAND)
+		emit_le(em, (u64)o[h->imm].imm, h->isz);
 }
 
 static u16 form_of(u32 op, Opnd *o, u32 n)
@@ -323,27 +432,15 @@ static void emit_tls_lea(Encoder *e, Buf *b, const Ins *ins)
 
 void amd64_emit(Encoder *e, Buf *b, const Ins *ins)
 {
-	const Form *f = &amd64_forms[ins->form];
-	ASSERT(f->enc != E_D);
-	if (ins->op == TAG_lea && (ins->o[1].flags & OF_FS)) {
+	ASSERT(amd64_forms[ins->form].enc != E_D);
+	if (UNLIKELY(ins->op == TAG_lea && (ins->o[1].flags & OF_FS))) {
 		emit_tls_lea(e, b, ins);
 		return;
 	}
-	const Plan *p = plan_of(f);
-	u32 osz = plan_osz(p, ins->o, ins->nopnd);
-	u32 isz = imm_size(p->imm_cls, osz);
-	Roles r = roles_of(p, ins->o, ins->nopnd);
+	const Head *h = head_of(ins);
 	u8 *start = buf_room(b, INS_ROOM);
 	Emit em = {start, start, b, e, ins->pos};
-	put_prefixes(&em, f, p, ins, r.rm, osz);
-	u8 rex = rex_of_roles(p, r, osz);
-	if (rex)
-		emit_byte(&em, rex);
-	em.q = put_opcode(em.q, r.opreg ? f->opc + enc_reg(r.opreg) : f->opc);
-	if (r.rm)
-		put_modrm(&em, r.reg ? enc_reg(r.reg) : f->ext, r.rm, isz);
-	if (r.imm)
-		emit_le(&em, (u64)r.imm->imm, isz);
+	put_ins(&em, h, ins->o);
 	ASSERT(em.q - start <= MAX_INS_BYTES);
 	b->n += (size_t)(em.q - start);
 }
