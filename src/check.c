@@ -163,7 +163,7 @@ static bool imm_fits_type(Checker *c, const Operand *imm, const Operand *dst)
 
 /* Two operands that must hold the same type: equal types, or an untyped
  * register or memory of the same width, or an immediate that fits. */
-bool types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, const char *what)
+static bool agree(Checker *c, u32 n, const Operand *dst, const Operand *src, const char *what, u32 op)
 {
 	if (src->what == W_IMM)
 		return imm_fits_type(c, src, dst);
@@ -171,8 +171,21 @@ bool types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, cons
 		return true;
 	char a[128];
 	snprintf(a, sizeof a, "%s", type_name(c, dst->type));
-	err(c, n, "%s: types differ: %s and %s", what, a, type_name(c, src->type));
+	err(c, n, "%s: types differ: %s and %s", what ? what : name_of(c, op), a, type_name(c, src->type));
 	return false;
+}
+
+bool types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, const char *what)
+{
+	return agree(c, n, dst, src, what, NONE);
+}
+
+/* types_agree for instruction op, whose name the message needs only on
+ * an error: looked up for every instruction, it cost a load from the
+ * interner each time. */
+static bool ins_types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, u32 op)
+{
+	return agree(c, n, dst, src, NULL, op);
 }
 
 static bool int_like(const Checker *c, const Operand *o, bool bool_ok)
@@ -183,27 +196,27 @@ static bool int_like(const Checker *c, const Operand *o, bool bool_ok)
 
 /* Integer operands (and bools when bool_ok); else an error at the first
  * that is not one. */
-static bool all_int(Checker *c, const char *mn, const Operand *ops, u32 nops, bool bool_ok)
+static bool all_int(Checker *c, u32 op, const Operand *ops, u32 nops, bool bool_ok)
 {
 	for (u32 i = 0; i < nops; i++)
 		if (!int_like(c, &ops[i], bool_ok)) {
-			err(c, ops[i].node, "%s needs integers, not %s", mn, type_name(c, ops[i].type));
+			err(c, ops[i].node, "%s needs integers, not %s", name_of(c, op), type_name(c, ops[i].type));
 			return false;
 		}
 	return true;
 }
 
-static bool rule_arith(Checker *c, u32 n, const char *mn, Operand *ops, u32 nops)
+static bool rule_arith(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
 {
 	u8 k = kind_of(c, ops[0].type);
 	if (k == TY_PTR) {
-		err(c, ops[0].node, "%s: no arithmetic on %s; only an aptr may be moved", mn,
+		err(c, ops[0].node, "%s: no arithmetic on %s; only an aptr may be moved", name_of(c, op),
 		    type_name(c, ops[0].type));
 		return false;
 	}
 	if (k == TY_APTR && nops == 2 && int_like(c, &ops[1], false))
 		return true; /* an aptr moves by bytes over its array */
-	return all_int(c, mn, ops, nops, false) && (nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn));
+	return all_int(c, op, ops, nops, false) && (nops < 2 || ins_types_agree(c, n, &ops[0], &ops[1], op));
 }
 
 /* A count operand (shifts and rotates) is not typed like the value. */
@@ -218,14 +231,13 @@ static bool has_count(u32 op)
 
 static bool rule_int(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, bool bool_ok)
 {
-	const char *mn = name_of(c, op);
-	if (!all_int(c, mn, ops, nops, bool_ok))
+	if (!all_int(c, op, ops, nops, bool_ok))
 		return false;
 	if (nops < 2 || has_count(op))
 		return true;
 	if (ops[nops - 1].what == W_IMM)
 		return ops[1].what != W_IMM || imm_fits_type(c, &ops[1], &ops[0]);
-	return types_agree(c, n, &ops[0], &ops[1], mn);
+	return ins_types_agree(c, n, &ops[0], &ops[1], op);
 }
 
 /* The precision of an SSE instruction, in bytes, from its mandatory
@@ -244,55 +256,55 @@ static bool float_like(const Checker *c, const Operand *o, u32 bytes)
 	return t->kind == TY_FLOAT && (bytes == 0 || t->size == bytes);
 }
 
-static bool float_operand(Checker *c, const char *mn, const Operand *o, u32 bytes)
+static bool float_operand(Checker *c, u32 op, const Operand *o, u32 bytes)
 {
 	if (float_like(c, o, bytes))
 		return true;
 	if (bytes)
-		err(c, o->node, "%s needs (f +%u) operands, not %s", mn, bytes * 8, type_name(c, o->type));
+		err(c, o->node, "%s needs (f +%u) operands, not %s", name_of(c, op), bytes * 8, type_name(c, o->type));
 	else
-		err(c, o->node, "%s needs float operands, not %s", mn, type_name(c, o->type));
+		err(c, o->node, "%s needs float operands, not %s", name_of(c, op), type_name(c, o->type));
 	return false;
 }
 
-static bool rule_float(Checker *c, const char *mn, const Operand *ops, u32 nops, u32 bytes)
+static bool rule_float(Checker *c, u32 op, const Operand *ops, u32 nops, u32 bytes)
 {
 	for (u32 i = 0; i < nops; i++)
-		if (!float_operand(c, mn, &ops[i], bytes))
+		if (!float_operand(c, op, &ops[i], bytes))
 			return false;
 	return true;
 }
 
-static bool int_operand(Checker *c, const char *mn, const Operand *o)
+static bool int_operand(Checker *c, u32 op, const Operand *o)
 {
 	if (int_like(c, o, false))
 		return true;
-	err(c, o->node, "%s needs an integer here, not %s", mn, type_name(c, o->type));
+	err(c, o->node, "%s needs an integer here, not %s", name_of(c, op), type_name(c, o->type));
 	return false;
 }
 
 /* cvtsi2sd and the other conversions: which operand is the float of the
  * instruction's precision, which the integer or the other float. */
-static bool rule_convert(Checker *c, u32 op, const char *mn, const Operand *ops, u32 nops)
+static bool rule_convert(Checker *c, u32 op, const Operand *ops, u32 nops)
 {
 	u32 bytes = float_bytes(op);
 	if (nops < 2)
 		return true;
 	switch (rule_of(op)) {
-	case TR_I2F: return float_operand(c, mn, &ops[0], bytes) && int_operand(c, mn, &ops[1]);
-	case TR_F2I: return int_operand(c, mn, &ops[0]) && float_operand(c, mn, &ops[1], bytes);
+	case TR_I2F: return float_operand(c, op, &ops[0], bytes) && int_operand(c, op, &ops[1]);
+	case TR_F2I: return int_operand(c, op, &ops[0]) && float_operand(c, op, &ops[1], bytes);
 	default: /* F2F: the destination has the other precision */
-		return float_operand(c, mn, &ops[0], bytes == 8 ? 4 : 8) && float_operand(c, mn, &ops[1], bytes);
+		return float_operand(c, op, &ops[0], bytes == 8 ? 4 : 8) && float_operand(c, op, &ops[1], bytes);
 	}
 }
 
-static bool rule_setcc(Checker *c, const char *mn, Operand *dst)
+static bool rule_setcc(Checker *c, u32 op, Operand *dst)
 {
 	u8 k = kind_of(c, dst->type);
 	u32 size = dst->type == NONE ? 1 : type_get(tys(c), dst->type)->size;
 	if ((k == TY_BOOL || k == TY_INT || k == TY_UINT || k == TY_RAW) && size == 1)
 		return true;
-	err(c, dst->node, "%s writes a bool or an 8-bit integer, not %s", mn, type_name(c, dst->type));
+	err(c, dst->node, "%s writes a bool or an 8-bit integer, not %s", name_of(c, op), type_name(c, dst->type));
 	return false;
 }
 
@@ -344,22 +356,21 @@ static bool check_types(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
 {
 	if (nops == 0)
 		return true; /* nothing to type; the forms report the missing operands */
-	const char *mn = name_of(c, op);
 	switch (rule_of(op)) {
 	case TR_MOVE:
 	case TR_CMP:
-		return nops < 2 || types_agree(c, n, &ops[0], &ops[1], mn);
+		return nops < 2 || ins_types_agree(c, n, &ops[0], &ops[1], op);
 	case TR_EXTEND: /* movzx/movsx: the sign is the programmer's choice of instruction */
-		return all_int(c, mn, ops, nops, true);
-	case TR_ARITH: return rule_arith(c, n, mn, ops, nops);
+		return all_int(c, op, ops, nops, true);
+	case TR_ARITH: return rule_arith(c, n, op, ops, nops);
 	case TR_INT: return rule_int(c, n, op, ops, nops, false);
 	case TR_LOGIC: return rule_int(c, n, op, ops, nops, true);
-	case TR_SETCC: return nops < 1 || rule_setcc(c, mn, &ops[0]);
-	case TR_FLOAT: return rule_float(c, mn, ops, nops, float_bytes(op));
-	case TR_FBITS: return rule_float(c, mn, ops, nops, 0);
+	case TR_SETCC: return nops < 1 || rule_setcc(c, op, &ops[0]);
+	case TR_FLOAT: return rule_float(c, op, ops, nops, float_bytes(op));
+	case TR_FBITS: return rule_float(c, op, ops, nops, 0);
 	case TR_I2F:
 	case TR_F2I:
-	case TR_F2F: return rule_convert(c, op, mn, ops, nops);
+	case TR_F2F: return rule_convert(c, op, ops, nops);
 	case TR_LEA: return nops < 2 || rule_lea(c, n, ops);
 	default: return true;
 	}
