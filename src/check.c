@@ -162,7 +162,10 @@ static bool imm_fits_type(Checker *c, const Operand *imm, const Operand *dst)
 }
 
 /* Two operands that must hold the same type: equal types, or an untyped
- * register or memory of the same width, or an immediate that fits. */
+ * register or memory of the same width, or an immediate that fits.  The
+ * message names `what`, or when it is NULL the instruction op, whose name
+ * is looked up only then (looked up for every instruction, it cost a load
+ * from the interner each time). */
 static bool agree(Checker *c, u32 n, const Operand *dst, const Operand *src, const char *what, u32 op)
 {
 	if (src->what == W_IMM)
@@ -178,14 +181,6 @@ static bool agree(Checker *c, u32 n, const Operand *dst, const Operand *src, con
 bool types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, const char *what)
 {
 	return agree(c, n, dst, src, what, NONE);
-}
-
-/* types_agree for instruction op, whose name the message needs only on
- * an error: looked up for every instruction, it cost a load from the
- * interner each time. */
-static bool ins_types_agree(Checker *c, u32 n, const Operand *dst, const Operand *src, u32 op)
-{
-	return agree(c, n, dst, src, NULL, op);
 }
 
 static bool int_like(const Checker *c, const Operand *o, bool bool_ok)
@@ -216,7 +211,7 @@ static bool rule_arith(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
 	}
 	if (k == TY_APTR && nops == 2 && int_like(c, &ops[1], false))
 		return true; /* an aptr moves by bytes over its array */
-	return all_int(c, op, ops, nops, false) && (nops < 2 || ins_types_agree(c, n, &ops[0], &ops[1], op));
+	return all_int(c, op, ops, nops, false) && (nops < 2 || agree(c, n, &ops[0], &ops[1], NULL, op));
 }
 
 /* A count operand (shifts and rotates) is not typed like the value. */
@@ -237,7 +232,7 @@ static bool rule_int(Checker *c, u32 n, u32 op, Operand *ops, u32 nops, bool boo
 		return true;
 	if (ops[nops - 1].what == W_IMM)
 		return ops[1].what != W_IMM || imm_fits_type(c, &ops[1], &ops[0]);
-	return ins_types_agree(c, n, &ops[0], &ops[1], op);
+	return agree(c, n, &ops[0], &ops[1], NULL, op);
 }
 
 /* The precision of an SSE instruction, in bytes, from its mandatory
@@ -359,7 +354,7 @@ static bool check_types(Checker *c, u32 n, u32 op, Operand *ops, u32 nops)
 	switch (rule_of(op)) {
 	case TR_MOVE:
 	case TR_CMP:
-		return nops < 2 || ins_types_agree(c, n, &ops[0], &ops[1], op);
+		return nops < 2 || agree(c, n, &ops[0], &ops[1], NULL, op);
 	case TR_EXTEND: /* movzx/movsx: the sign is the programmer's choice of instruction */
 		return all_int(c, op, ops, nops, true);
 	case TR_ARITH: return rule_arith(c, n, op, ops, nops);
