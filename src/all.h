@@ -62,6 +62,17 @@ void vec_grow_(void **v, u32 *cap, size_t elem, u32 need);
 			 (vec)->n + (u32)(extra))                            \
 	     : (void)0)
 #define vec_push(vec, x) (vec_reserve((vec), 1), (vec)->v[(vec)->n++] = (x))
+/* Grows a vector indexed by ids (of names, labels) until it holds index
+ * k, filling the new entries with `fill`; k and fill are evaluated more
+ * than once. */
+#define vec_cover(vec, k, fill)                                         \
+	do {                                                            \
+		if ((vec)->n <= (u32)(k)) {                             \
+			vec_reserve((vec), (u32)(k) + 1 - (vec)->n);     \
+			while ((vec)->n <= (u32)(k))                    \
+				(vec)->v[(vec)->n++] = (fill);          \
+		}                                                       \
+	} while (0)
 #define vec_last(vec) ((vec)->v[(vec)->n - 1])
 #define vec_free(vec) (free((vec)->v), (vec)->v = NULL, (vec)->n = (vec)->cap = 0)
 typedef VEC(u32) U32Vec;

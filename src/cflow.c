@@ -31,16 +31,14 @@ u32 new_label(Checker *c) { return c->u.next_label++; }
 u32 label_id(Checker *c, u32 name, u32 pos)
 {
 	LabelScope *s = &c->u.labels;
-	while (s->of_name.n <= name)
-		vec_push(&s->of_name, NONE);
+	vec_cover(&s->of_name, name, NONE);
 	u32 i = s->of_name.v[name];
 	if (i == NONE) {
 		i = s->labels.n;
 		Label l = {.name = name, .id = new_label(c), .use_pos = pos};
 		vec_push(&s->labels, l);
 		s->of_name.v[name] = i;
-		while (s->of_id.n <= l.id)
-			vec_push(&s->of_id, NONE);
+		vec_cover(&s->of_id, l.id, NONE);
 		s->of_id.v[l.id] = i;
 	}
 	return s->labels.v[i].id;

@@ -93,8 +93,7 @@ u32 global_get(Program *p, u32 key, u32 name, u32 file, u32 pos)
 	u32 g = global_lookup(p, key);
 	if (g != NONE)
 		return g;
-	while (p->global_of_name.n <= key)
-		vec_push(&p->global_of_name, NONE);
+	vec_cover(&p->global_of_name, key, NONE);
 	g = p->globals.n;
 	Global gl = {.kind = G_NONE, .name = name, .file = file, .pos = pos, .decl = NONE,
 		     .type = NONE, .chunk = NONE};
@@ -216,8 +215,7 @@ bool scan_declarations(Program *p, u32 file)
 {
 	Checker c;
 	checker_init(&c, p, file);
-	while (p->last_code.n <= file)
-		vec_push(&p->last_code, 0);
+	vec_cover(&p->last_code, file, 0);
 	reader_init(&c.rd, c.src, &p->names, &c.tree, file_module(p, file));
 	u32 root = read_open(&c.rd);
 	bool ok = root != NONE && nd(&c, root)->tag == TAG_stmts;

@@ -161,8 +161,7 @@ void unreachable(Checker *c) { c->u.flow.reachable = false; }
 u32 var_new(Checker *c, Var v, u8 state)
 {
 	u32 id = c->u.vars.n;
-	while (c->u.var_of_name.n <= v.name)
-		vec_push(&c->u.var_of_name, NONE);
+	vec_cover(&c->u.var_of_name, v.name, NONE);
 	v.shadow = c->u.var_of_name.v[v.name];
 	c->u.var_of_name.v[v.name] = id;
 	vec_push(&c->u.vars, v);

@@ -41,19 +41,10 @@ static bool is_label_or_empty(const Ins *i) { return i->op == P_LABEL || i->op =
 static bool is_synth(const Ins *i) { return (i->flags & IF_SYNTH) != 0; }
 static bool is_jmp(const Ins *i) { return i->op == TAG_jmp && i->o[0].kind == OK_LABEL; }
 
-/* Grows a by-label vector to hold `label`, new entries `fill`. */
-static void cover_label(U32Vec *v, u32 label, u32 fill)
-{
-	if (v->n > label)
-		return;
-	vec_reserve(v, label + 1 - v->n);
-	while (v->n <= label)
-		v->v[v->n++] = fill;
-}
-
+/* The count of references to `label` (a slot of a by-label vector). */
 static u32 *refs_of(Lowerer *l, u32 label)
 {
-	cover_label(&l->refs, label, 0);
+	vec_cover(&l->refs, label, 0);
 	return &l->refs.v[label];
 }
 
@@ -153,7 +144,7 @@ static bool fold_before(Lowerer *l, u32 label)
 /* A loop head: later jumps go back to it, so it is always placed. */
 static inline __attribute__((always_inline)) void put_head_label(Lowerer *l, u32 label)
 {
-	cover_label(&l->at, label, NONE);
+	vec_cover(&l->at, label, NONE);
 	l->at.v[label] = l->w;
 	put_slot(l, P_LABEL, label);
 }

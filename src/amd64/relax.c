@@ -55,8 +55,7 @@ void encoder_jump(Encoder *e, const Ins *ins, u32 label, u32 short_size, u32 nea
 
 static void define_label(Encoder *e, u32 id)
 {
-	while (e->labels.n <= id)
-		vec_push(&e->labels, ((Mark){NONE, 0}));
+	vec_cover(&e->labels, id, ((Mark){NONE, 0}));
 	e->labels.v[id] = (Mark){(u32)e->tmp.n, e->jumps.n};
 }
 

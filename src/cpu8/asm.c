@@ -91,8 +91,7 @@ static const char *tok_text(const Asm *as, Tok t) { return as->src->text + t.pos
 static u32 tok_id(Asm *as, Tok t)
 {
 	u32 id = intern_padded(&as->names, tok_text(as, t), t.len);
-	while (as->info.n <= id)
-		vec_push(&as->info, ((NameInfo){NONE, NONE, 0, 0}));
+	vec_cover(&as->info, id, ((NameInfo){NONE, NONE, 0, 0}));
 	return id;
 }
 

@@ -467,8 +467,7 @@ static bool encode(Asm *as, u32 form, const Operand *o, int n, u64 *word)
 
 static void use_label(Asm *as, u32 id)
 {
-	while (as->labels.n <= id)
-		vec_push(&as->labels, ((Label){.index = NONE}));
+	vec_cover(&as->labels, id, ((Label){.index = NONE}));
 }
 
 static void define_label(Asm *as, const char *s, u32 len)
