@@ -350,18 +350,13 @@ static void parse_fields(Checker *c, u32 body, u32 t)
 			err(c, f, "expected a field: (fld :name T)");
 			continue;
 		}
-		for (u32 i = 0; i < own.n; i++)
-			if (own.v[i].name == nd(c, fname)->val)
-				err(c, fname, "field %s is declared twice", name_of(c, nd(c, fname)->val));
+		if (!type_field_new(types, t, nd(c, fname)->val))
+			err(c, fname, "field %s is declared twice", name_of(c, nd(c, fname)->val));
 		u32 ft = parse_type(c, fty);
 		Field fl = {nd(c, fname)->val, ft == NONE ? T_RAW8 : ft, 0, nd(c, f)->pos};
 		vec_push(&own, fl);
 	}
-	Type *ty = &types->v.v[t];
-	ty->first = types->fields.n;
-	ty->nfields = own.n;
-	for (u32 i = 0; i < own.n; i++)
-		vec_push(&types->fields, own.v[i]);
+	type_set_fields(types, t, own.v, own.n);
 	vec_free(&own);
 }
 

@@ -201,11 +201,19 @@ typedef struct Type {
 	u32 file, pos;     /* named types: where declared (for cycle errors) */
 } Type;
 
+/* A field's name in its object or union, for lookups by name. */
+typedef struct FieldSlot {
+	u32 type, name;
+	u32 field; /* its index in Types.fields; NONE while the fields are read */
+} FieldSlot;
+
 typedef struct Types {
 	VEC(Type) v;
 	VEC(Field) fields;
 	u32 *slots; /* structural hash-consing (open addressing) */
 	u32 mask;
+	FieldSlot *fslots; /* fields by (type, name) (open addressing) */
+	u32 fmask, fcount;
 } Types;
 
 /* Predefined type ids. */
@@ -228,6 +236,8 @@ static inline bool type_too_big(const Types *ts, u32 ty) { return ts->v.v[ty].si
 static inline const Type *type_get(const Types *ts, u32 ty) { return &ts->v.v[ty]; }
 /* The field named `name` of an object or union, or NULL. */
 const Field *type_field(const Types *ts, u32 ty, u32 name);
+bool type_field_new(Types *ts, u32 ty, u32 name);
+void type_set_fields(Types *ts, u32 ty, const Field *f, u32 n);
 bool type_is_int(const Types *ts, u32 ty);   /* (i N), (u N) */
 bool type_is_scalar(const Types *ts, u32 ty); /* fits a register: ints, bool, floats, pointers */
 /* ptr, aptr, proc: addresses, whose only constant is +0 */
