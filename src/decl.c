@@ -108,8 +108,12 @@ static bool resolve_from(Program *p, u32 first_decl);
  * given file defines; each module is looked for once. */
 static void load_module(Program *p, u32 name)
 {
-	const char *s = name_str(&p->names, name), *m = strrchr(s, '.') + 1;
-	u32 module = intern(&p->names, m, (u32)strlen(m));
+	const char *s = name_str(&p->names, name);
+	Buf suffix = {0}; /* a copy: interning may move the names' bytes */
+	buf_put(&suffix, strrchr(s, '.') + 1, strlen(strrchr(s, '.') + 1));
+	u32 module = intern(&p->names, (const char *)suffix.p, (u32)suffix.n);
+	buf_free(&suffix);
+	const char *m = name_str(&p->names, module);
 	for (u32 i = 0; i < p->tried_modules.n; i++)
 		if (p->tried_modules.v[i] == module)
 			return;
