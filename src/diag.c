@@ -42,15 +42,42 @@ LineCol src_linecol(SrcFile *f, u32 pos)
 	return (LineCol){lo + 1, pos - f->line_starts[lo] + 1};
 }
 
+/* A line longer than EXCERPT_MAX bytes is shown as a window around the
+ * column, EXCERPT_BEFORE bytes before it, with "..." where it is cut: a
+ * file written as one line would otherwise be printed whole with every
+ * message (100 errors in a 15 MB line once printed 3 GB). */
+enum { EXCERPT_MAX = 160, EXCERPT_BEFORE = 60 };
+
+static bool utf8_continuation(char c) { return ((u8)c & 0xc0) == 0x80; }
+
+/* The part of [line, end) to show, so that byte col0 lies in it. */
+static void excerpt_window(const char *line, const char *end, u32 col0, const char **from,
+			   const char **to)
+{
+	*from = line, *to = end;
+	if (end - line <= EXCERPT_MAX)
+		return;
+	col0 = MIN(col0, (u32)(end - line));
+	*from = line + (col0 > EXCERPT_BEFORE ? col0 - EXCERPT_BEFORE : 0);
+	*to = end - *from > EXCERPT_MAX ? *from + EXCERPT_MAX : end;
+	while (*from > line && utf8_continuation(**from)) /* whole characters only */
+		--*from;
+	while (*to < end && utf8_continuation(**to))
+		++*to;
+}
+
 static void put_source_line(Buf *b, SrcFile *f, LineCol lc)
 {
 	const char *line = f->text + f->line_starts[lc.line - 1];
-	const char *end = line;
+	const char *end = line, *from, *to;
 	while (end < f->text + f->len && *end != '\n' && *end != '\r')
 		end++;
-	buf_printf(b, "%5u | %.*s\n      | ", lc.line, (int)(end - line), line);
-	for (u32 i = 0; i + 1 < lc.col && line + i < end; i++)
-		buf_byte(b, line[i] == '\t' ? '\t' : ' ');
+	excerpt_window(line, end, lc.col - 1, &from, &to);
+	const char *cut_before = from > line ? "..." : "", *cut_after = to < end ? "..." : "";
+	buf_printf(b, "%5u | %s%.*s%s\n      | %s", lc.line, cut_before, (int)(to - from), from,
+		   cut_after, from > line ? "   " : "");
+	for (const char *q = from; q < line + lc.col - 1 && q < to; q++)
+		buf_byte(b, *q == '\t' ? '\t' : ' ');
 	buf_put(b, "^\n", 2);
 }
 
