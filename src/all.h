@@ -28,6 +28,9 @@ typedef int64_t i64;
 #define NONE ((u32)-1)
 #define COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
+/* A byte inside a UTF-8 character, not its first: text is cut before
+ * a character, never in it. */
+static inline bool utf8_continuation(char c) { return ((unsigned char)c & 0xc0) == 0x80; }
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)

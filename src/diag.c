@@ -48,8 +48,6 @@ LineCol src_linecol(SrcFile *f, u32 pos)
  * message (100 errors in a 15 MB line once printed 3 GB). */
 enum { EXCERPT_MAX = 160, EXCERPT_BEFORE = 60 };
 
-static bool utf8_continuation(char c) { return ((u8)c & 0xc0) == 0x80; }
-
 /* The part of [line, end) to show, so that byte col0 lies in it. */
 static void excerpt_window(const char *line, const char *end, u32 col0, const char **from,
 			   const char **to)

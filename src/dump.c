@@ -249,15 +249,29 @@ static int by_addr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The end of the node starting at s, or of its line if that comes first. */
-static const char *node_text_end(const char *s)
+/* A listing shows at most LIST_TEXT_MAX bytes of a node: a structured
+ * form's text is the whole form, and on a line that holds a whole program
+ * each jump lowered from an ite would print the rest of it (an else-if
+ * chain 8,000 deep, 330 KB on one line, listed 1.3 GB). */
+enum { LIST_TEXT_MAX = 120 };
+
+/* The end of the node starting at s, or of its line if that comes first,
+ * or where LIST_TEXT_MAX bytes end, between characters (*cut). */
+static const char *node_text_end(const char *s, bool *cut)
 {
 	int depth = 0;
-	const char *p = s;
+	const char *p = s, *stop = s + LIST_TEXT_MAX;
+	*cut = false;
 	for (; *p && *p != '\n' && *p != '\r'; p++) {
+		if (p >= stop) {
+			*cut = true;
+			while (p > s && utf8_continuation(*p))
+				p--;
+			return p;
+		}
 		if (*p == '"' || *p == '\'') {
 			char q = *p;
-			while (p[1] && p[1] != q && p[1] != '\n')
+			while (p[1] && p[1] != q && p[1] != '\n' && p < stop)
 				p++;
 			p += p[1] == q;
 		} else if (*p == '(') {
@@ -280,9 +294,11 @@ static void list_source(Buf *out, Program *p, const ListEntry *e)
 	}
 	SrcFile *f = p->files.v[p->chunks.v[e->chunk].file];
 	LineCol lc = src_linecol(f, e->pos);
-	const char *s = f->text + e->pos, *end = node_text_end(s);
+	bool cut;
+	const char *s = f->text + e->pos, *end = node_text_end(s, &cut);
 	const char *base = strrchr(f->path, '/');
-	buf_printf(out, "%s:%u  %.*s", base ? base + 1 : f->path, lc.line, (int)(end - s), s);
+	buf_printf(out, "%s:%u  %.*s%s", base ? base + 1 : f->path, lc.line, (int)(end - s), s,
+		   cut ? "..." : "");
 }
 
 void dump_listing(Program *p, Buf *out)
