@@ -382,6 +382,10 @@ static void parse_proc_type(Checker *c, u32 body, u32 t)
 	Type *ty = &c->p->types.v.v[t];
 	ty->kind = TY_PROC;
 	ty->first = NONE;
+	/* its value is a code address: its size is known now, when a signature
+	 * read before the layout of named types puts it in a register */
+	ty->size = ty->align = 8;
+	ty->layout = LAYOUT_DONE;
 	u32 k0 = kid(c, body, 0);
 	if (k0 != NONE && (is_tree(c, k0, TAG_params) || is_tree(c, k0, TAG_result) ||
 			   is_tree(c, k0, TAG_ret) || is_tree(c, k0, TAG_clobber))) {
@@ -514,7 +518,69 @@ static bool param_loc(Checker *c, u32 loc, u32 t, Param *pr, bool result)
 	return true;
 }
 
-static void parse_param(Checker *c, u32 n, bool result, Sig *s)
+/* A set of name ids (open addressing, NONE empty, at most half full). */
+typedef struct NameSet {
+	u32 *slot;
+	u32 n, size;
+} NameSet;
+
+static bool name_set_add(NameSet *set, u32 name);
+
+static void name_set_grow(NameSet *set)
+{
+	NameSet old = *set;
+	set->size = old.size ? old.size * 2 : 16;
+	set->n = 0;
+	set->slot = xmalloc(set->size * sizeof(u32));
+	memset(set->slot, 0xff, set->size * sizeof(u32));
+	for (u32 i = 0; i < old.size; i++)
+		if (old.slot[i] != NONE)
+			name_set_add(set, old.slot[i]);
+	free(old.slot);
+}
+
+/* Adds name to the set; true when it was there. */
+static bool name_set_add(NameSet *set, u32 name)
+{
+	if ((set->n + 1) * 2 > set->size)
+		name_set_grow(set);
+	u32 h = (u32)((name * HASH_K1) >> 32) & (set->size - 1);
+	for (; set->slot[h] != NONE; h = (h + 1) & (set->size - 1))
+		if (set->slot[h] == name)
+			return true;
+	set->slot[h] = name;
+	set->n++;
+	return false;
+}
+
+/* One signature's parameters and results as they are read.  A parameter's
+ * type may be a proc type declared later, whose signature is read
+ * meanwhile: each signature gathers its own, and they join Program.params
+ * together at its end (they once interleaved, and a proc type took the
+ * parameters of the one its parameter named).  `names` and `regs` (taken
+ * by params [0] and by results [1]) tell in constant time whether a new one
+ * can clash with those before it; only then are they compared. */
+typedef struct SigParams {
+	VEC(Param) own;
+	NameSet names;
+	u64 regs[2];
+} SigParams;
+
+static void report_clashes(Checker *c, const SigParams *sp, const Param *pr, bool result,
+			   u32 name, u32 loc, u32 nparams)
+{
+	for (u32 i = 0; i < sp->own.n; i++) {
+		const Param *q = &sp->own.v[i];
+		bool q_result = i >= nparams;
+		if (q->name == pr->name)
+			err(c, name, "%s is declared twice", name_of(c, pr->name));
+		else if (pr->reg != NOREG && q->reg == pr->reg && q_result == result)
+			err(c, loc, "%s and %s share register %s", name_of(c, q->name),
+			    name_of(c, pr->name), reg_str(pr->reg, 8));
+	}
+}
+
+static void parse_param(Checker *c, u32 n, bool result, Sig *s, SigParams *sp)
 {
 	u32 name = kid(c, n, 0), loc = kid(c, n, 1), tn = kid(c, n, 2);
 	if (name == NONE || loc == NONE || tn == NONE || nd(c, name)->kind != N_SYMDEF) {
@@ -529,16 +595,12 @@ static void parse_param(Checker *c, u32 n, bool result, Sig *s)
 		pr.offset = s->stack_bytes;
 		s->stack_bytes += 8;
 	}
-	for (u32 i = s->first; i < c->p->params.n; i++) {
-		const Param *q = &c->p->params.v[i];
-		bool q_result = i - s->first >= s->nparams;
-		if (q->name == pr.name)
-			err(c, name, "%s is declared twice", name_of(c, pr.name));
-		else if (pr.reg != NOREG && q->reg == pr.reg && q_result == result)
-			err(c, loc, "%s and %s share register %s", name_of(c, q->name),
-			    name_of(c, pr.name), reg_str(pr.reg, 8));
-	}
-	vec_push(&c->p->params, pr);
+	bool named_before = name_set_add(&sp->names, pr.name);
+	if (named_before || (pr.reg != NOREG && (sp->regs[result] >> pr.reg & 1)))
+		report_clashes(c, sp, &pr, result, name, loc, s->nparams);
+	if (pr.reg != NOREG)
+		sp->regs[result] |= 1ull << pr.reg;
+	vec_push(&sp->own, pr);
 	if (result)
 		s->nresults++;
 	else
@@ -561,7 +623,8 @@ static void parse_clobbers(Checker *c, u32 n, Sig *s)
 /* Reads the header children of a proc (or proc type) starting at `from`. */
 void parse_signature(Checker *c, u32 n, u32 from, Sig *s)
 {
-	*s = (Sig){.first = c->p->params.n, .pos = nd(c, n)->pos};
+	SigParams sp = {0};
+	*s = (Sig){.pos = nd(c, n)->pos};
 	for (u32 k = from; k != NONE && k < node_end(&c->tree, n); k = node_next(&c->tree, k)) {
 		u16 tag = nd(c, k)->kind == N_TREE ? nd(c, k)->tag : TAG_UNKNOWN;
 		if (tag == TAG_params) {
@@ -569,11 +632,11 @@ void parse_signature(Checker *c, u32 n, u32 from, Sig *s)
 				err(c, k, "(params ...) must come before the results");
 			for (u32 q = k + 1; q < node_end(&c->tree, k); q = node_next(&c->tree, q))
 				if (is_tree(c, q, TAG_param))
-					parse_param(c, q, false, s);
+					parse_param(c, q, false, s, &sp);
 				else
 					err(c, q, "expected (param :name.0 LOCATION TYPE)");
 		} else if (tag == TAG_result || tag == TAG_ret) {
-			parse_param(c, k, true, s);
+			parse_param(c, k, true, s, &sp);
 		} else if (tag == TAG_clobber) {
 			parse_clobbers(c, k, s);
 		} else if (tag == TAG_body || tag == TAG_stmts) {
@@ -582,6 +645,12 @@ void parse_signature(Checker *c, u32 n, u32 from, Sig *s)
 			err(c, k, "unexpected %s in a proc header", nd(c, k)->kind == N_TREE ? tag_name(c, k) : "atom");
 		}
 	}
+	s->first = c->p->params.n;
+	vec_reserve(&c->p->params, sp.own.n);
+	for (u32 i = 0; i < sp.own.n; i++)
+		c->p->params.v[c->p->params.n++] = sp.own.v[i];
+	vec_free(&sp.own);
+	free(sp.names.slot);
 }
 
 /* Points checker c, already used for an earlier declaration, at another:
