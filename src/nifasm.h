@@ -426,7 +426,7 @@ typedef struct Program {
 	Types types;
 	VEC(SrcFile *) files;  /* pointers: a module found later may be loaded mid-pass */
 	U32Vec modules;        /* per file: its module's name id (module_name), found once */
-	U32Vec tried_modules;  /* module names nifasm looked for beside the first file */
+	VEC(bool) module_tried; /* by name: a module nifasm looked for beside the first file */
 	u32 given_files;       /* files named on the command line come first */
 	VEC(Decl) decls;
 	VEC(Param) params;
