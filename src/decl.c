@@ -563,12 +563,32 @@ static bool name_set_add(NameSet *set, u32 name)
  * together at its end (they once interleaved, and a proc type took the
  * parameters of the one its parameter named).  `names` and `regs` (taken
  * by params [0] and by results [1]) tell in constant time whether a new one
- * can clash with those before it; only then are they compared. */
+ * can clash with those before it; only then are they compared.  `names`
+ * is built only for a signature of many (named_before). */
 typedef struct SigParams {
 	VEC(Param) own;
 	NameSet names;
 	u64 regs[2];
 } SigParams;
+
+/* Whether a parameter or result before this one is called `name`.  A
+ * few are scanned; the set is built for more (allocating it for every
+ * proc cost 0.3% of the benchmark). */
+enum { PARAMS_SCANNED = 8 };
+
+static bool named_before(SigParams *sp, u32 name)
+{
+	if (sp->own.n < PARAMS_SCANNED) {
+		for (u32 i = 0; i < sp->own.n; i++)
+			if (sp->own.v[i].name == name)
+				return true;
+		return false;
+	}
+	if (!sp->names.size) /* the first time past the few */
+		for (u32 i = 0; i < sp->own.n; i++)
+			name_set_add(&sp->names, sp->own.v[i].name);
+	return name_set_add(&sp->names, name);
+}
 
 static void report_clashes(Checker *c, const SigParams *sp, const Param *pr, bool result,
 			   u32 name, u32 loc, u32 nparams)
@@ -599,8 +619,7 @@ static void parse_param(Checker *c, u32 n, bool result, Sig *s, SigParams *sp)
 		pr.offset = s->stack_bytes;
 		s->stack_bytes += 8;
 	}
-	bool named_before = name_set_add(&sp->names, pr.name);
-	if (named_before || (pr.reg != NOREG && (sp->regs[result] >> pr.reg & 1)))
+	if (named_before(sp, pr.name) || (pr.reg != NOREG && (sp->regs[result] >> pr.reg & 1)))
 		report_clashes(c, sp, &pr, result, name, loc, s->nparams);
 	if (pr.reg != NOREG)
 		sp->regs[result] |= 1ull << pr.reg;
