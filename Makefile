@@ -56,12 +56,18 @@ SAN_ENV := ASAN_OPTIONS='$(if $(ASAN_OPTIONS),$(ASAN_OPTIONS):)exitcode=86' \
 asan:
 	$(SAN_ENV) $(SAN_MAKE) test
 
-# Random mutants of the suite's .nif files against the sanitizer build:
-# any crash, hang or sanitizer report fails.  Not part of `make test`.
+# Random mutants of the suite's inputs (and of cpu8's and rvm's binaries)
+# against the sanitizer build: any crash, hang, sanitizer report or
+# half-written output fails (tests/fuzz/mutate.py, docs/testing.md).
+# FUZZ_TOOLS picks the tools (default: all), FUZZ_COUNT is the number of
+# mutants per tool, FUZZ_SEED the seed.  Not part of `make test`.
 FUZZ_COUNT ?= 3000
+FUZZ_SEED  ?= 1
+FUZZ_TOOLS ?= $(TOOLS)
 fuzz:
-	$(SAN_MAKE) build/asan/bin/nifasm
-	$(SAN_ENV) $(PYTHON) tests/fuzz/mutate.py --nifasm build/asan/bin/nifasm --count $(FUZZ_COUNT)
+	$(SAN_MAKE) $(addprefix build/asan/bin/,$(FUZZ_TOOLS))
+	$(SAN_ENV) $(PYTHON) tests/fuzz/mutate.py $(foreach t,$(FUZZ_TOOLS),--$(t) build/asan/bin/$(t)) \
+	  --count $(FUZZ_COUNT) --seed $(FUZZ_SEED)
 
 # Assembles and runs every example (modules marked `helper` are only used).
 demo: all
