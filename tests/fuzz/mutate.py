@@ -15,7 +15,7 @@ Every tool named is fuzzed with N mutants.  What each command may do:
   TOOL asm F.s -o OUT     (cpu8, rvm) the same
   TOOL check F.s          0 or 1, and the same stderr as asm
   TOOL check OUT          0: the loader takes what asm wrote
-  TOOL run OUT, run F.s   cpu8 (with --max-cycles): 0 or 2, always ending;
+  TOOL run OUT, run F.s   cpu8 (--max-cycles; F.s also --trace): 0 or 2;
                           rvm (with --regs): any status but a signal and no
                           `error:` line; the guest may loop, so a run over
                           RUN_LIMIT is not a failure.  Both runs agree
@@ -25,9 +25,9 @@ Every tool named is fuzzed with N mutants.  What each command may do:
 cpu8 and rvm are also given mutants of their binaries (.bin, .rbc: the
 corpus assembled), with the magic number kept: `check` exits 0 or 1, and
 `run` exits 1 with check's stderr when check refused, or as above.  Any
-command but a guest's run over LIMIT seconds is a failure, and so is a
-sanitizer report or an `internal error at` line (die()), at the start of a
-line of stderr.  A failing mutant is kept in DIR as crash-TOOL-N.EXT, and
+command over LIMIT seconds is a failure (but an rvm guest's run, stopped
+after RUN_LIMIT), and so is a sanitizer report or an `internal error at`
+line (die()) at the start of a line of stderr.  A failing mutant is kept in DIR as crash-TOOL-N.EXT, and
 the failing command is printed.
 
 Not part of `make test` (it is random); `make fuzz` runs it."""
@@ -173,7 +173,7 @@ def fuzz_isa(tool, path, tmp, binary):
     if a.status:
         return False
     call([exe, 'check', out], statuses=(0,))
-    rb, rs = run(tool, out, True, ''), run(tool, path, True, '')
+    rb, rs = run(tool, out, True, ''), run(tool, path, True, '', tool.source_run_args)
     if rb.status is None or rs.status is None:
         return True
     # Run from the source, a program first gets the assembler's warnings.
@@ -183,11 +183,11 @@ def fuzz_isa(tool, path, tmp, binary):
     return False
 
 
-def run(tool, path, loads, check_err):
+def run(tool, path, loads, check_err, extra=()):
     """Runs a program: one the loader took (`loads`) exits with a status
     of tool.run_statuses and no input error, or may loop when
     tool.may_hang (None); one it refused exits 1 with check's message."""
-    cmd = [tool.exe, 'run', path] + tool.run_args
+    cmd = [tool.exe, 'run', path] + tool.run_args + list(extra)
     if not loads:
         r = call(cmd, statuses=(1,))
         if r.err != check_err:
@@ -203,18 +203,20 @@ def run(tool, path, loads, check_err):
 
 class Tool:
     def __init__(self, name, corpus, ext, tokens, fuzz, bin_ext=None, magic=b'', run_args=(),
-                 run_statuses=None, may_hang=False, same_stderr=False):
+                 run_statuses=None, may_hang=False, same_stderr=False, source_run_args=()):
         self.name, self.corpus, self.ext, self.tokens, self.fuzz = name, corpus, ext, tokens, fuzz
         self.bin_ext, self.magic, self.run_args = bin_ext, magic, list(run_args)
+        self.source_run_args = source_run_args
         self.run_statuses, self.may_hang, self.same_stderr = run_statuses, may_hang, same_stderr
         self.exe = None
 
 
 TOOLS = [
     Tool('nifasm', ['tests/nifasm/**/*.nif', 'examples/*.nif'], '.nif', NIF_TOKENS, fuzz_nifasm),
-    # The simulator stops at --max-cycles: a run always ends.
+    # The simulator stops at --max-cycles: a run always ends.  The run from
+    # the source traces, which must not change the port output.
     Tool('cpu8', ['tests/cpu8/**/*.s'], '.s', CPU8_TOKENS, fuzz_isa, '.bin', b'cpu8',
-         ['--max-cycles', CPU8_CYCLES], (0, 2)),
+         ['--max-cycles', CPU8_CYCLES], (0, 2), source_run_args=['--trace']),
     # The VM has no step limit, and the guest's exit status is r1's low byte.
     Tool('rvm', ['tests/rvm/**/*.s'], '.s', RVM_TOKENS, fuzz_isa, '.rbc', b'\x7fRVM',
          ['--regs'], None, may_hang=True, same_stderr=True),
@@ -272,11 +274,11 @@ def fuzz_tool(tool, a, tmp, pool):
             keep = os.path.join(a.out, 'crash-%s-%d%s' % (tool.name, n, tool.bin_ext if binary else tool.ext))
             with open(keep, 'wb') as f:
                 f.write(data)
-            print('FAIL %s: %s' % (keep, why))
+            print('FAIL %s: %s' % (keep, why), flush=True)
     nbin = sum(binary for _, binary, _ in mutants)
     detail = ' (%d sources, %d binaries%s)' % (a.count - nbin, nbin, '; %d guests ran over %d s' % (
         hung, RUN_LIMIT) if tool.may_hang else '') if tool.bin_ext else ''
-    print('%s: %d mutants%s, seed %d, %d failures' % (tool.name, a.count, detail, a.seed, bad))
+    print('%s: %d mutants%s, seed %d, %d failures' % (tool.name, a.count, detail, a.seed, bad), flush=True)
     return bad
 
 
