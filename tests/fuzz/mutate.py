@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Mutation fuzzing of the toolkit's tools: takes the suite's input files,
 mutates them (byte and bit flips, deletions, inserted or overwritten
-tokens, swaps, truncations) and runs the tool on each mutant under the
+tokens, swaps, truncations, copied lines) and runs the tool on each mutant under the
 sanitizer build.  The rule it checks: bad input gets an error and exit
 status 1, never a crash, a hang, a sanitizer report, an internal error or
 a half-written output file.
@@ -79,9 +79,9 @@ BIN_TOKENS = [b'\x00', b'\xff', b'\x7f', b'\x80', b'\x01', b'\x00\x00', b'\xff\x
 
 # Mutation kinds and their weights, for text and for binaries (which
 # mostly keep their size, so that they pass the loader's size check).
-KINDS = ['set', 'delete', 'insert', 'swap', 'truncate', 'repeat', 'overwrite', 'bitflip']
-TEXT_WEIGHTS = [1, 1, 1, 1, 1, 1, 1, 1]
-BIN_WEIGHTS = [4, 1, 1, 1, 1, 1, 4, 4]
+KINDS = ['set', 'delete', 'insert', 'swap', 'truncate', 'repeat', 'overwrite', 'bitflip', 'line']
+TEXT_WEIGHTS = [1, 1, 1, 1, 1, 1, 1, 1, 2]
+BIN_WEIGHTS = [4, 1, 1, 1, 1, 1, 4, 4, 0]
 
 
 def mutate(data, rnd, tokens, keep=0, weights=TEXT_WEIGHTS):
@@ -110,8 +110,12 @@ def mutate(data, rnd, tokens, keep=0, weights=TEXT_WEIGHTS):
         elif k == 'overwrite':
             t = rnd.choice(tokens)
             data[i:i + len(t)] = t
-        else:
+        elif k == 'bitflip':
             data[i] ^= 1 << rnd.randrange(8)
+        else:  # a copy of a whole line, inserted at the start of another
+            lines = data.split(b'\n')
+            lines.insert(rnd.randrange(len(lines)), rnd.choice(lines))
+            data = bytearray(b'\n'.join(lines))
     return bytes(data)
 
 
