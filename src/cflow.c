@@ -471,7 +471,11 @@ void stmt_jtrue(Checker *c, u32 n)
 	Ins *ins = emit_structured(c, P_JTRUE, n);
 	ins->nopnd = 1;
 	ins->o[0] = (Opnd){.kind = OK_LABEL, .sym = NONE};
-	if (ok && c->u.flow.reachable) {
+	/* A jtrue the checker sees as unreachable (after another jump) still
+	 * gets its edge, which gives the jump its target when it lands; its
+	 * flow is unreachable, so the landing joins nothing.  (A label that
+	 * only a later jump back reaches makes such code run.) */
+	if (ok) {
 		for (u32 i = first; i < c->u.edge_vars.n; i++)
 			c->u.flow.vs.v[c->u.edge_vars.v[i]].st = CF_TRUE;
 		add_edge(c, (Edge){.label = NONE, .first = first, .n = c->u.edge_vars.n - first,

@@ -45,6 +45,7 @@ static bool is_jmp(const Ins *i) { return i->op == TAG_jmp && i->o[0].kind == OK
 /* The count of references to `label` (a slot of a by-label vector). */
 static u32 *refs_of(Lowerer *l, u32 label)
 {
+	ASSERT(label != NONE); /* the checker gave every jump its target */
 	vec_cover(&l->refs, label, 0);
 	return &l->refs.v[label];
 }
