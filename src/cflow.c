@@ -103,10 +103,21 @@ static bool edge_to_label(Checker *c, const Edge *e, u32 label)
 	return e->label == label;
 }
 
-/* A variable live at a label must be live at every jump back to it. */
+/* A variable live at a label must be live at every jump back to it.  And
+ * a label control did not reach where it stands (after a jump, with no
+ * jump to it before it) had its code checked, and lowered, as unreachable:
+ * a jump back into it is refused, not taken into code nothing checked (an
+ * ite there lost the jump over its else-branch). */
 static void check_backward(Checker *c, u32 n, Label *l)
 {
 	const Flow *at = &l->state, *now = &c->u.flow;
+	if (now->reachable && !at->reachable) {
+		err(c, n, "jump back to %s, which control did not reach where it stands: the code "
+			  "after it was checked as unreachable", name_of(c, l->name));
+		note_at_pos(c, l->def_pos, "%s comes after code that does not fall through, and no "
+					   "jump to it comes before it", name_of(c, l->name));
+		return;
+	}
 	if (!now->reachable || !at->reachable)
 		return;
 	for (u32 v = 0; v < at->vs.n && v < now->vs.n; v++) {
@@ -151,6 +162,7 @@ void stmt_lab(Checker *c, u32 n)
 	land_edges(c, edge_to_label, id, nd(c, n)->pos);
 	l = label_of_id(c, id);
 	l->defined = true;
+	l->def_pos = nd(c, n)->pos;
 	flow_copy(&l->state, &c->u.flow);
 	Ins *ins = emit(c, P_LABEL, n);
 	ins->o[0] = (Opnd){.kind = OK_LABEL, .sym = id};

@@ -88,6 +88,7 @@ typedef struct Label {
 	u32 name;
 	u32 id;           /* the unit's label number */
 	u32 use_pos;
+	u32 def_pos;
 	bool defined;
 	Flow state;       /* the state at its definition */
 } Label;
