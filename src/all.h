@@ -210,6 +210,13 @@ static inline u32 hash_padded(const char *s, size_t n)
 	return hash_final(h);
 }
 
+/* A name's id, the name added if it is new.  The names' bytes (16 for a
+ * name of up to 7 bytes) may take 2 GiB.  intern is for the names a tool
+ * makes itself, and dies past that; intern_input is for names from the
+ * input, and returns NONE for a new name once they would take more than
+ * 2 GiB less 1 MiB, which the caller reports as the input's error (so
+ * intern's die stays a bug).  intern_lookup adds nothing: NONE for a new
+ * name. */
 void intern_init(Interner *in);
 u32 intern_h(Interner *in, const char *s, u32 len, u32 hash);
 static inline u32 intern(Interner *in, const char *s, u32 len)
@@ -218,6 +225,12 @@ static inline u32 intern(Interner *in, const char *s, u32 len)
 }
 /* intern for text that is readable for 8 bytes past s + len. */
 u32 intern_padded(Interner *in, const char *s, u32 len);
+u32 intern_input(Interner *in, const char *s, u32 len);
+/* intern_input for text that is readable for 8 bytes past s + len. */
+u32 intern_input_padded(Interner *in, const char *s, u32 len);
+u32 intern_lookup(Interner *in, const char *s, u32 len);
+/* The input's error when intern_input returns NONE. */
+#define INTERN_FULL_MESSAGE "too many distinct names: they take more than 2 GiB"
 static inline const char *name_str(const Interner *in, u32 id)
 {
 	return in->chars.v + in->names.v[id] + 8;

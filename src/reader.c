@@ -305,27 +305,48 @@ static NameInfo name_info(u32 id, bool dot)
 	return (NameInfo){id, id < TAG__COUNT ? (u16)id : TAG_UNKNOWN, dot};
 }
 
-/* Interns a plain name and enters it in the memo.  The text is readable
- * for 8 bytes past s + len (read_file pads it). */
+/* id, or the input's error at `at` when it is NONE: a new name that does
+ * not fit in the interner. */
+static u32 name_fits(Reader *r, const char *at, u32 id)
+{
+	return id == NONE ? fail(r, at, INTERN_FULL_MESSAGE) : id;
+}
+
+/* A name the memo does not know, from the interner (read_file pads the
+ * text, so it is readable for 8 bytes past s + len); id NONE when it does
+ * not fit. */
+static NameInfo intern_name(Reader *r, const char *s, u32 len, bool dot)
+{
+	return name_info(name_fits(r, s, intern_input_padded(r->names, s, len)), dot);
+}
+
+/* Interns a plain name and enters it in the memo, which keeps only names
+ * the interner has: a hit must be a name. */
 static NameInfo lookup_name(Reader *r, const char *s, u32 len, bool dot)
 {
 	if (cclass[(u8)*s] != CC_IDENT) /* ":1a" */
-		return name_info(intern_padded(r->names, s, len), dot);
+		return intern_name(r, s, len, dot);
 	if (len - 1 < 8) {
 		u64 key = first_bytes(load_u64(s), len);
 		ShortName *m = &r->memo->small[memo_slot(key)];
-		if (m->key != key)
-			*m = (ShortName){key, name_info(intern_padded(r->names, s, len), dot)};
-		return m->name;
+		if (m->key == key)
+			return m->name;
+		NameInfo name = intern_name(r, s, len, dot);
+		if (name.id != NONE)
+			*m = (ShortName){key, name};
+		return name;
 	}
 	if (len - 9 < 8) {
 		u64 lo = load_u64(s), hi = first_bytes(load_u64(s + 8), len - 8);
 		LongName *m = &r->memo->large[memo_slot(lo ^ hi * HASH_K2)];
-		if (m->lo != lo || m->hi != hi)
-			*m = (LongName){lo, hi, name_info(intern_padded(r->names, s, len), dot)};
-		return m->name;
+		if (m->lo == lo && m->hi == hi)
+			return m->name;
+		NameInfo name = intern_name(r, s, len, dot);
+		if (name.id != NONE)
+			*m = (LongName){lo, hi, name};
+		return name;
 	}
-	return name_info(intern_padded(r->names, s, len), dot);
+	return intern_name(r, s, len, dot);
 }
 
 /* Where a name may end in w: the bytes below '.', as 0x80 bits.  They are
@@ -414,7 +435,7 @@ static COLD u32 scan_name_slow(Reader *r, const char *start, const char *p, bool
 	}
 	if (trailing_dot) /* foo.0. is foo.0.<module> */
 		buf_put(&b, name_str(r->names, r->module), name_len(r->names, r->module));
-	u32 id = intern(r->names, (const char *)b.p, (u32)b.n);
+	u32 id = name_fits(r, start, intern_input(r->names, (const char *)b.p, (u32)b.n));
 	buf_free(&b);
 	return id;
 }
@@ -431,13 +452,11 @@ static __attribute__((noinline)) NameInfo scan_new_name(Reader *r, const char *p
 	while ((k = namechar[(u8)*p]) != 0)
 		flags |= k, p++;
 	bool dot = flags & NAME_DOT, trailing_dot = dot && p[-1] == '.';
-	if (UNLIKELY((flags & NAME_ESC) || trailing_dot)) {
-		u32 id = scan_name_slow(r, start, p, trailing_dot);
-		*end = id == NONE ? NULL : p;
-		return name_info(id, dot);
-	}
-	*end = p;
-	return lookup_name(r, start, (u32)(p - start), dot);
+	NameInfo name = UNLIKELY((flags & NAME_ESC) || trailing_dot)
+			    ? name_info(scan_name_slow(r, start, p, trailing_dot), dot)
+			    : lookup_name(r, start, (u32)(p - start), dot);
+	*end = name.id == NONE ? NULL : p;
+	return name;
 }
 
 /* Scans an identifier or symbol at p and interns it; *end is after it,
@@ -514,8 +533,8 @@ static COLD const char *read_info_file(Reader *r, const char *p, u32 *file)
 		p++;
 	if (p == start)
 		return fail(r, p, "expected a file name in line information"), NULL;
-	*file = intern(r->names, start, (u32)(p - start));
-	return p;
+	*file = name_fits(r, start, intern_input(r->names, start, (u32)(p - start)));
+	return *file == NONE ? NULL : p;
 }
 
 /* Reads line information into r->pending. */

@@ -200,15 +200,22 @@ static void put_name(char *e, const char *s, u32 len, bool padded)
 
 /* The names' bytes are one vector of chars, whose capacity doubles up to
  * 2^31 (vec_grow_); the check comes first, since chars.n + size could also
- * wrap around in vec_reserve's u32 sum. */
+ * wrap around in vec_reserve's u32 sum.  Names from the input stop
+ * INTERN_RESERVE short of it, which leaves room for the few that the tools
+ * make themselves (a module's name, "_start"): only input can fill the
+ * interner, and the tool reports that as the input's error. */
 #define INTERN_MAX_BYTES ((u64)1 << 31)
+#define INTERN_RESERVE ((u64)1 << 20)
 
-static u32 intern_add(Interner *in, const char *s, u32 len, u32 hash, u32 h, bool padded)
+/* Adds a name while the names' bytes stay within limit; NONE when it does
+ * not fit. */
+static u32 intern_add(Interner *in, const char *s, u32 len, u32 hash, u32 h, bool padded,
+		      u64 limit)
 {
 	u32 off = in->chars.n, id = in->names.n;
 	u64 size = ((u64)len + 8 + 1 + 7) & ~7ull; /* header, bytes, NUL, padding */
-	if (off + size > INTERN_MAX_BYTES)
-		die("interner exceeds 2 GiB of names");
+	if (off + size > limit)
+		return NONE;
 	vec_reserve(&in->chars, (u32)size);
 	memcpy(in->chars.v + off, &len, 4);
 	memcpy(in->chars.v + off + 4, &id, 4);
@@ -243,16 +250,46 @@ static inline bool intern_find(Interner *in, const char *s, u32 len, u32 hash, b
 	return false;
 }
 
-u32 intern_h(Interner *in, const char *s, u32 len, u32 hash)
+/* A name's id, added if it is new and fits within limit (never for 0). */
+static inline u32 intern_within(Interner *in, const char *s, u32 len, u32 hash, bool padded,
+				u64 limit)
 {
 	u32 r;
-	return intern_find(in, s, len, hash, false, &r) ? r : intern_add(in, s, len, hash, r, false);
+	return intern_find(in, s, len, hash, padded, &r) ? r
+							 : intern_add(in, s, len, hash, r, padded, limit);
+}
+
+/* The tools' own names fit: input stops INTERN_RESERVE short. */
+static u32 must_fit(u32 id)
+{
+	if (id == NONE)
+		die("interner exceeds 2 GiB of names");
+	return id;
+}
+
+u32 intern_h(Interner *in, const char *s, u32 len, u32 hash)
+{
+	return must_fit(intern_within(in, s, len, hash, false, INTERN_MAX_BYTES));
 }
 
 u32 intern_padded(Interner *in, const char *s, u32 len)
 {
-	u32 hash = hash_padded(s, len), r;
-	return intern_find(in, s, len, hash, true, &r) ? r : intern_add(in, s, len, hash, r, true);
+	return must_fit(intern_within(in, s, len, hash_padded(s, len), true, INTERN_MAX_BYTES));
+}
+
+u32 intern_input(Interner *in, const char *s, u32 len)
+{
+	return intern_within(in, s, len, hash_bytes(s, len), false, INTERN_MAX_BYTES - INTERN_RESERVE);
+}
+
+u32 intern_input_padded(Interner *in, const char *s, u32 len)
+{
+	return intern_within(in, s, len, hash_padded(s, len), true, INTERN_MAX_BYTES - INTERN_RESERVE);
+}
+
+u32 intern_lookup(Interner *in, const char *s, u32 len)
+{
+	return intern_within(in, s, len, hash_bytes(s, len), false, 0);
 }
 
 void intern_free(Interner *in)

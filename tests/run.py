@@ -427,7 +427,7 @@ HANDLERS = {
 # ---- script tests ------------------------------------------------------------
 
 SCRIPTS = {
-    'nifasm': ['tests/x86diff.py', 'tests/selfcheck.py', 'tests/jobs.py'],
+    'nifasm': ['tests/x86diff.py', 'tests/selfcheck.py', 'tests/jobs.py', 'tests/names_limit.py'],
 }
 SCRIPT_TIMEOUT = 300
 
