@@ -72,15 +72,29 @@ bool is_global_name(const Program *p, u32 name)
 	return dot && strchr(dot + 1, '.');
 }
 
-u32 global_key(Program *p, u32 name, u32 file)
+/* A global's key, "name@file" for a private name outside the first file
+ * ('@' cannot appear in a NIF name), interned by `find`: intern_input
+ * where a definition adds it, intern_lookup where a use looks for it.
+ * Inlined, so each calls its function directly: called with the function,
+ * it cost operand(), where global_find is inlined, a move per call (0.1 %
+ * of the instructions of the 10^5 benchmark). */
+static inline __attribute__((always_inline)) u32 key_by(Program *p, u32 name, u32 file,
+							 u32 (*find)(Interner *, const char *, u32))
 {
 	if (file == 0 || is_global_name(p, name))
 		return name;
-	Buf b = {0}; /* "name@file": '@' cannot appear in a NIF name */
+	Buf b = {0};
 	buf_printf(&b, "%s@%u", name_str(&p->names, name), file);
-	u32 key = intern(&p->names, (const char *)b.p, (u32)b.n);
+	u32 key = find(&p->names, (const char *)b.p, (u32)b.n);
 	buf_free(&b);
 	return key;
+}
+
+/* Uses add no names (a label in every proc would add one each): a key the
+ * interner does not have is NONE, which global_lookup does not find. */
+u32 global_key(Program *p, u32 name, u32 file)
+{
+	return key_by(p, name, file, intern_lookup);
 }
 
 u32 global_lookup(Program *p, u32 key)
@@ -159,8 +173,10 @@ static const GlobalKind decl_kind[TAG__COUNT] = {
 
 static u32 define_global(Checker *c, u32 n, GlobalKind kind)
 {
-	u32 name = nd(c, n)->val;
-	u32 g = global_get(c->p, global_key(c->p, name, c->file), name, c->file, nd(c, n)->pos);
+	u32 name = nd(c, n)->val, key = key_by(c->p, name, c->file, intern_input);
+	if (key == NONE) /* the input's names fill the interner: its error */
+		return err(c, n, INTERN_FULL_MESSAGE), NONE;
+	u32 g = global_get(c->p, key, name, c->file, nd(c, n)->pos);
 	Global *gl = &c->p->globals.v[g];
 	if (gl->defined) {
 		err(c, n, "%s is defined twice", name_of(c, name));

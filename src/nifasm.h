@@ -458,7 +458,8 @@ enum { DUMP_TREE = 1, DUMP_CHECK = 2, DUMP_LOWER = 4, DUMP_CODE = 8, DUMP_LINK =
 
 /* Globals are found by key: a global symbol (foo.0.m) is its own key, a
  * private one (foo.0) is qualified by its file, so two files may both
- * have a foo.0. */
+ * have a foo.0.  global_key only finds a key (NONE when no definition
+ * made it), for global_lookup. */
 u32 global_key(Program *p, u32 name, u32 file);
 bool is_global_name(const Program *p, u32 name);
 u32 global_lookup(Program *p, u32 key);

@@ -26,12 +26,15 @@ prefix in turn, so the Python loop runs once per block (16384 names for
 nifasm), not once per name.
 
 nifasm reads the 2.1 GB with --parse-only, then again through the
-declaration pass of an assembly with -j 1 (both under 4.3 GB of memory).
+declaration pass of an assembly with -j 1 (both under 4.3 GB of memory),
+which must also report the key of a private global that does not fit
+(nifasm_case).
 tests/run.py lists this script in SCRIPTS, so `make test` runs it.
 """
 import argparse
 import itertools
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -51,59 +54,92 @@ class Layout:
     """How a tool's input spells its names: each line is `before`, the
     names that share all but their last byte joined by `sep`, `after`."""
 
-    def __init__(self, length, first, rest, before, sep, after, column, head=b'', tail=b''):
+    def __init__(self, length, first, rest, before, sep, after):
         self.length, self.first, self.rest = length, first, rest
         self.before, self.sep, self.after = before, sep, after
-        self.column = column  # where the long name's error is
-        self.head, self.tail = head, tail  # the text before and after the names
 
 
 LETTERS = bytes(range(ord('a'), ord('z') + 1)) + bytes(range(ord('A'), ord('Z') + 1)) + b'_'
 HIGH = bytes(range(128, 256))  # NIF names may hold any byte >= 128
 LAYOUTS = {
-    # atoms in the module's (stmts ...); the long one is a line of its own
-    'nifasm': Layout(247, HIGH, HIGH, b'', b' ', b'', 1, b'(stmts\n', b')\n'),
+    # atoms in the module's (stmts ...)
+    'nifasm': Layout(247, HIGH, HIGH, b'', b' ', b''),
     # def LABEL: a label for the next (here: no) instruction
-    'cpu8': Layout(23, LETTERS, LETTERS + b'0123456789', b'def ', b'\ndef ', b'', 5),
+    'cpu8': Layout(247, LETTERS, LETTERS + b'0123456789', b'def ', b'\ndef ', b''),
     # labels, any number on a line: a:b:c:
-    'rvm': Layout(23, LETTERS, LETTERS + b'.0123456789', b'', b':', b':', 1),
+    'rvm': Layout(247, LETTERS, LETTERS + b'.0123456789', b'', b':', b':'),
 }
 
 
-def write_input(path, lay):
-    """Writes the names; returns the line of the long one and the number
-    of short ones."""
+def write_names(f, lay, budget):
+    """Writes whole lines of distinct names that take at most `budget`
+    bytes in the interner; returns how many lines of text and names that
+    makes, and the bytes they take."""
     per_line = len(lay.rest)
-    lines = (LIMIT - MARGIN) // entry_size(lay.length) // per_line
+    lines = budget // entry_size(lay.length) // per_line
     hole = b'\0' * (lay.length - 2)  # no name holds a NUL
     block = b''.join(lay.before + lay.sep.join(hole + bytes([y, x]) for x in lay.rest) + lay.after + b'\n'
                      for y in lay.rest)
     line_bytes, newlines = len(block) // per_line, block.count(b'\n') // per_line
     parts = block.split(hole)  # joined by the prefix: a replace without the search
     prefixes = itertools.product(lay.first, *[lay.rest] * (lay.length - 3))
-    with open(path, 'wb') as f:
-        f.write(lay.head)
-        left = lines
-        while left:
-            chunk = bytes(next(prefixes)).join(parts)
-            n = min(left, per_line)
-            f.write(chunk[:n * line_bytes])
-            left -= n
-        taken = lines * per_line * entry_size(lay.length)
-        f.write(lay.before + b'z' * (LIMIT - taken) + lay.after + b'\n' + lay.tail)
-    return lay.head.count(b'\n') + lines * newlines + 1, lines * per_line
+    for left in range(lines, 0, -per_line):
+        f.write(bytes(next(prefixes)).join(parts)[:min(left, per_line) * line_bytes])
+    names = lines * per_line
+    return lines * newlines, names, names * entry_size(lay.length)
 
 
-def check(cmd, src, out, line, column):
-    """The run must fail at the long name, with status 1 and no output."""
+def nifasm_case(binary, tmp):
+    """names.nif fills the limit up to MARGIN; key.nif defines a private
+    proc whose name names.nif holds, so that only its key (k...k.0@1, see
+    global_key) is new and does not fit; long.nif holds a name that does
+    not fit.  --parse-only finds the long name; an assembly's declaration
+    pass finds both."""
+    key = b'k' * 2 * MARGIN + b'.0'  # key.0@1 takes more than the room left
+    files = [os.path.join(tmp, f) for f in ('names.nif', 'key.nif', 'long.nif')]
+    with open(files[0], 'wb') as f:
+        f.write(b'(stmts\n' + key + b'\n')
+        lines, names, taken = write_names(f, LAYOUTS['nifasm'], LIMIT - MARGIN - entry_size(len(key)))
+        f.write(b')\n')
+    room = LIMIT - taken - entry_size(len(key))
+    with open(files[1], 'wb') as f:
+        f.write(b'(stmts\n(proc :' + key + b'))\n')
+    with open(files[2], 'wb') as f:
+        f.write(b'(stmts\n' + b'z' * room + b'\n)\n')
+    out = os.path.join(tmp, 'a.out')
+    at_key, at_long = (files[1], 2, 7), (files[2], 2, 1)
+    ok = check([binary, '--parse-only'] + files, [at_long], None)
+    ok &= check([binary, '-j', '1'] + files + ['-o', out], [at_key, at_long], out)
+    return ok, names, os.path.getsize(files[0])
+
+
+def isa_case(tool, binary, tmp):
+    """One source file: names that fill the limit up to MARGIN, then one
+    that does not fit."""
+    lay = LAYOUTS[tool]
+    src, out = os.path.join(tmp, 'names.s'), os.path.join(tmp, 'names.out')
+    with open(src, 'wb') as f:
+        lines, names, taken = write_names(f, lay, LIMIT - MARGIN)
+        f.write(lay.before + b'z' * (LIMIT - taken) + lay.after + b'\n')
+    at_long = (src, lines + 1, len(lay.before) + 1)
+    return check([binary, 'asm', src, '-o', out], [at_long], out), names, os.path.getsize(src)
+
+
+ERROR_RE = re.compile(rb'^\S+:\d+:\d+: error: ', re.M)
+
+
+def check(cmd, where, out):
+    """The run must fail with exactly the errors at `where` (file, line,
+    column), exit status 1 and no output file."""
     p = subprocess.run(cmd, capture_output=True)
-    first = p.stderr.split(b'\n', 1)[0].decode('utf-8', 'replace')
-    want = '%s:%d:%d: %s' % (src, line, column, MESSAGE)
+    got = [m.group(0).decode() + p.stderr[m.end():].split(b'\n', 1)[0].decode()
+           for m in ERROR_RE.finditer(p.stderr)]
+    want = ['%s:%d:%d: %s' % (f, line, col, MESSAGE) for f, line, col in where]
     problems = []
     if p.returncode != 1:
         problems.append('exit status %d, not 1' % p.returncode)
-    if first != want:
-        problems.append('first line of stderr:\n  %s\nnot\n  %s' % (first[:300], want))
+    if got != want:
+        problems.append('errors:\n  %s\nnot\n  %s' % ('\n  '.join(got), '\n  '.join(want)))
     if out and os.path.exists(out):
         problems.append('%s was written' % out)
     if problems:
@@ -120,22 +156,15 @@ def main():
     if not tool:
         ap.error('give --nifasm, --cpu8 or --rvm')
     binary = os.path.abspath(getattr(a, tool))
-    ok = True
     with tempfile.TemporaryDirectory(prefix='names-limit-') as tmp:
-        src = os.path.join(tmp, 'names.nif' if tool == 'nifasm' else 'names.s')
-        out = os.path.join(tmp, 'names.out')
-        line, names = write_input(src, LAYOUTS[tool])
-        size = os.path.getsize(src)
-        col = LAYOUTS[tool].column
         if tool == 'nifasm':
-            runs = [[binary, '--parse-only', src], [binary, '-j', '1', src, '-o', out]]
+            ok, names, size = nifasm_case(binary, tmp)
         else:
-            runs = [[binary, 'asm', src, '-o', out]]
-        for cmd in runs:
-            ok &= check(cmd, src, out if '-o' in cmd else None, line, col)
+            ok, names, size = isa_case(tool, binary, tmp)
     print('names limit: %s %s the name past %.1f million distinct ones (%.1f GB) at its place'
           % (tool, 'reports' if ok else 'FAILED to report', names / 1e6, size / 1e9))
     return 0 if ok else 1
+
 
 if __name__ == '__main__':
     sys.exit(main())
