@@ -229,8 +229,6 @@ u32 intern_input(Interner *in, const char *s, u32 len);
 /* intern_input for text that is readable for 8 bytes past s + len. */
 u32 intern_input_padded(Interner *in, const char *s, u32 len);
 u32 intern_lookup(Interner *in, const char *s, u32 len);
-/* The input's error when intern_input returns NONE. */
-#define INTERN_FULL_MESSAGE "too many distinct names: they take more than 2 GiB"
 static inline const char *name_str(const Interner *in, u32 id)
 {
 	return in->chars.v + in->names.v[id] + 8;
@@ -317,5 +315,11 @@ extern void (*diag_on_limit)(void);
 void diag_replay(const u8 *records, size_t n, const char *path);
 /* An error that has no position (a missing file, a bad option). */
 void error_plain(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The input's error when intern_input returns NONE. */
+#define INTERN_FULL_MESSAGE "too many distinct names: they take more than 2 GiB"
+/* intern_input_padded for the word at pos in f (whose text is padded);
+ * NONE, reported there as the input's error, when it does not fit. */
+u32 intern_at(Interner *in, SrcFile *f, u32 pos, u32 len);
 
 #endif

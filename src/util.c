@@ -292,6 +292,14 @@ u32 intern_lookup(Interner *in, const char *s, u32 len)
 	return intern_within(in, s, len, hash_bytes(s, len), false, 0);
 }
 
+u32 intern_at(Interner *in, SrcFile *f, u32 pos, u32 len)
+{
+	u32 id = intern_input_padded(in, f->text + pos, len);
+	if (id == NONE)
+		error_at(f, pos, INTERN_FULL_MESSAGE);
+	return id;
+}
+
 void intern_free(Interner *in)
 {
 	free(in->memo);

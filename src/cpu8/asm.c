@@ -1,10 +1,11 @@
 /* asm.c - the cpu8 assembler front end: source text -> Cpu8Prog.
  *
  * The file is read once, line by line; tokens are (offset, length) pairs
- * into the text, and every word is interned.  Built-in words are interned
- * first, in table order, so a word's name id tells what it is: a mnemonic
- * (its index in CPU8_MNEMONICS), a register, a condition, a keyword, or a
- * user name (a `use` name or a label).
+ * into the text, and every word is interned as it is found (a new one that
+ * does not fit is the input's error, and ends it).  Built-in words are
+ * interned first, in table order, so a word's name id tells what it is: a
+ * mnemonic (its index in CPU8_MNEMONICS), a register, a condition, a
+ * keyword, or a user name (a `use` name or a label).
  */
 #include "cpu8.h"
 
@@ -58,6 +59,7 @@ enum {
 
 typedef struct Tok {
 	u32 pos, len;
+	u32 id; /* the word's name id */
 } Tok;
 
 /* What a user name means; one entry per name id. */
@@ -84,15 +86,21 @@ typedef struct Asm {
 	u32 line;
 	u32 id_goto;        /* the mnemonic `goto`, which `if` spells out */
 	u8 next_use;        /* next register `use` hands out */
+	bool full;          /* the names filled the interner: the assembly stops */
 } Asm;
 
 static const char *tok_text(const Asm *as, Tok t) { return as->src->text + t.pos; }
 
-static u32 tok_id(Asm *as, Tok t)
+/* Interns a word as tokenize finds it; false, reported, when it is new
+ * and the input's names fill the interner, which ends the assembly (the
+ * next new word would not fit either). */
+static bool intern_word(Asm *as, Tok *t)
 {
-	u32 id = intern_padded(&as->names, tok_text(as, t), t.len);
-	vec_cover(&as->info, id, ((NameInfo){NONE, NONE, 0, 0}));
-	return id;
+	t->id = intern_at(&as->names, as->src, t->pos, t->len);
+	if (t->id == NONE)
+		return as->full = true, false;
+	vec_cover(&as->info, t->id, ((NameInfo){NONE, NONE, 0, 0}));
+	return true;
 }
 
 static void intern_builtins(Asm *as)
@@ -139,7 +147,10 @@ static bool tokenize(Asm *as, u32 pos, u32 end)
 				 (int)(pos - start), s + start);
 			return false;
 		}
-		vec_push(&as->toks, ((Tok){start, pos - start}));
+		Tok t = {start, pos - start, 0};
+		if (!intern_word(as, &t))
+			return false;
+		vec_push(&as->toks, t);
 	}
 }
 
@@ -163,7 +174,7 @@ static bool is_name(const char *s, u32 len)
 
 static bool reg_operand(Asm *as, Tok t, u8 *reg)
 {
-	u32 id = tok_id(as, t);
+	u32 id = t.id;
 	if (id >= ID_REG && id < ID_REG + CPU8_NREGS) {
 		*reg = (u8)(id - ID_REG);
 		return true;
@@ -202,7 +213,7 @@ static bool label_operand(Asm *as, Tok t)
 			 tok_text(as, t));
 		return false;
 	}
-	Fixup f = {as->prog->ins.n, tok_id(as, t), t.pos};
+	Fixup f = {as->prog->ins.n, t.id, t.pos};
 	vec_push(&as->fixups, f);
 	return true;
 }
@@ -245,7 +256,7 @@ static bool parse_cond(Asm *as, u32 *k, u8 *cond)
 {
 	const char *want = "a condition: zero, odd, cout or greater, optionally after `not`";
 	*cond = 0;
-	if (*k < as->toks.n && tok_id(as, as->toks.v[*k]) == ID_NOT) {
+	if (*k < as->toks.n && as->toks.v[*k].id == ID_NOT) {
 		*cond = CPU8_COND_NOT;
 		++*k;
 	}
@@ -254,7 +265,7 @@ static bool parse_cond(Asm *as, u32 *k, u8 *cond)
 		return false;
 	}
 	Tok t = as->toks.v[*k];
-	u32 id = tok_id(as, t);
+	u32 id = t.id;
 	if (id < ID_COND || id >= ID_COND + COUNTOF(cond_names)) {
 		error_at(as->src, t.pos, "`%.*s` is not %s", (int)t.len, tok_text(as, t), want);
 		return false;
@@ -270,7 +281,7 @@ static bool parse_if(Asm *as, Cpu8Ins *in)
 	u32 k = 1;
 	if (!parse_cond(as, &k, &in->d))
 		return false;
-	if (k == as->toks.n || tok_id(as, as->toks.v[k]) != as->id_goto) {
+	if (k == as->toks.n || as->toks.v[k].id != as->id_goto) {
 		u32 pos = k == as->toks.n ? after_last(as) : as->toks.v[k].pos;
 		error_at(as->src, pos, "expected `goto` after the condition: `if COND goto LABEL`");
 		return false;
@@ -330,7 +341,7 @@ static bool user_name(Asm *as, Tok t, const char *what, u32 *id)
 			 tok_text(as, t));
 		return false;
 	}
-	*id = tok_id(as, t);
+	*id = t.id;
 	if (*id >= ID_REG && *id < ID_REG + CPU8_NREGS) {
 		error_at(as->src, t.pos, "`%.*s` is a register, not a new %s name", (int)t.len,
 			 tok_text(as, t), what);
@@ -392,7 +403,7 @@ static void parse_line(Asm *as, u32 start, u32 end)
 	if (!tokenize(as, start, end) || as->toks.n == 0)
 		return;
 	Tok t0 = as->toks.v[0];
-	u32 id = tok_id(as, t0);
+	u32 id = t0.id;
 	if (id < ID_REG)
 		add_instruction(as, id);
 	else if (id == ID_USE)
@@ -424,14 +435,15 @@ bool cpu8_parse(SrcFile *src, Cpu8Prog *prog)
 	Asm as = {.src = src, .prog = prog};
 	intern_builtins(&as);
 	int errors = diag_error_count;
-	for (u32 pos = 0; pos < src->len;) {
+	for (u32 pos = 0; pos < src->len && !as.full;) {
 		const char *nl = memchr(src->text + pos, '\n', src->len - pos);
 		u32 end = nl ? (u32)(nl - src->text) : src->len;
 		as.line++;
 		parse_line(&as, pos, end);
 		pos = end + 1;
 	}
-	resolve_labels(&as);
+	if (!as.full) /* labels may be defined after where it stopped */
+		resolve_labels(&as);
 	intern_free(&as.names);
 	vec_free(&as.info);
 	vec_free(&as.toks);
