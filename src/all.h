@@ -215,16 +215,14 @@ static inline u32 hash_padded(const char *s, size_t n)
  * makes itself, and dies past that; intern_input is for names from the
  * input, and returns NONE for a new name once they would take more than
  * 2 GiB less 1 MiB, which the caller reports as the input's error (so
- * intern's die stays a bug).  intern_lookup adds nothing: NONE for a new
- * name. */
+ * intern's die stays a bug; intern_at, below, reports it at a word of a
+ * source file).  intern_lookup adds nothing: NONE for a new name. */
 void intern_init(Interner *in);
 u32 intern_h(Interner *in, const char *s, u32 len, u32 hash);
 static inline u32 intern(Interner *in, const char *s, u32 len)
 {
 	return intern_h(in, s, len, hash_bytes(s, len));
 }
-/* intern for text that is readable for 8 bytes past s + len. */
-u32 intern_padded(Interner *in, const char *s, u32 len);
 u32 intern_input(Interner *in, const char *s, u32 len);
 /* intern_input for text that is readable for 8 bytes past s + len. */
 u32 intern_input_padded(Interner *in, const char *s, u32 len);

@@ -259,22 +259,12 @@ static inline u32 intern_within(Interner *in, const char *s, u32 len, u32 hash, 
 							 : intern_add(in, s, len, hash, r, padded, limit);
 }
 
-/* The tools' own names fit: input stops INTERN_RESERVE short. */
-static u32 must_fit(u32 id)
-{
-	if (id == NONE)
-		die("interner exceeds 2 GiB of names");
-	return id;
-}
-
 u32 intern_h(Interner *in, const char *s, u32 len, u32 hash)
 {
-	return must_fit(intern_within(in, s, len, hash, false, INTERN_MAX_BYTES));
-}
-
-u32 intern_padded(Interner *in, const char *s, u32 len)
-{
-	return must_fit(intern_within(in, s, len, hash_padded(s, len), true, INTERN_MAX_BYTES));
+	u32 id = intern_within(in, s, len, hash, false, INTERN_MAX_BYTES);
+	if (id == NONE) /* a bug: names from the input stop INTERN_RESERVE short */
+		die("interner exceeds 2 GiB of names");
+	return id;
 }
 
 u32 intern_input(Interner *in, const char *s, u32 len)

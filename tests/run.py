@@ -429,6 +429,7 @@ HANDLERS = {
 SCRIPTS = {
     'nifasm': ['tests/x86diff.py', 'tests/selfcheck.py', 'tests/jobs.py', 'tests/names_limit.py'],
     'cpu8': ['tests/names_limit.py'],
+    'rvm': ['tests/names_limit.py'],
 }
 SCRIPT_TIMEOUT = 300
 

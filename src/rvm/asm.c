@@ -46,6 +46,7 @@ typedef struct Asm {
 	U32Vec lines;
 	u32 last_start; /* source position of the last instruction */
 	VEC(Fixup) fixups;
+	bool full; /* the names filled the interner: the assembly stops */
 } Asm;
 
 /* ---- characters ---------------------------------------------------------- */
@@ -78,6 +79,16 @@ static void skip_blanks(Asm *as)
 }
 
 static u32 pos_of(const Asm *as, const char *s) { return (u32)(s - as->src->text); }
+
+/* A label's name id; NONE, reported, when it is new and the input's names
+ * fill the interner, which ends the assembly (the next new name would not
+ * fit either). */
+static u32 label_name(Asm *as, const char *s, u32 len)
+{
+	u32 id = intern_at(&as->names, as->src, pos_of(as, s), len);
+	as->full |= id == NONE;
+	return id;
+}
 
 static u32 word_length(const char *s)
 {
@@ -268,8 +279,8 @@ static bool parse_name_operand(Asm *as, Operand *o)
 		return false;
 	}
 	o->kind = OPD_LABEL;
-	o->value = intern_padded(&as->names, s, o->len);
-	return true;
+	o->value = label_name(as, s, o->len);
+	return o->value != NONE;
 }
 
 static bool parse_operand(Asm *as, Operand *o)
@@ -478,7 +489,9 @@ static void define_label(Asm *as, const char *s, u32 len)
 			 s);
 		return;
 	}
-	u32 id = intern_padded(&as->names, s, len);
+	u32 id = label_name(as, s, len);
+	if (id == NONE)
+		return;
 	use_label(as, id);
 	Label *l = &as->labels.v[id];
 	if (l->index != NONE) {
@@ -491,7 +504,7 @@ static void define_label(Asm *as, const char *s, u32 len)
 
 static void parse_instruction(Asm *as, const char *mnem, u32 len)
 {
-	u32 mpos = pos_of(as, mnem), id = intern_padded(&as->names, mnem, len);
+	u32 mpos = pos_of(as, mnem), id = intern_lookup(&as->names, mnem, len); /* NONE: not one */
 	if (id >= as->first_form.n) {
 		error_at(as->src, mpos, "unknown instruction '%.*s'", (int)len, mnem);
 		return;
@@ -525,7 +538,7 @@ static void report_unexpected(Asm *as, const char *s)
 /* Labels ("name:"), then at most one instruction. */
 static void parse_statement(Asm *as)
 {
-	for (;;) {
+	while (!as->full) {
 		skip_blanks(as);
 		if (at_statement_end(as))
 			return;
@@ -549,7 +562,7 @@ static void parse_text(Asm *as)
 {
 	const char *end = as->src->text + as->src->len;
 	as->p = as->src->text;
-	for (as->line = 1; as->p < end; as->line++) {
+	for (as->line = 1; as->p < end && !as->full; as->line++) {
 		const char *line = as->p;
 		parse_statement(as);
 		as->p = memchr(line, '\n', (size_t)(end - line));
@@ -671,7 +684,8 @@ bool rvm_assemble(SrcFile *src, Buf *image, const IsaOpts *o)
 	int errors = diag_error_count;
 	asm_init(&as, src);
 	parse_text(&as);
-	finish(&as);
+	if (!as.full) /* labels may be defined after where it stopped */
+		finish(&as);
 	bool ok = diag_error_count == errors;
 	if (ok)
 		write_image(&as, image);
