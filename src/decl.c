@@ -125,8 +125,10 @@ static void load_module(Program *p, u32 name)
 	const char *s = name_str(&p->names, name);
 	Buf suffix = {0}; /* a copy: interning may move the names' bytes */
 	buf_put(&suffix, strrchr(s, '.') + 1, strlen(strrchr(s, '.') + 1));
-	u32 module = intern(&p->names, (const char *)suffix.p, (u32)suffix.n);
+	u32 module = intern_input(&p->names, (const char *)suffix.p, (u32)suffix.n);
 	buf_free(&suffix);
+	if (module == NONE) /* the input's names fill the interner: name stays undeclared */
+		return;
 	const char *m = name_str(&p->names, module);
 	if (module < p->module_tried.n && p->module_tried.v[module])
 		return;

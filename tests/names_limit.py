@@ -12,11 +12,11 @@ name below fitted in the 2 GiB, and a name past them was an internal
 error.)
 
 The input is generated into a temporary directory and deleted at the end:
-first as many distinct names as fill the limit up to MARGIN bytes, then
-one name longer than MARGIN on a line of its own.  The tool's own names
-(nifasm's tags, cpu8's and rvm's mnemonics) take less than MARGIN, so the
-first names all fit whatever they take, the long one never does, and the
-error's line and column do not depend on them.  The names are 247 bytes
+first as many distinct names as fill the limit up to MARGIN bytes (for
+nifasm: ROOM), then one name longer than that on a line of its own.  The
+tool's own names (nifasm's tags, cpu8's and rvm's mnemonics) take less
+than MARGIN, so the first names all fit whatever they take, the long one
+never does, and the error's line and column do not depend on them.  The names are 247 bytes
 long (256 in the interner): 134 million names of 4 bytes fill the same
 2 GiB from a third of the text, but each new name costs a cache miss or
 two in the interner's table, and they took nifasm 114 s; 8.4 million
@@ -25,10 +25,12 @@ every name that shares its first 245 bytes, and is joined with each
 prefix in turn, so the Python loop runs once per block (16384 names for
 nifasm), not once per name.
 
-nifasm reads the 2.1 GB with --parse-only, then again through the
-declaration pass of an assembly with -j 1, which must also report the
-key of a private global that does not fit (nifasm_case).  Each tool's
-case takes 15 to 20 s and up to 4.4 GB of memory (25 to 55 s and 4.7 GB
+nifasm reads the 2.1 GB twice, in two assemblies with -j 1: the first
+must also report the key of a private global that does not fit, the
+second must leave a global undefined whose module's name does not fit
+(nifasm_case); both go through the declaration pass, which reads with
+the same reader as --parse-only.  Each tool's case takes 15 to 30 s
+(nifasm's the most) and up to 4.4 GB of memory (25 to 55 s and 4.7 GB
 with AddressSanitizer).
 tests/run.py lists this script in SCRIPTS, so `make test` runs it.
 """
@@ -42,7 +44,8 @@ import tempfile
 
 LIMIT = (1 << 31) - (1 << 20)  # the bytes names from the input may take
 MARGIN = 1 << 16               # more than the tool's own names take
-MESSAGE = 'error: too many distinct names: they take more than 2 GiB'
+ROOM = 2 << 20                 # what nifasm_case leaves for its errors
+MESSAGE = 'too many distinct names: they take more than 2 GiB'
 
 
 def entry_size(length):
@@ -91,27 +94,36 @@ def write_names(f, lay, budget):
 
 
 def nifasm_case(binary, tmp):
-    """names.nif fills the limit up to MARGIN; key.nif defines a private
-    proc whose name names.nif holds, so that only its key (k...k.0@1, see
-    global_key) is new and does not fit; long.nif holds a name that does
-    not fit.  --parse-only finds the long name; an assembly's declaration
-    pass finds both."""
-    key = b'k' * 2 * MARGIN + b'.0'  # key.0@1 takes more than the room left
-    files = [os.path.join(tmp, f) for f in ('names.nif', 'key.nif', 'long.nif')]
-    with open(files[0], 'wb') as f:
-        f.write(b'(stmts\n' + key + b'\n')
-        lines, names, taken = write_names(f, LAYOUTS['nifasm'], LIMIT - MARGIN - entry_size(len(key)))
-        f.write(b')\n')
+    """names.nif fills the limit up to about ROOM, its names in a directive
+    (read, and skipped by the code pass); then the input's errors:
+    - key.nif defines a private proc whose name names.nif holds, so that
+      only its key (k...k.0@1, see global_key) is new, and it does not fit;
+    - long.nif holds a name that does not fit;
+    - use.nif, read before names.nif is, calls g.0.m...m, a name that fits
+      but whose module (m...m) does not: nifasm must not read m...m.nif,
+      and g.0.m...m stays undefined.  Room for it takes ROOM, not MARGIN:
+      it was interned regardless, and passed the 2 GiB once the name and
+      the module took more than the 1 MiB left above the input's limit."""
+    key = b'k' * (ROOM + MARGIN) + b'.0'  # key.0@1 takes more than the room left
+    files = {f: os.path.join(tmp, f + '.nif') for f in ('names', 'key', 'long', 'use')}
+    with open(files['names'], 'wb') as f:
+        f.write(b'(.names\n' + key + b'\n')
+        lines, names, taken = write_names(f, LAYOUTS['nifasm'], LIMIT - ROOM - entry_size(len(key)))
+        f.write(b')\n(stmts)\n')
     room = LIMIT - taken - entry_size(len(key))
-    with open(files[1], 'wb') as f:
-        f.write(b'(stmts\n(proc :' + key + b'))\n')
-    with open(files[2], 'wb') as f:
-        f.write(b'(stmts\n' + b'z' * room + b'\n)\n')
+    module = b'm' * (ROOM - MARGIN - 32)  # g.0.m...m fits in what nifasm's names leave
+    texts = {'key': b'(stmts\n(proc :' + key + b'))\n',
+             'long': b'(stmts\n' + b'z' * room + b'\n)\n',
+             'use': b'(stmts\n(proc :main.0 (body (call g.0.' + module + b') (ret))))\n'}
+    for name, text in texts.items():
+        with open(files[name], 'wb') as f:
+            f.write(text)
     out = os.path.join(tmp, 'a.out')
-    at_key, at_long = (files[1], 2, 7), (files[2], 2, 1)
-    ok = check([binary, '--parse-only'] + files, [at_long], None)
-    ok &= check([binary, '-j', '1'] + files + ['-o', out], [at_key, at_long], out)
-    return ok, names, os.path.getsize(files[0])
+    full = [(files['key'], 2, 7, MESSAGE), (files['long'], 2, 1, MESSAGE)]
+    ok = check([binary, '-j', '1', files['names'], files['key'], files['long'], '-o', out], full, out)
+    undefined = [(files['use'], 2, 27, 'undefined label g.0.' + module.decode())]
+    ok &= check([binary, '-j', '1', files['use'], files['names'], '-o', out], undefined, out)
+    return ok, names, os.path.getsize(files['names'])
 
 
 def isa_case(tool, binary, tmp):
@@ -122,7 +134,7 @@ def isa_case(tool, binary, tmp):
     with open(src, 'wb') as f:
         lines, names, taken = write_names(f, lay, LIMIT - MARGIN)
         f.write(lay.before + b'z' * (LIMIT - taken) + lay.after + b'\n')
-    at_long = (src, lines + 1, len(lay.before) + 1)
+    at_long = (src, lines + 1, len(lay.before) + 1, MESSAGE)
     return check([binary, 'asm', src, '-o', out], [at_long], out), names, os.path.getsize(src)
 
 
@@ -130,17 +142,18 @@ ERROR_RE = re.compile(rb'^\S+:\d+:\d+: error: ', re.M)
 
 
 def check(cmd, where, out):
-    """The run must fail with exactly the errors at `where` (file, line,
-    column), exit status 1 and no output file."""
+    """The run must fail with exactly the errors `where` (file, line,
+    column, message), exit status 1 and no output file."""
     p = subprocess.run(cmd, capture_output=True)
     got = [m.group(0).decode() + p.stderr[m.end():].split(b'\n', 1)[0].decode()
            for m in ERROR_RE.finditer(p.stderr)]
-    want = ['%s:%d:%d: %s' % (f, line, col, MESSAGE) for f, line, col in where]
+    want = ['%s:%d:%d: error: %s' % w for w in where]
     problems = []
     if p.returncode != 1:
         problems.append('exit status %d, not 1' % p.returncode)
     if got != want:
-        problems.append('errors:\n  %s\nnot\n  %s' % ('\n  '.join(got), '\n  '.join(want)))
+        problems.append('errors:\n  %s\nnot\n  %s' % ('\n  '.join(g[:300] for g in got),
+                                                    '\n  '.join(w[:300] for w in want)))
     if out and os.path.exists(out):
         problems.append('%s was written' % out)
     if problems:
