@@ -12,17 +12,17 @@ bool diag_werror;
 
 enum { MAX_ERRORS = 100 };
 
+/* The starts of f's lines, found with memchr (a byte loop took a fifth of
+ * a run that reported an error in a 2 GB file). */
 static void build_line_table(SrcFile *f)
 {
-	u32 n = 1;
-	for (u32 i = 0; i < f->len; i++)
-		n += f->text[i] == '\n';
-	f->line_starts = xmalloc(n * sizeof(u32));
-	f->nlines = 0;
-	f->line_starts[f->nlines++] = 0;
-	for (u32 i = 0; i < f->len; i++)
-		if (f->text[i] == '\n')
-			f->line_starts[f->nlines++] = i + 1;
+	U32Vec starts = {0};
+	vec_push(&starts, 0);
+	const char *end = f->text + f->len;
+	for (const char *p = f->text; (p = memchr(p, '\n', (size_t)(end - p))) != NULL;)
+		vec_push(&starts, (u32)(++p - f->text));
+	f->line_starts = starts.v;
+	f->nlines = starts.n;
 }
 
 LineCol src_linecol(SrcFile *f, u32 pos)
