@@ -73,7 +73,8 @@ static void dump_info(Buf *b, const Tree *t, const Interner *in, u32 n)
 		buf_printf(b, ",%s", name_str(in, li->file));
 }
 
-static u32 dump_node(const Tree *t, const Interner *in, const char *src, u32 n, Buf *b)
+/* One node without its children: a tree's '(' and tag. */
+static void dump_one(const Tree *t, const Interner *in, const char *src, u32 n, Buf *b)
 {
 	const Node *x = &t->nodes.v[n];
 	switch (x->kind) {
@@ -95,23 +96,30 @@ static u32 dump_node(const Tree *t, const Interner *in, const char *src, u32 n, 
 	case N_TREE:
 		buf_byte(b, '(');
 		buf_put(b, name_str(in, x->val), name_len(in, x->val));
-		if (x->flags & NF_INFO)
-			dump_info(b, t, in, n);
-		for (u32 k = n + 1; k < node_end(t, n);) {
-			buf_byte(b, ' ');
-			k = dump_node(t, in, src, k, b);
-		}
-		buf_byte(b, ')');
-		return node_end(t, n);
+		break;
 	}
 	if (x->flags & NF_INFO)
 		dump_info(b, t, in, n);
-	return n + 1;
 }
 
+/* The nodes in preorder, with the ends of the open trees on a stack of
+ * our own: the reader takes any depth (a million nested nodes), and a
+ * recursive printer ran out of stack on them. */
 void dump_tree(const Tree *t, const Interner *in, const char *src, u32 root, Buf *out)
 {
-	dump_node(t, in, src, root, out);
+	U32Vec open = {0};
+	for (u32 n = root, end = node_end(t, root); n < end; n++) {
+		if (n != root)
+			buf_byte(out, ' ');
+		dump_one(t, in, src, n, out);
+		if (t->nodes.v[n].kind == N_TREE)
+			vec_push(&open, node_end(t, n));
+		while (open.n && vec_last(&open) == n + 1) {
+			buf_byte(out, ')');
+			open.n--;
+		}
+	}
+	vec_free(&open);
 	buf_byte(out, '\n');
 }
 

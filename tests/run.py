@@ -427,7 +427,7 @@ HANDLERS = {
 # ---- script tests ------------------------------------------------------------
 
 SCRIPTS = {
-    'nifasm': ['tests/x86diff.py', 'tests/selfcheck.py', 'tests/jobs.py', 'tests/names_limit.py'],
+    'nifasm': ['tests/x86diff.py', 'tests/selfcheck.py', 'tests/jobs.py', 'tests/names_limit.py', 'tests/depth.py'],
     'cpu8': ['tests/names_limit.py'],
     'rvm': ['tests/names_limit.py'],
 }

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""depth.py - deeply nested input: an error or a result, never a crash.
+
+Generates inputs nested far deeper than hand-written code (the reader
+takes a million levels; statements, operands, types and initial values
+have nesting limits, docs/nifasm.md) and runs nifasm on each: a case just
+at a limit must assemble (and its program run and exit 0), and one just
+past it must fail with status 1, no output file, and exactly the expected
+first error at the node that passes the limit.  A crash, a sanitizer
+report or any other status fails the case.
+
+Usage: depth.py --nifasm bin/nifasm [--keep DIR]
+The last line is a summary; the exit status is 0 only when every case passed.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+MARK = '@@'  # in a generated text: where the expected error points; removed
+SANITIZER_RE = re.compile(r'==\d+==ERROR: \w+Sanitizer|runtime error:|WARNING: \w+Sanitizer')
+
+
+def at_mark(text):
+    """The text without its mark, and the mark's 'line:col'."""
+    i = text.find(MARK)
+    if i < 0:
+        return text, None
+    line = text.count('\n', 0, i) + 1
+    col = i - (text.rfind('\n', 0, i) + 1) + 1
+    return text[:i] + text[i + len(MARK):], '%d:%d' % (line, col)
+
+
+class Case:
+    def __init__(self, name, text, args=(), error=None, run=False, stderr=None):
+        """error: the message of the first error, at the mark; stderr: a
+        function of nifasm's stderr that must hold."""
+        self.name, self.args, self.run, self.stderr = name, list(args), run, stderr
+        self.text, pos = at_mark(text)
+        self.error = '%s: error: %s' % (pos, error) if error else None
+
+
+def cases():
+    n = 1000000
+    tree = '(a ' * n + ')' * n
+    yield Case('reader: %d nested nodes' % n, tree, ['--parse-only'])
+    yield Case('-d t prints %d nested nodes' % n, tree, ['--parse-only', '-d', 't'],
+               stderr=lambda err: err == '(a' + ' (a' * (n - 1) + ')' * n + '\n')
+    yield Case('-d t before checking %d nested nodes' % n,
+               '(stmts\n' + MARK + tree + ')', ['--check', '-d', 't'],
+               error='(a ...) is not a statement')
+
+
+def check(nifasm, case, tmp):
+    """None, or what went wrong."""
+    src, out = os.path.join(tmp, 'in.nif'), os.path.join(tmp, 'a.out')
+    with open(src, 'w') as f:
+        f.write(case.text + '\n')
+    if os.path.exists(out):
+        os.remove(out)
+    writes = not ({'--check', '--parse-only'} & set(case.args))
+    p = subprocess.run([nifasm] + case.args + [src] + (['-o', out] if writes else []),
+                       capture_output=True, timeout=300)
+    err = p.stderr.decode('utf-8', 'replace')
+    if SANITIZER_RE.search(err):
+        return 'sanitizer report:\n' + err[:3000]
+    want = 1 if case.error else 0
+    if p.returncode != want:
+        return 'exit status %d, expected %d\n%s' % (p.returncode, want, err[:2000])
+    if case.error:
+        first = next((l for l in err.splitlines() if ': error: ' in l), '')
+        if first != src + ':' + case.error:
+            return 'first error %r, expected %r' % (first[:300], src + ':' + case.error)
+        if os.path.exists(out):
+            return 'an output file after an error'
+    elif writes and not os.path.exists(out):
+        return 'no output file'
+    if case.stderr and not case.stderr(err):
+        return 'unexpected stderr: %r' % err[:300]
+    if case.run and not case.error:
+        r = subprocess.run([out], capture_output=True, timeout=60)
+        if r.returncode != 0:
+            return 'the program exits with %d' % r.returncode
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--nifasm', required=True)
+    ap.add_argument('--keep', help='keep the generated files in this directory')
+    a = ap.parse_args()
+    nifasm = os.path.abspath(a.nifasm)
+    failed = total = 0
+    for i, case in enumerate(cases()):
+        total += 1
+        with tempfile.TemporaryDirectory(prefix='nifasm-depth-') as tmp:
+            d = tmp
+            if a.keep:
+                d = os.path.join(a.keep, '%02d' % i)
+                os.makedirs(d, exist_ok=True)
+            why = check(nifasm, case, d)
+        if why:
+            failed += 1
+            print('FAIL %s: %s' % (case.name, why))
+    print('depth: %d of %d deeply nested inputs handled' % (total - failed, total))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
