@@ -31,6 +31,7 @@ $(BIN)/nifasm: $(call obj,$(CORE_SRC) $(NIFASM_SRC))
 $(BIN)/cpu8: $(call obj,$(CORE_SRC) src/isa_main.c $(CPU8_SRC))
 $(BIN)/rvm: $(call obj,$(CORE_SRC) src/isa_main.c $(RVM_SRC))
 $(BIN)/rvm: LDLIBS += -lm
+$(BIN)/nifasm: LDLIBS += -lpthread
 
 $(addprefix $(BIN)/,$(TOOLS)):
 	@mkdir -p $(@D)

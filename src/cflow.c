@@ -412,7 +412,7 @@ static void push_loop(Unit *u)
 void stmt_loop(Checker *c, u32 n)
 {
 	LoopParts lp;
-	if (!loop_parts(c, n, &lp))
+	if (!loop_parts(c, n, &lp) || !nest_stmts(c, lp.pre))
 		return;
 	u32 head_l = new_label(c), exit_l = new_label(c), body_l;
 	Flow head, exit_f;
@@ -433,17 +433,18 @@ void stmt_loop(Checker *c, u32 n)
 	if (body_l == NONE)
 		body_l = new_label(c);
 	emit3(c, P_LOOPTEST, n, cond, body_l, exit_l);
-	block(c, lp.body);
+	block_here(c, lp.body);
 	Loop *lo = &c->u.loops.v[c->u.loops.n - 1];
 	check_back_edge(c, n, &head, lo);
 	correct_exit(c, n, &exit_f, &head, lo);
 	emit3(c, P_LOOPEND, n, head_l, exit_l, c->u.flow.reachable);
 	c->u.loops.n--; /* its `exposed` stays, for the next loop at this depth */
 	flow_copy(&c->u.flow, &exit_f);
-	block(c, lp.after);
+	block_here(c, lp.after);
 	block_close(c, pre_scope, nd(c, n)->pos);
 	flow_give(&c->u, &head);
 	flow_give(&c->u, &exit_f);
+	unnest_stmts(c);
 }
 
 /* ---- cfvar and jtrue ------------------------------------------------------------------------ */

@@ -691,10 +691,33 @@ static void stmts_block(Checker *c, u32 n, BodyStmts *s)
 	block_close(c, mark, nd(c, n)->pos);
 }
 
-void block(Checker *c, u32 n)
+void block_here(Checker *c, u32 n)
 {
 	BodyStmts s = {.next = n + 1, .end = node_end(&c->tree, n)};
 	stmts_block(c, n, &s);
+}
+
+/* Each level of nesting is a few frames of recursion (STACK_BYTES holds
+ * NEST_MAX of the largest); past the limit, the block at n is left
+ * unchecked, and said once per unit: its siblings are as deep. */
+bool nest_stmts(Checker *c, u32 n)
+{
+	if (c->stmt_depth < NEST_MAX) {
+		c->stmt_depth++;
+		return true;
+	}
+	if (!c->u.too_deep)
+		err(c, n, "statements nest deeper than %u levels", NEST_MAX);
+	c->u.too_deep = true;
+	return false;
+}
+
+void block(Checker *c, u32 n)
+{
+	if (!nest_stmts(c, n))
+		return;
+	block_here(c, n);
+	unnest_stmts(c);
 }
 
 static void stmt_lock(Checker *c, u32 n)
@@ -756,6 +779,7 @@ static void unit_init(Unit *u, u32 proc)
 	u->flow.vs.n = 0;
 	u->proc = proc;
 	u->allowed = ~0u;
+	u->too_deep = false;
 	u->next_label = u->frame_used = u->frame_max = u->seq = 0;
 }
 

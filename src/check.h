@@ -142,6 +142,7 @@ typedef struct Unit {
 	VEC(Edge) edges;       /* pending forward jumps and jtrues */
 	VEC(u32) edge_vars;
 	VEC(VarStateVec) spare; /* vectors of finished flows, for the next (flow_take) */
+	bool too_deep;         /* statements nested past NEST_MAX were reported */
 } Unit;
 
 /* A proc's stack variables take at most 1 GiB, so every rsp-relative
@@ -157,6 +158,7 @@ typedef struct Checker {
 	Tree tree;
 	Unit u;      /* the unit being checked */
 	Unit other;  /* the top-level unit while a proc is checked */
+	u32 stmt_depth; /* blocks entered (NEST_MAX) */
 } Checker;
 
 /* What an operand turned out to be; W_NONE (0) until it is resolved, so a
@@ -188,7 +190,14 @@ u32 kid(const Checker *c, u32 n, u32 k);
 Ins *emit(Checker *c, u16 op, u32 n);
 void emit_ins(Checker *c, u32 n, u16 op, const Opnd *o, u32 nops, u8 flags);
 void stmt(Checker *c, u32 n);
+/* A nested (stmts ...), one level deeper than its statement. */
 void block(Checker *c, u32 n);
+/* The parts of a loop are one level deeper than it, together: nest_stmts
+ * at the first (false past NEST_MAX, reported), block_here for the
+ * others, unnest_stmts at the end. */
+bool nest_stmts(Checker *c, u32 n);
+void block_here(Checker *c, u32 n);
+static inline void unnest_stmts(Checker *c) { c->stmt_depth--; }
 void check_ins(Checker *c, u32 n, u8 flags);
 /* Checks and emits (op dst src), a mov or a lea the assembler writes
  * itself (var initialisers, call arguments and results). */

@@ -2,8 +2,10 @@
 #include "nifasm.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define NIFASM_VERSION "0.1.0"
@@ -340,7 +342,7 @@ static bool assemble(Program *p, const Options *o, const Target *t, Stopwatch *s
 	return written;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	Options o = {0};
 	int status = parse_options(argc, argv, &o);
@@ -360,4 +362,59 @@ int main(int argc, char **argv)
 	}
 	vec_free(&o.files);
 	return status;
+}
+
+/* ---- the stack ----------------------------------------------------------------------
+ * Input nested up to the limits (NEST_MAX) needs STACK_BYTES of stack,
+ * more than the usual 8 MB.  The main thread's stack grows up to the soft
+ * RLIMIT_STACK in force when it faults, and Linux keeps at least 128 MB
+ * free below it, so raising the soft limit is enough where the hard limit
+ * allows; the workers (-j) inherit it.  Where it does not, nifasm runs on
+ * a thread with a stack of that size: the limits, and so the messages,
+ * never depend on the environment. */
+
+static bool raise_stack_limit(void)
+{
+	struct rlimit r;
+	if (getrlimit(RLIMIT_STACK, &r) != 0)
+		return false;
+	if (r.rlim_cur == RLIM_INFINITY || r.rlim_cur >= STACK_BYTES)
+		return true;
+	if (r.rlim_max != RLIM_INFINITY && r.rlim_max < STACK_BYTES)
+		return false;
+	r.rlim_cur = STACK_BYTES;
+	return setrlimit(RLIMIT_STACK, &r) == 0;
+}
+
+typedef struct Args {
+	int argc;
+	char **argv;
+	int status;
+} Args;
+
+static void *run_thread(void *arg)
+{
+	Args *a = arg;
+	a->status = run(a->argc, a->argv);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	if (raise_stack_limit())
+		return run(argc, argv);
+	Args a = {argc, argv, 1};
+	pthread_attr_t attr;
+	pthread_t th;
+	int e = pthread_attr_init(&attr);
+	if (!e)
+		e = pthread_attr_setstacksize(&attr, STACK_BYTES);
+	if (!e)
+		e = pthread_create(&th, &attr, run_thread, &a);
+	if (e) {
+		error_plain("nifasm", "cannot make a stack of %u MB: %s", STACK_BYTES >> 20, strerror(e));
+		return 1;
+	}
+	pthread_join(th, NULL);
+	return a.status;
 }

@@ -516,6 +516,18 @@ bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file);
 void lower(InsVec *code, const U32Vec *structured, const Target *t);
 u32 lower_slots(u16 op);
 
+/* ---- nesting ----------------------------------------------------------------------
+ * The checker recurses over nested statements, operands, types and
+ * initial values, so nesting costs stack: up to about 1.8 KB a level (a
+ * loop, in clang's AddressSanitizer build; 1.2 KB in the release build).
+ * Each kind may nest NEST_MAX levels, an error past that; at the limits
+ * the deepest input takes under half of the STACK_BYTES that main()
+ * makes sure of, in every build (docs/nifasm.md, Limits).  A switch
+ * that a compiler lowers to an else-if chain nests one level a case, so
+ * the limit is not small. */
+enum { NEST_MAX = 10000 };
+#define STACK_BYTES (64u << 20)
+
 /* ---- jobs.c: checking a file's procs in several processes -------------------------- */
 
 enum { JOBS_MAX = 64 }; /* the most processes -j may ask for */

@@ -15,6 +15,7 @@ The last line is a summary; the exit status is 0 only when every case passed.
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -34,12 +35,56 @@ def at_mark(text):
 
 
 class Case:
-    def __init__(self, name, text, args=(), error=None, run=False, stderr=None):
+    def __init__(self, name, text, args=(), error=None, run=False, stderr=None, stack=None):
         """error: the message of the first error, at the mark; stderr: a
-        function of nifasm's stderr that must hold."""
+        function of nifasm's stderr that must hold; stack: nifasm's soft
+        and hard stack limit."""
         self.name, self.args, self.run, self.stderr = name, list(args), run, stderr
+        self.stack = stack
         self.text, pos = at_mark(text)
         self.error = '%s: error: %s' % (pos, error) if error else None
+
+
+N = 10000  # NEST_MAX in src/nifasm.h
+CLOBBER = '(clobber (rcx) (rdx) (rsi) (rdi) (r8) (r9) (r10) (r11))'
+SMALL_PROCS = ''.join('(proc :p%d.0 (body (ret)))\n' % i for i in range(8))
+
+
+def program(body, decls=''):
+    """main.0 with this body; small procs before it, so that with -j 2 a
+    worker has ranges to take (from the back: main.0 first)."""
+    return ('(stmts %s%s(proc :main.0 (result :r.0 (rax) (i +64)) %s\n(body %s\n(mov (rax) +0) (ret))))'
+            % (decls, SMALL_PROCS, CLOBBER, body))
+
+
+def nest(n, level, close, mark=None):
+    """n levels, one a line; `mark` says where in the last level the error
+    points (a prefix of it)."""
+    last = level if mark is None else level.replace(mark, MARK + mark, 1)
+    return ''.join('\n' + level for _ in range(n - 1)) + '\n' + last + close * n
+
+
+# A statement shape: one nesting level, its end, and the node past the
+# limit that the error names (in the first level too deep).
+STMT_SHAPES = {
+    'nested ite': ('(cmp (rcx) +0)', '(ite (l) (stmts (add (rcx) +1)', ') (stmts))', '(stmts'),
+    'else-if chain': ('(cmp (rcx) +0)', '(ite (l) (stmts) (stmts (add (rcx) +1)', '))', '(stmts'),
+    'nested loop': ('', '(loop (stmts (mov (rcx) +1) (cmp (rcx) +0)) (l) (stmts', ') (stmts))', '(stmts'),
+    'nested stmts': ('', '(stmts (add (rcx) +1)', ')', '(stmts'),
+}
+
+
+def stmt_cases():
+    for name, (pre, level, close, mark) in sorted(STMT_SHAPES.items()):
+        yield Case('%s, %d levels' % (name, N), program(pre + nest(N, level, close)), run=True)
+        past = program(pre + nest(N + 1, level, close, mark))
+        yield Case('%s, %d levels' % (name, N + 1), past, error='statements nest deeper than %d levels' % N)
+        yield Case('%s, %d levels, -j 2' % (name, N + 1), past, ['-j', '2'],
+                   error='statements nest deeper than %d levels' % N)
+    # With a hard stack limit of 8 MB, nifasm makes its stack another way.
+    pre, level, close, mark = STMT_SHAPES['nested loop']
+    yield Case('nested loop, %d levels, hard stack limit 8 MB' % N, program(pre + nest(N, level, close)),
+               ['-j', '2'], run=True, stack=8 << 20)
 
 
 def cases():
@@ -51,6 +96,7 @@ def cases():
     yield Case('-d t before checking %d nested nodes' % n,
                '(stmts\n' + MARK + tree + ')', ['--check', '-d', 't'],
                error='(a ...) is not a statement')
+    yield from stmt_cases()
 
 
 def check(nifasm, case, tmp):
@@ -61,8 +107,9 @@ def check(nifasm, case, tmp):
     if os.path.exists(out):
         os.remove(out)
     writes = not ({'--check', '--parse-only'} & set(case.args))
+    limit = (lambda: resource.setrlimit(resource.RLIMIT_STACK, (case.stack, case.stack))) if case.stack else None
     p = subprocess.run([nifasm] + case.args + [src] + (['-o', out] if writes else []),
-                       capture_output=True, timeout=300)
+                       capture_output=True, timeout=300, preexec_fn=limit)
     err = p.stderr.decode('utf-8', 'replace')
     if SANITIZER_RE.search(err):
         return 'sanitizer report:\n' + err[:3000]
