@@ -159,6 +159,7 @@ typedef struct Checker {
 	Unit u;      /* the unit being checked */
 	Unit other;  /* the top-level unit while a proc is checked */
 	u32 stmt_depth; /* blocks entered (NEST_MAX) */
+	u32 opnd_depth; /* (mem ...), (cast ...), (dot ...) and (at ...) entered */
 } Checker;
 
 /* What an operand turned out to be; W_NONE (0) until it is resolved, so a

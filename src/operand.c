@@ -408,14 +408,30 @@ static bool addr_at(Checker *c, u32 n, Addr *a)
 	return ok;
 }
 
+/* The operands that hold operands recurse, a few frames a level, so they
+ * nest at most NEST_MAX levels (STACK_BYTES holds that many); the node
+ * past the limit is an error, and the instruction goes unchecked. */
+static bool nest_operand(Checker *c, u32 n)
+{
+	if (c->opnd_depth < NEST_MAX) {
+		c->opnd_depth++;
+		return true;
+	}
+	err(c, n, "operands nest deeper than %u levels", NEST_MAX);
+	return false;
+}
+
 static bool addr_expr(Checker *c, u32 n, Addr *a)
 {
 	const Node *x = nd(c, n);
-	if (x->kind == N_TREE && x->tag == TAG_dot)
-		return addr_dot(c, n, a);
-	if (x->kind == N_TREE && x->tag == TAG_at)
-		return addr_at(c, n, a);
-	return addr_base(c, n, a);
+	bool dot = x->kind == N_TREE && x->tag == TAG_dot;
+	if (!dot && !(x->kind == N_TREE && x->tag == TAG_at))
+		return addr_base(c, n, a);
+	if (!nest_operand(c, n))
+		return false;
+	bool ok = dot ? addr_dot(c, n, a) : addr_at(c, n, a);
+	c->opnd_depth--;
+	return ok;
 }
 
 /* ---- (mem ...) ---------------------------------------------------------------------------- */
@@ -493,10 +509,22 @@ static bool operand_mem(Checker *c, u32 n, Operand *op)
 	return disp_fits(c, n, op);
 }
 
+static bool cast_operand(Checker *c, u32 n, Operand *op, bool branch);
+
+/* A (mem ...) or a (cast ...), one level deeper. */
+static bool nested_operand(Checker *c, u32 n, Operand *op, bool branch)
+{
+	if (!nest_operand(c, n))
+		return false;
+	bool ok = nd(c, n)->tag == TAG_mem ? operand_mem(c, n, op) : cast_operand(c, n, op, branch);
+	c->opnd_depth--;
+	return ok;
+}
+
 bool address(Checker *c, u32 n, Operand *op)
 {
 	if (is_tree(c, n, TAG_mem))
-		return operand_mem(c, n, op);
+		return nested_operand(c, n, op, false);
 	Addr a = {.m = op};
 	if (!addr_expr(c, n, &a))
 		return false;
@@ -542,8 +570,8 @@ static bool tree_operand(Checker *c, u32 n, Operand *op, bool branch)
 	if (IS_REG_TAG(tag))
 		return reg_operand(c, n, op);
 	switch (tag) {
-	case TAG_mem: return operand_mem(c, n, op);
-	case TAG_cast: return cast_operand(c, n, op, branch);
+	case TAG_mem:
+	case TAG_cast: return nested_operand(c, n, op, branch);
 	case TAG_ssize: return ssize_operand(c, n, op);
 	case TAG_dot:
 	case TAG_at:

@@ -57,11 +57,11 @@ def program(body, decls=''):
             % (decls, SMALL_PROCS, CLOBBER, body))
 
 
-def nest(n, level, close, mark=None):
-    """n levels, one a line; `mark` says where in the last level the error
-    points (a prefix of it)."""
+def nest(n, level, close, mark=None, leaf=''):
+    """n levels around leaf, one a line; `mark` says where in the last
+    level the error points (a part of it)."""
     last = level if mark is None else level.replace(mark, MARK + mark, 1)
-    return ''.join('\n' + level for _ in range(n - 1)) + '\n' + last + close * n
+    return ''.join('\n' + level for _ in range(n - 1)) + '\n' + last + leaf + close * n
 
 
 # A statement shape: one nesting level, its end, and the node past the
@@ -87,6 +87,36 @@ def stmt_cases():
                ['-j', '2'], run=True, stack=8 << 20)
 
 
+# An operand shape: a level (`per` nested operands), its end, the last
+# operand in it (where the error points), the innermost operand, and an
+# operand that makes up the count.
+OPND_SHAPES = {
+    'nested cast': ('(cast (i +64) ', ')', '(cast', 1, '(rdx)', '(cast (i +64) '),
+    'nested mem': ('(mem ', ')', '(mem', 1, 'x.0', '(mem '),
+    'dot, cast and mem': ('(dot (cast A.0 (mem ', ')) f)', '(mem', 3, 'x.0', '(mem '),
+}
+OPND_DECLS = '(type :A.0 (object (fld :f (i +64))))\n'
+
+
+def operand_program(shape, count, past):
+    """An instruction whose operand nests `count` operands deep."""
+    level, close, mark, per, leaf, extra = OPND_SHAPES[shape]
+    k = (count - 1) // per
+    head = count - per * k  # 1 to per
+    opnd = extra * head + nest(k, level, close, mark if past else None, leaf) + ')' * head
+    body = '(var :x.0 (s) A.0) (sub (rsp) (ssize)) (mov (rcx) %s) (add (rsp) (ssize))' % opnd
+    return program(body, OPND_DECLS)
+
+
+def operand_cases():
+    for name in sorted(OPND_SHAPES):
+        yield Case('%s, %d levels' % (name, N), operand_program(name, N, False), run=True)
+        yield Case('%s, %d levels' % (name, N + 1), operand_program(name, N + 1, True),
+                   error='operands nest deeper than %d levels' % N)
+    yield Case('nested cast, %d levels, -j 2' % (N + 1), operand_program('nested cast', N + 1, True),
+               ['-j', '2'], error='operands nest deeper than %d levels' % N)
+
+
 def cases():
     n = 1000000
     tree = '(a ' * n + ')' * n
@@ -97,6 +127,7 @@ def cases():
                '(stmts\n' + MARK + tree + ')', ['--check', '-d', 't'],
                error='(a ...) is not a statement')
     yield from stmt_cases()
+    yield from operand_cases()
 
 
 def check(nifasm, case, tmp):
