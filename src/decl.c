@@ -33,6 +33,17 @@ static void checker_release(Checker *c)
 	flow_free(&c->u.flow);
 }
 
+/* A Checker takes 1.4 KB, and declarations are read inside one another
+ * (a type declared later, a module loaded for a name): those are on the
+ * heap, so a level of that nesting takes little stack. */
+static Checker *checker_new(void) { return xmalloc(sizeof(Checker)); }
+
+static void checker_delete(Checker *c)
+{
+	checker_release(c);
+	free(c);
+}
+
 /* A checker whose reader stands at the start of a declaration. */
 static void open_decl(Checker *c, Program *p, u32 decl)
 {
@@ -337,25 +348,49 @@ static u32 parse_named_type(Checker *c, u32 n)
 	return t;
 }
 
-u32 parse_type(Checker *c, u32 n)
+/* A pointer, an array or a name: a type that holds a type, or a name
+ * whose declaration may be read now, inside this one. */
+static u32 parse_outer_type(Checker *c, u32 n)
 {
 	const Node *x = nd(c, n);
 	if (x->kind == N_SYM || x->kind == N_IDENT)
 		return parse_named_type(c, n);
+	switch (x->tag) {
+	case TAG_ptr: return parse_ptr(c, n, TY_PTR);
+	case TAG_aptr: return parse_ptr(c, n, TY_APTR);
+	default: return parse_array(c, n);
+	}
+}
+
+/* Types that hold types recurse, and so do names of types declared later
+ * (resolve_type_decl), so they nest at most NEST_MAX levels in all,
+ * counted on through the declarations read on the way (STACK_BYTES). */
+u32 parse_type(Checker *c, u32 n)
+{
+	const Node *x = nd(c, n);
 	if (x->kind == N_TREE) {
 		switch (x->tag) {
 		case TAG_bool: return T_BOOL;
 		case TAG_i: return parse_scalar(c, n, TY_INT);
 		case TAG_u: return parse_scalar(c, n, TY_UINT);
 		case TAG_f: return parse_scalar(c, n, TY_FLOAT);
-		case TAG_ptr: return parse_ptr(c, n, TY_PTR);
-		case TAG_aptr: return parse_ptr(c, n, TY_APTR);
-		case TAG_array: return parse_array(c, n);
-		default: break;
+		case TAG_ptr:
+		case TAG_aptr:
+		case TAG_array: break;
+		default: err(c, n, "expected a type"); return NONE;
 		}
+	} else if (x->kind != N_SYM && x->kind != N_IDENT) {
+		err(c, n, "expected a type");
+		return NONE;
 	}
-	err(c, n, "expected a type");
-	return NONE;
+	if (c->p->type_depth == NEST_MAX) {
+		err(c, n, "types nest deeper than %u levels", NEST_MAX);
+		return NONE;
+	}
+	c->p->type_depth++;
+	u32 t = parse_outer_type(c, n);
+	c->p->type_depth--;
+	return t;
 }
 
 /* (fld :x T) ...  A field's type may be declared later in the file and
@@ -452,11 +487,11 @@ static u32 resolve_type_decl(Program *p, u32 g)
 	if (gl->type != NONE)
 		return gl->type;
 	gl->type = TYPE_RESOLVING;
-	Checker c;
-	u32 n = read_decl(&c, p, gl->decl);
-	u32 t = n == NONE ? T_RAW8 : read_type_decl(&c, n, g);
+	Checker *c = checker_new(); /* resolved inside the type that names it, NEST_MAX deep */
+	u32 n = read_decl(c, p, gl->decl);
+	u32 t = n == NONE ? T_RAW8 : read_type_decl(c, n, g);
 	p->globals.v[g].type = t == NONE ? T_RAW8 : t;
-	checker_release(&c);
+	checker_delete(c);
 	return p->globals.v[g].type;
 }
 
@@ -753,7 +788,7 @@ static void prefetch_decl(const Program *p, u32 d)
 /* The signatures of the procs among decls [first, last), read by one checker. */
 static void resolve_procs(Program *p, u32 first, u32 last)
 {
-	Checker c;
+	Checker *c = checker_new();
 	bool opened = false;
 	for (u32 d = first; d < last; d++) {
 		if (p->decls.v[d].tag != TAG_proc)
@@ -761,14 +796,15 @@ static void resolve_procs(Program *p, u32 first, u32 last)
 		if (d + PREFETCH_AHEAD < last)
 			prefetch_decl(p, d + PREFETCH_AHEAD);
 		if (opened)
-			reopen_decl(&c, p, d);
+			reopen_decl(c, p, d);
 		else
-			open_decl(&c, p, d);
+			open_decl(c, p, d);
 		opened = true;
-		resolve_proc(&c, p, d);
+		resolve_proc(c, p, d);
 	}
 	if (opened)
-		checker_release(&c);
+		checker_release(c);
+	free(c);
 }
 
 /* ---- data ---------------------------------------------------------------------------------- */
@@ -904,18 +940,18 @@ static void read_var(Checker *c, u32 n, u32 g, Buf *pool)
 
 static void resolve_data(Program *p, u32 decl)
 {
-	Checker c;
-	u32 n = read_decl(&c, p, decl);
+	Checker *c = checker_new();
+	u32 n = read_decl(c, p, decl);
 	u32 g = p->decls.v[decl].global;
 	if (n == NONE) /* a syntax error, reported; code may still name the global */
 		p->globals.v[g].type = T_RAW8;
 	else if (p->decls.v[decl].tag == TAG_rodata)
-		read_rodata(&c, n, g);
+		read_rodata(c, n, g);
 	else if (p->decls.v[decl].tag == TAG_gvar)
-		read_var(&c, n, g, &p->data);
+		read_var(c, n, g, &p->data);
 	else
-		read_var(&c, n, g, &p->tdata);
-	checker_release(&c);
+		read_var(c, n, g, &p->tdata);
+	checker_delete(c);
 }
 
 /* Reads the declarations from `first` on: types, their layouts, proc

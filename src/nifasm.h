@@ -445,6 +445,7 @@ typedef struct Program {
 	u32 dump; /* DUMP_* */
 	u32 jobs; /* -j: processes that check a file's procs; 0 decides by size */
 	bool in_worker; /* this process is a worker of jobs.c */
+	u32 type_depth; /* types being parsed inside one another, across declarations (NEST_MAX) */
 	u32 processes;  /* the most processes a file was checked with (--time) */
 	u32 ranges, worker_ranges; /* ranges of procs with workers, those they checked (--time) */
 	VEC(int) workers; /* pids of joined workers, whose exits jobs_reap waits for */

@@ -117,6 +117,40 @@ def operand_cases():
                ['-j', '2'], error='operands nest deeper than %d levels' % N)
 
 
+TYPE_ERROR = 'types nest deeper than %d levels' % N
+
+
+def type_program(types, var_type):
+    return program('(var :x.0 (s) %s)' % var_type, ''.join(t + '\n' for t in types))
+
+
+def chain(n, decl, last, past):
+    """Types A0.0 .. An.0, each declared before the one it names; decl(i)
+    is Ai, and in A(n-1) the mark goes where `past` says."""
+    types = [decl(i) for i in range(n)] + [last % n]
+    if past:
+        types[n - 1] = types[n - 1].replace(past, MARK + past, 1)
+    return type_program(types, 'A0.0')
+
+
+def type_cases():
+    ptrs = lambda n, past: type_program([], nest(n, '(ptr ', ')', '(ptr' if past else None, '(i +64)'))
+    yield Case('nested ptr, %d levels' % N, ptrs(N, False), run=True)
+    yield Case('nested ptr, %d levels' % (N + 1), ptrs(N + 1, True), error=TYPE_ERROR)
+    # Each type a (ptr ...) and a name: two levels.
+    to_ptr = lambda i: '(type :A%d.0 (object (fld :p (ptr A%d.0))))' % (i, i + 1)
+    obj = '(type :A%d.0 (object (fld :p (i +64))))'
+    yield Case('%d types, each pointing to the next' % (N // 2), chain(N // 2, to_ptr, obj, None), run=True)
+    yield Case('%d types, each pointing to the next' % (N // 2 + 1), chain(N // 2 + 1, to_ptr, obj, '(ptr'),
+               error=TYPE_ERROR)
+    # One level each; the objects are then laid out N deep.
+    for what, decl in (('aliases, each of the next', lambda i: '(type :A%d.0 A%d.0)' % (i, i + 1)),
+                       ('objects, each holding the next',
+                        lambda i: '(type :A%d.0 (object (fld :p A%d.0)))' % (i, i + 1))):
+        yield Case('%d %s' % (N, what), chain(N, decl, obj, None), run=True)
+        yield Case('%d %s' % (N + 1, what), chain(N + 1, decl, obj, 'A%d.0' % (N + 1)), error=TYPE_ERROR)
+
+
 def cases():
     n = 1000000
     tree = '(a ' * n + ')' * n
@@ -128,6 +162,7 @@ def cases():
                error='(a ...) is not a statement')
     yield from stmt_cases()
     yield from operand_cases()
+    yield from type_cases()
 
 
 def check(nifasm, case, tmp):
