@@ -214,6 +214,7 @@ typedef struct Types {
 	u32 mask;
 	FieldSlot *fslots; /* fields by (type, name) (open addressing) */
 	u32 fmask, fcount;
+	U32Vec walk; /* type_layout's stack */
 } Types;
 
 /* Predefined type ids. */

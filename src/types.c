@@ -43,6 +43,7 @@ void types_free(Types *ts)
 {
 	vec_free(&ts->v);
 	vec_free(&ts->fields);
+	vec_free(&ts->walk);
 	free(ts->slots);
 	free(ts->fslots);
 }
@@ -143,17 +144,15 @@ u32 type_named(Types *ts, u32 name, u32 file, u32 pos)
 
 static u32 saturate(u64 n) { return n > TYPE_TOO_BIG ? TYPE_TOO_BIG : (u32)n; }
 
-static bool layout_fields(Types *ts, u32 ty, u32 *cycle)
+/* An object's or a union's offsets, size and alignment, from its fields',
+ * all laid out. */
+static void layout_fields(Types *ts, u32 ty)
 {
 	Type *t = &ts->v.v[ty];
 	u64 off = 0, size = 0;
 	u32 align = 1;
 	for (u32 i = 0; i < t->nfields; i++) {
-		u32 fty = ts->fields.v[t->first + i].type;
-		if (!type_layout(ts, fty, cycle))
-			return false;
-		t = &ts->v.v[ty]; /* the vector may have moved */
-		const Type *f = &ts->v.v[fty];
+		const Type *f = &ts->v.v[ts->fields.v[t->first + i].type];
 		u32 falign = t->packed ? 1 : f->align;
 		u64 at = t->kind == TY_UNION ? 0 : align_up(off, falign);
 		ts->fields.v[t->first + i].offset = saturate(at);
@@ -163,34 +162,71 @@ static bool layout_fields(Types *ts, u32 ty, u32 *cycle)
 	}
 	t->align = align;
 	t->size = saturate(t->packed && t->kind == TY_OBJECT ? size : align_up(size, align));
-	return true;
 }
 
-bool type_layout(Types *ts, u32 ty, u32 *cycle)
+/* The i-th type that ty holds by value (an array's element, a field's
+ * type), or NONE past the last. */
+static u32 inner_type(const Types *ts, u32 ty, u32 i)
+{
+	const Type *t = &ts->v.v[ty];
+	if (t->kind == TY_ARRAY)
+		return i == 0 ? t->elem : NONE;
+	if (t->kind == TY_OBJECT || t->kind == TY_UNION)
+		return i < t->nfields ? ts->fields.v[t->first + i].type : NONE;
+	return NONE;
+}
+
+/* Lays out ty, whose inner types are laid out. */
+static void layout_one(Types *ts, u32 ty)
 {
 	Type *t = &ts->v.v[ty];
-	if (t->layout == LAYOUT_DONE)
-		return true;
-	if (t->layout == LAYOUT_BUSY) {
-		*cycle = ty;
-		return false;
-	}
-	t->layout = LAYOUT_BUSY;
-	bool ok = true;
 	if (t->kind == TY_ARRAY) {
-		ok = type_layout(ts, t->elem, cycle);
-		t = &ts->v.v[ty];
 		const Type *e = &ts->v.v[t->elem];
 		/* count < 2^32 and e->size <= 2^31: the product fits */
 		t->size = saturate((u64)e->size * t->count);
 		t->align = e->align;
 	} else if (t->kind == TY_OBJECT || t->kind == TY_UNION) {
-		ok = layout_fields(ts, ty, cycle);
+		layout_fields(ts, ty);
 	} else if (t->kind == TY_PROC) {
 		t->size = t->align = 8; /* a proc type's value is its code address */
 	}
-	ts->v.v[ty].layout = ok ? LAYOUT_DONE : LAYOUT_NONE;
-	return ok;
+	t->layout = LAYOUT_DONE;
+}
+
+/* Depth first, inner types before the types that hold them, on a stack
+ * of our own (ts->walk: a type and the index of its next inner type), not
+ * by recursion: aliases declared in order nest arrays, and objects hold
+ * objects, without limit. */
+bool type_layout(Types *ts, u32 ty, u32 *cycle)
+{
+	if (ts->v.v[ty].layout == LAYOUT_DONE)
+		return true;
+	U32Vec *w = &ts->walk;
+	w->n = 0;
+	ts->v.v[ty].layout = LAYOUT_BUSY;
+	vec_push(w, ty);
+	vec_push(w, 0);
+	while (w->n) {
+		u32 top = w->v[w->n - 2], inner = inner_type(ts, top, w->v[w->n - 1]++);
+		if (inner == NONE) {
+			layout_one(ts, top);
+			w->n -= 2;
+			continue;
+		}
+		u8 state = ts->v.v[inner].layout;
+		if (state == LAYOUT_DONE)
+			continue;
+		if (state == LAYOUT_BUSY) { /* inner contains itself: nothing on the way is laid out */
+			*cycle = inner;
+			for (u32 i = 0; i < w->n; i += 2)
+				ts->v.v[w->v[i]].layout = LAYOUT_NONE;
+			return false;
+		}
+		ts->v.v[inner].layout = LAYOUT_BUSY;
+		vec_push(w, inner);
+		vec_push(w, 0);
+	}
+	return true;
 }
 
 /* ---- fields by name ----------------------------------------------------------------
@@ -288,30 +324,45 @@ static const char *const scalar_prefix[] = {
 	[TY_INT] = "i", [TY_UINT] = "u", [TY_FLOAT] = "f",
 };
 
+static bool holds_type(const Type *t)
+{
+	return t->name == NONE && (t->kind == TY_PTR || t->kind == TY_APTR || t->kind == TY_ARRAY);
+}
+
+static void type_str_leaf(const Type *t, const Interner *in, Buf *b)
+{
+	if (t->name != NONE)
+		buf_put(b, name_str(in, t->name), name_len(in, t->name));
+	else if (t->kind == TY_RAW)
+		buf_printf(b, "%u-bit register", t->size * 8);
+	else if (t->kind == TY_BOOL)
+		buf_printf(b, "(bool)");
+	else if (t->kind == TY_INT || t->kind == TY_UINT || t->kind == TY_FLOAT)
+		buf_printf(b, "(%s +%u)", scalar_prefix[t->kind], t->size * 8);
+	else if (t->kind == TY_PROC)
+		buf_printf(b, "a proc");
+	else
+		buf_printf(b, "<anonymous type>");
+}
+
+/* Pointers and arrays open before their element and close after it, in
+ * a loop over the chain, not by recursion: aliases nest them without
+ * limit. */
 const char *type_str(const Types *ts, const Interner *in, u32 ty, Buf *b)
 {
-	const Type *t = &ts->v.v[ty];
-	if (t->name != NONE) {
-		buf_put(b, name_str(in, t->name), name_len(in, t->name));
-	} else if (t->kind == TY_RAW) {
-		buf_printf(b, "%u-bit register", t->size * 8);
-	} else if (t->kind == TY_BOOL) {
-		buf_printf(b, "(bool)");
-	} else if (t->kind == TY_INT || t->kind == TY_UINT || t->kind == TY_FLOAT) {
-		buf_printf(b, "(%s +%u)", scalar_prefix[t->kind], t->size * 8);
-	} else if (t->kind == TY_PTR || t->kind == TY_APTR) {
-		buf_printf(b, "(%s ", t->kind == TY_PTR ? "ptr" : "aptr");
-		type_str(ts, in, t->elem, b);
-		buf_printf(b, ")");
-	} else if (t->kind == TY_ARRAY) {
-		buf_printf(b, "(array ");
-		type_str(ts, in, t->elem, b);
-		buf_printf(b, " +%llu)", (unsigned long long)t->count);
-	} else if (t->kind == TY_PROC) {
-		buf_printf(b, "a proc");
-	} else {
-		buf_printf(b, "<anonymous type>");
+	U32Vec chain = {0};
+	for (; holds_type(&ts->v.v[ty]); ty = ts->v.v[ty].elem) {
+		vec_push(&chain, ty);
+		buf_printf(b, "(%s ", ts->v.v[ty].kind == TY_PTR ? "ptr" : ts->v.v[ty].kind == TY_APTR ? "aptr" : "array");
 	}
+	type_str_leaf(&ts->v.v[ty], in, b);
+	for (u32 i = chain.n; i-- > 0;) {
+		const Type *t = &ts->v.v[chain.v[i]];
+		if (t->kind == TY_ARRAY)
+			buf_printf(b, " +%llu", (unsigned long long)t->count);
+		buf_byte(b, ')');
+	}
+	vec_free(&chain);
 	buf_byte(b, 0);
 	b->n--;
 	return (const char *)b->p;

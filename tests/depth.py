@@ -151,6 +151,24 @@ def type_cases():
         yield Case('%d %s' % (N + 1, what), chain(N + 1, decl, obj, 'A%d.0' % (N + 1)), error=TYPE_ERROR)
 
 
+def backward_chain(n, decl, last):
+    """Types A0.0 .. An.0, each declared after the one it names: read one
+    at a time, so not limited, but the type A0.0 is nested n deep."""
+    return [last % n] + [decl(i) for i in range(n - 1, -1, -1)]
+
+
+def deep_type_cases():
+    n = 300000
+    arrays = backward_chain(n, lambda i: '(type :A%d.0 (array A%d.0 +1))' % (i, i + 1), '(type :A%d.0 (i +8))')
+    yield Case('layout of arrays nested %d deep through aliases' % n, type_program(arrays, 'A0.0'), run=True)
+    ptrs = backward_chain(n, lambda i: '(type :A%d.0 (ptr A%d.0))' % (i, i + 1), '(type :A%d.0 (i +64))')
+    body = '(var :x.0 (rcx) A0.0) (var :y.0 (rdx) (i +64))\n%s(mov y.0 x.0)' % MARK
+    spelt = '(ptr ' * n + '(i +64)' + ')' * n
+    yield Case('a message naming a type nested %d deep' % n,
+               program(body, ''.join(t + '\n' for t in ptrs)),
+               error='mov: types differ: (i +64) and %s' % spelt)
+
+
 def cases():
     n = 1000000
     tree = '(a ' * n + ')' * n
@@ -163,6 +181,7 @@ def cases():
     yield from stmt_cases()
     yield from operand_cases()
     yield from type_cases()
+    yield from deep_type_cases()
 
 
 def check(nifasm, case, tmp):
@@ -185,7 +204,7 @@ def check(nifasm, case, tmp):
     if case.error:
         first = next((l for l in err.splitlines() if ': error: ' in l), '')
         if first != src + ':' + case.error:
-            return 'first error %r, expected %r' % (first[:300], src + ':' + case.error)
+            return 'first error %r, expected %r' % (first[:300], (src + ':' + case.error)[:300])
         if os.path.exists(out):
             return 'an output file after an error'
     elif writes and not os.path.exists(out):
