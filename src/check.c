@@ -700,16 +700,22 @@ void block_here(Checker *c, u32 n)
 /* Each level of nesting is a few frames of recursion (STACK_BYTES holds
  * NEST_MAX of the largest); past the limit, the block at n is left
  * unchecked, and said once per unit: its siblings are as deep. */
-bool nest_stmts(Checker *c, u32 n)
+bool nest_enter(Checker *c, u32 n, u32 *depth, const char *what)
 {
-	if (c->stmt_depth < NEST_MAX) {
-		c->stmt_depth++;
+	if (*depth < NEST_MAX) {
+		++*depth;
 		return true;
 	}
-	if (!c->u.too_deep)
-		err(c, n, "statements nest deeper than %u levels", NEST_MAX);
-	c->u.too_deep = true;
+	err(c, n, "%s nest deeper than %u levels", what, NEST_MAX);
 	return false;
+}
+
+bool nest_stmts(Checker *c, u32 n)
+{
+	if (c->stmt_depth == NEST_MAX && c->u.too_deep)
+		return false;
+	c->u.too_deep |= c->stmt_depth == NEST_MAX;
+	return nest_enter(c, n, &c->stmt_depth, "statements");
 }
 
 void block(Checker *c, u32 n)

@@ -160,6 +160,7 @@ typedef struct Checker {
 	Unit other;  /* the top-level unit while a proc is checked */
 	u32 stmt_depth; /* blocks entered (NEST_MAX) */
 	u32 opnd_depth; /* (mem ...), (cast ...), (dot ...) and (at ...) entered */
+	u32 value_depth; /* (cons ...) entered */
 } Checker;
 
 /* What an operand turned out to be; W_NONE (0) until it is resolved, so a
@@ -197,6 +198,9 @@ void block(Checker *c, u32 n);
  * at the first (false past NEST_MAX, reported), block_here for the
  * others, unnest_stmts at the end. */
 bool nest_stmts(Checker *c, u32 n);
+/* One level more of nesting of some kind, counted in *depth: false past
+ * NEST_MAX, after an error at n ("`what` nest deeper than ..."). */
+bool nest_enter(Checker *c, u32 n, u32 *depth, const char *what);
 void block_here(Checker *c, u32 n);
 static inline void unnest_stmts(Checker *c) { c->stmt_depth--; }
 void check_ins(Checker *c, u32 n, u8 flags);

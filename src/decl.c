@@ -383,11 +383,8 @@ u32 parse_type(Checker *c, u32 n)
 		err(c, n, "expected a type");
 		return NONE;
 	}
-	if (c->p->type_depth == NEST_MAX) {
-		err(c, n, "types nest deeper than %u levels", NEST_MAX);
+	if (!nest_enter(c, n, &c->p->type_depth, "types"))
 		return NONE;
-	}
-	c->p->type_depth++;
 	u32 t = parse_outer_type(c, n);
 	c->p->type_depth--;
 	return t;
@@ -893,12 +890,22 @@ static bool init_cons(Checker *c, u32 n, u32 t, Buf *out)
 	return ok;
 }
 
+/* A (cons ...) in a (cons ...) recurses: NEST_MAX levels at most. */
+static bool init_nested(Checker *c, u32 n, u32 t, Buf *out)
+{
+	if (!nest_enter(c, n, &c->value_depth, "initial values"))
+		return false;
+	bool ok = init_cons(c, n, t, out);
+	c->value_depth--;
+	return ok;
+}
+
 static bool init_value(Checker *c, u32 n, u32 t, Buf *out)
 {
 	if (nd(c, n)->kind == N_STR)
 		return init_string(c, n, t, out);
 	if (is_tree(c, n, TAG_cons))
-		return init_cons(c, n, t, out);
+		return init_nested(c, n, t, out);
 	if (!type_is_scalar(tys(c), t))
 		return err(c, n, "%s needs (cons ...) or a string", type_name(c, t)), false;
 	if (type_is_address(tys(c), t)) {

@@ -411,15 +411,7 @@ static bool addr_at(Checker *c, u32 n, Addr *a)
 /* The operands that hold operands recurse, a few frames a level, so they
  * nest at most NEST_MAX levels (STACK_BYTES holds that many); the node
  * past the limit is an error, and the instruction goes unchecked. */
-static bool nest_operand(Checker *c, u32 n)
-{
-	if (c->opnd_depth < NEST_MAX) {
-		c->opnd_depth++;
-		return true;
-	}
-	err(c, n, "operands nest deeper than %u levels", NEST_MAX);
-	return false;
-}
+static bool nest_operand(Checker *c, u32 n) { return nest_enter(c, n, &c->opnd_depth, "operands"); }
 
 static bool addr_expr(Checker *c, u32 n, Addr *a)
 {

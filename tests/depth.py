@@ -169,6 +169,17 @@ def deep_type_cases():
                error='mov: types differ: (i +64) and %s' % spelt)
 
 
+def value_cases():
+    for n, past in ((N, False), (N + 1, True)):
+        arrays = backward_chain(n, lambda i: '(type :A%d.0 (array A%d.0 +1))' % (i, i + 1), '(type :A%d.0 (i +8))')
+        data = '(gvar :g.0 A0.0 %s)' % nest(n, '(cons ', ')', '(cons' if past else None, '+7')
+        text = program('', ''.join(t + '\n' for t in arrays) + data + '\n')
+        if past:
+            yield Case('(cons ...) nested %d deep' % n, text, error='initial values nest deeper than %d levels' % N)
+        else:
+            yield Case('(cons ...) nested %d deep' % n, text, run=True)
+
+
 def cases():
     n = 1000000
     tree = '(a ' * n + ')' * n
@@ -182,6 +193,7 @@ def cases():
     yield from operand_cases()
     yield from type_cases()
     yield from deep_type_cases()
+    yield from value_cases()
 
 
 def check(nifasm, case, tmp):
