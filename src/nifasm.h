@@ -522,9 +522,10 @@ u32 lower_slots(u16 op);
  * The checker recurses over nested statements, operands, types and
  * initial values, so nesting costs stack: up to about 1.8 KB a level (a
  * loop, in clang's AddressSanitizer build; 1.2 KB in the release build).
- * Each kind may nest NEST_MAX levels, an error past that; at the limits
- * the deepest input takes under half of the STACK_BYTES that main()
- * makes sure of, in every build (docs/nifasm.md, Limits).  A switch
+ * Each kind may nest NEST_MAX levels, an error past that; input at all
+ * the limits at once takes 27 MB there (15 MB in the release build), under
+ * half of the STACK_BYTES that main() makes sure of (docs/nifasm.md,
+ * Nesting limits).  A switch
  * that a compiler lowers to an else-if chain nests one level a case, so
  * the limit is not small. */
 enum { NEST_MAX = 10000 };

@@ -180,6 +180,15 @@ def value_cases():
             yield Case('(cons ...) nested %d deep' % n, text, run=True)
 
 
+def all_limits():
+    """N nested loops around an operand N deep whose innermost cast holds
+    a type N deep: the most stack the limits allow (docs/nifasm.md)."""
+    pre, level, close, _ = STMT_SHAPES['nested loop']
+    typ = '(ptr ' * N + '(i +64)' + ')' * N
+    opnd = '(mem ' * (N - 1) + '(cast %s (rdx))' % typ + ')' * (N - 1)
+    return program(pre + nest(N, level, close, leaf='(mov (rcx) %s)' % opnd))
+
+
 def cases():
     n = 1000000
     tree = '(a ' * n + ')' * n
@@ -194,6 +203,9 @@ def cases():
     yield from type_cases()
     yield from deep_type_cases()
     yield from value_cases()
+    yield Case('all the limits at once', all_limits(), run=True)
+    yield Case('all the limits at once, hard stack limit 8 MB, -j 2', all_limits(), ['-j', '2'],
+               run=True, stack=8 << 20)
 
 
 def check(nifasm, case, tmp):
