@@ -50,6 +50,14 @@ const char *type_name(Checker *c, u32 ty)
 	return type_str(&c->p->types, &c->p->names, ty, &b);
 }
 
+/* type_name's text, copied for a message that names two types (free it). */
+static char *type_name_copy(Checker *c, u32 ty)
+{
+	const char *s = type_name(c, ty);
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
 bool is_tree(const Checker *c, u32 n, Tag tag)
 {
 	return n != NONE && nd(c, n)->kind == N_TREE && nd(c, n)->tag == tag;
@@ -172,9 +180,9 @@ static bool agree(Checker *c, u32 n, const Operand *dst, const Operand *src, con
 		return imm_fits_type(c, src, dst);
 	if (untyped(c, dst) || untyped(c, src) || dst->type == src->type)
 		return true;
-	char a[128];
-	snprintf(a, sizeof a, "%s", type_name(c, dst->type));
+	char *a = type_name_copy(c, dst->type);
 	err(c, n, "%s: types differ: %s and %s", what ? what : name_of(c, op), a, type_name(c, src->type));
+	free(a);
 	return false;
 }
 
@@ -340,9 +348,9 @@ static bool rule_lea(Checker *c, u32 n, Operand *ops)
 	bool ok = (d->kind == TY_PTR || d->kind == TY_APTR) &&
 		  (d->elem == pointee || (d->kind == TY_APTR && pt->kind == TY_ARRAY && pt->elem == d->elem));
 	if (!ok) {
-		char a[128];
-		snprintf(a, sizeof a, "%s", type_name(c, ops[0].type));
+		char *a = type_name_copy(c, ops[0].type);
 		err(c, n, "lea: %s cannot hold the address of %s", a, type_name(c, pointee));
+		free(a);
 	}
 	return ok;
 }
