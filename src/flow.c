@@ -174,17 +174,19 @@ u32 var_new(Checker *c, Var v, u8 state)
 	return id;
 }
 
-/* Ends a variable: kill, or the end of its block. */
-void var_end(Checker *c, u32 v, u32 pos)
+static void end_in(Checker *c, Flow *f, u32 v, u32 pos)
 {
 	const Var *var = &c->u.vars.v[v];
-	VarState *s = &c->u.flow.vs.v[v];
+	VarState *s = &f->vs.v[v];
 	s->st = VS_KILLED;
 	s->why_pos = pos;
 	s->why_callee = NONE;
-	if (var->loc == LOC_REG && c->u.flow.owner[var->reg] == v)
-		c->u.flow.owner[var->reg] = NONE;
+	if (var->loc == LOC_REG && f->owner[var->reg] == v)
+		f->owner[var->reg] = NONE;
 }
+
+/* Ends a variable: kill, or the end of its block. */
+void var_end(Checker *c, u32 v, u32 pos) { end_in(c, &c->u.flow, v, pos); }
 
 void block_open(Checker *c, u32 *mark) { *mark = c->u.block_vars.n; }
 
@@ -198,6 +200,11 @@ void block_close(Checker *c, u32 mark, u32 pos)
 			err_at(c, var->pos, "cfvar %s is never tested by an ite", name_of(c, var->name));
 		if (v < c->u.flow.vs.n) /* after a loop whose condition was wrong, the state is empty */
 			var_end(c, v, pos);
+		/* and on the paths that jumped out of the block: where one lands,
+		 * the variable has ended too, and its register is free */
+		for (u32 i = 0; i < c->u.edges.n; i++)
+			if (v < c->u.edges.v[i].flow.vs.n)
+				end_in(c, &c->u.edges.v[i].flow, v, pos);
 		c->u.var_of_name.v[var->name] = var->shadow;
 		if (var->loc == LOC_STACK && var->offset < c->u.frame_used)
 			c->u.frame_used = var->offset;
