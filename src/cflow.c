@@ -103,10 +103,12 @@ static bool edge_to_label(Checker *c, const Edge *e, u32 label)
 	return e->label == label;
 }
 
-/* A variable live at a label must be live at every jump back to it.  And
- * a label control did not reach where it stands (after a jump, with no
- * jump to it before it) had its code checked, and lowered, as unreachable:
- * a jump back into it is refused, not taken into code nothing checked (an
+/* A variable live at a label must be live at every jump back to it; one
+ * the current state lacks (declared in a loop's body, the state after the
+ * loop being the one before its body) has ended with its block.  And a
+ * label control did not reach where it stands (after a jump, with no jump
+ * to it before it) had its code checked, and lowered, as unreachable: a
+ * jump back into it is refused, not taken into code nothing checked (an
  * ite there lost the jump over its else-branch). */
 static void check_backward(Checker *c, u32 n, Label *l)
 {
@@ -120,9 +122,9 @@ static void check_backward(Checker *c, u32 n, Label *l)
 	}
 	if (!now->reachable || !at->reachable)
 		return;
-	for (u32 v = 0; v < at->vs.n && v < now->vs.n; v++) {
+	for (u32 v = 0; v < at->vs.n; v++) {
 		const Var *var = &c->u.vars.v[v];
-		if (var->kind == V_CFVAR || at->vs.v[v].st != VS_LIVE || now->vs.v[v].st == VS_LIVE)
+		if (var->kind == V_CFVAR || at->vs.v[v].st != VS_LIVE || (v < now->vs.n && now->vs.v[v].st == VS_LIVE))
 			continue;
 		err(c, n, "%s is live at label %s but dead at this jump back to it",
 		    name_of(c, var->name), name_of(c, l->name));
