@@ -88,7 +88,7 @@ static void land_edges(Checker *c, bool (*take)(Checker *, const Edge *, u32), u
 	for (u32 i = 0; i < c->u.edges.n; i++) {
 		Edge *e = &c->u.edges.v[i];
 		if (take(c, e, arg)) {
-			flow_join(c, &c->u.flow, &e->flow, pos);
+			flow_join(c, &e->flow, pos);
 			flow_give(&c->u, &e->flow);
 		} else {
 			c->u.edges.v[keep++] = *e;
@@ -104,12 +104,12 @@ static bool edge_to_label(Checker *c, const Edge *e, u32 label)
 }
 
 /* A variable live at a label must be live at every jump back to it; one
- * the current state lacks (declared in a loop's body, the state after the
- * loop being the one before its body) has ended with its block.  And a
- * label control did not reach where it stands (after a jump, with no jump
- * to it before it) had its code checked, and lowered, as unreachable: a
- * jump back into it is refused, not taken into code nothing checked (an
- * ite there lost the jump over its else-branch). */
+ * whose block has ended since the label is dead here, even if a later
+ * variable has its slot.  And a label control did not reach where it
+ * stands (after a jump, with no jump to it before it) had its code
+ * checked, and lowered, as unreachable: a jump back into it is refused,
+ * not taken into code nothing checked (an ite there lost the jump over
+ * its else-branch). */
 static void check_backward(Checker *c, u32 n, Label *l)
 {
 	const Flow *at = &l->state, *now = &c->u.flow;
@@ -122,9 +122,12 @@ static void check_backward(Checker *c, u32 n, Label *l)
 	}
 	if (!now->reachable || !at->reachable)
 		return;
-	for (u32 v = 0; v < at->vs.n; v++) {
-		const Var *var = &c->u.vars.v[v];
-		if (var->kind == V_CFVAR || at->vs.v[v].st != VS_LIVE || (v < now->vs.n && now->vs.v[v].st == VS_LIVE))
+	for (u32 s = 0; s < at->vs.n; s++) {
+		const VarState *a = &at->vs.v[s];
+		const Var *var = &c->u.vars.v[a->var];
+		if (var->kind == V_CFVAR || a->st != VS_LIVE)
+			continue;
+		if (s < now->vs.n && now->vs.v[s].var == a->var && now->vs.v[s].st == VS_LIVE)
 			continue;
 		err(c, n, "%s is live at label %s but dead at this jump back to it",
 		    name_of(c, var->name), name_of(c, l->name));
@@ -217,7 +220,7 @@ static i64 test_cfvar(Checker *c, u32 n, u32 v, Flow *else_flow)
 		note_at_pos(c, var->tested, "it is first tested here");
 	}
 	var->tested = nd(c, n)->pos;
-	u8 st = c->u.flow.reachable ? c->u.flow.vs.v[v].st : CF_FALSE;
+	u8 st = c->u.flow.reachable ? var_state(c, v)->st : CF_FALSE;
 	if (st == CF_UNKNOWN) {
 		err(c, n, "cfvar %s may or may not be set here, so this test cannot be resolved "
 			  "statically", name_of(c, var->name));
@@ -312,7 +315,7 @@ void stmt_ite(Checker *c, u32 n)
 	flow_swap(&c->u.flow, &other);
 	emit3(c, P_ELSE, n, end_l, else_l, then_falls);
 	block(c, en);
-	flow_join(c, &c->u.flow, &other, nd(c, n)->pos);
+	flow_join(c, &other, nd(c, n)->pos);
 	emit3(c, P_ENDITE, n, end_l, NONE, NONE);
 	flow_give(&c->u, &other);
 }
@@ -336,16 +339,17 @@ static void check_back_edge(Checker *c, u32 n, const Flow *head, const Loop *l)
 	if (!back->reachable)
 		return;
 	(void)n;
-	for (u32 v = 0; v < head->vs.n; v++) {
+	for (u32 s = 0; s < head->vs.n; s++) { /* the head's variables are still in scope */
+		u32 v = head->vs.v[s].var;
 		const Var *var = &c->u.vars.v[v];
 		u32 read = exposed_at(l, v);
-		if (var->kind == V_CFVAR || head->vs.v[v].st != VS_LIVE || !is_dead(back->vs.v[v].st) ||
+		if (var->kind == V_CFVAR || head->vs.v[s].st != VS_LIVE || !is_dead(back->vs.v[s].st) ||
 		    read == NONE)
 			continue;
 		err_at(c, read, "the loop reads %s here before writing it, but %s is dead when the loop repeats",
 		       name_of(c, var->name), name_of(c, var->name));
-		if (back->vs.v[v].why_pos != NONE)
-			note_at_pos(c, back->vs.v[v].why_pos, "it dies here");
+		if (back->vs.v[s].why_pos != NONE)
+			note_at_pos(c, back->vs.v[s].why_pos, "it dies here");
 	}
 	if (head->rsp_known && back->rsp_known && !same_rsp(head, back))
 		err(c, n, "rsp is not where it was at the start of the loop when the loop repeats");
@@ -361,14 +365,15 @@ static void correct_exit(Checker *c, u32 n, Flow *exit_f, const Flow *head, cons
 	const Flow *back = &c->u.flow;
 	if (!back->reachable)
 		return;
-	for (u32 v = 0; v < head->vs.n && v < exit_f->vs.n; v++) {
-		if (c->u.vars.v[v].kind == V_CFVAR || !is_dead(back->vs.v[v].st))
+	for (u32 s = 0; s < head->vs.n && s < exit_f->vs.n; s++) {
+		u32 v = head->vs.v[s].var;
+		if (c->u.vars.v[v].kind == V_CFVAR || !is_dead(back->vs.v[s].st))
 			continue;
-		if (exit_f->vs.v[v].wseq >= l->entry_seq && exit_f->vs.v[v].st == VS_LIVE)
+		if (exit_f->vs.v[s].wseq >= l->entry_seq && exit_f->vs.v[s].st == VS_LIVE)
 			continue; /* pre writes it on every path */
-		exit_f->vs.v[v] = back->vs.v[v];
+		exit_f->vs.v[s] = back->vs.v[s];
 		const Var *var = &c->u.vars.v[v];
-		if (var->loc == LOC_REG && back->vs.v[v].st == VS_KILLED && exit_f->owner[var->reg] == v)
+		if (var->loc == LOC_REG && back->vs.v[s].st == VS_KILLED && exit_f->owner[var->reg] == v)
 			exit_f->owner[var->reg] = NONE;
 	}
 	if (exit_f->rsp_known && !(back->rsp_known && head->rsp_known && same_rsp(head, back))) {
@@ -430,7 +435,7 @@ void stmt_loop(Checker *c, u32 n)
 	i64 cond;
 	if (!condition(c, lp.cond, &cond, &body_l, &exit_f)) { /* the body runs in the current flow */
 		cond = 0;
-		flow_copy(&c->u.flow, &exit_f); /* neither way is taken: both are empty */
+		flow_set(c, &exit_f); /* neither way is taken: both are empty */
 	}
 	if (body_l == NONE)
 		body_l = new_label(c);
@@ -441,9 +446,9 @@ void stmt_loop(Checker *c, u32 n)
 	correct_exit(c, n, &exit_f, &head, lo);
 	emit3(c, P_LOOPEND, n, head_l, exit_l, c->u.flow.reachable);
 	c->u.loops.n--; /* its `exposed` stays, for the next loop at this depth */
-	flow_copy(&c->u.flow, &exit_f);
+	flow_set(c, &exit_f);
 	block_here(c, lp.after);
-	block_close(c, pre_scope, nd(c, n)->pos);
+	block_close(c, pre_scope);
 	flow_give(&c->u, &head);
 	flow_give(&c->u, &exit_f);
 	unnest_stmts(c);
@@ -492,7 +497,7 @@ void stmt_jtrue(Checker *c, u32 n)
 	 * only a later jump back reaches makes such code run.) */
 	if (ok) {
 		for (u32 i = first; i < c->u.edge_vars.n; i++)
-			c->u.flow.vs.v[c->u.edge_vars.v[i]].st = CF_TRUE;
+			var_state(c, c->u.edge_vars.v[i])->st = CF_TRUE;
 		add_edge(c, (Edge){.label = NONE, .first = first, .n = c->u.edge_vars.n - first,
 				   .ins = c->u.code.n - 1});
 	}

@@ -648,7 +648,7 @@ static void stmt_kill(Checker *c, u32 n)
 			err(c, k, "kill takes variables");
 			continue;
 		}
-		if (c->u.flow.vs.v[v].st == VS_KILLED && c->u.flow.reachable) {
+		if (var_state(c, v)->st == VS_KILLED && c->u.flow.reachable) {
 			err(c, k, "%s is already dead", name_of(c, c->u.vars.v[v].name));
 			continue;
 		}
@@ -690,19 +690,19 @@ static u32 next_stmt(Checker *c, BodyStmts *s)
 }
 
 /* A block of statements: a (stmts ...) or a proc's body. */
-static void stmts_block(Checker *c, u32 n, BodyStmts *s)
+static void stmts_block(Checker *c, BodyStmts *s)
 {
 	u32 mark;
 	block_open(c, &mark);
 	for (u32 k; (k = next_stmt(c, s)) != NONE;)
 		stmt(c, k);
-	block_close(c, mark, nd(c, n)->pos);
+	block_close(c, mark);
 }
 
 void block_here(Checker *c, u32 n)
 {
 	BodyStmts s = {.next = n + 1, .end = node_end(&c->tree, n)};
-	stmts_block(c, n, &s);
+	stmts_block(c, &s);
 }
 
 /* Each level of nesting is a few frames of recursion (STACK_BYTES holds
@@ -905,7 +905,7 @@ static void code_proc(Checker *c, u32 n, u32 body, BodyStmts *s)
 	c->u = c->other;
 	unit_init(&c->u, g);
 	bind_params(c, proc_sig(c->p, g));
-	stmts_block(c, body, s);
+	stmts_block(c, s);
 	if (!c->rd.failed) { /* else the rest of the body is unread: nothing to say of its end */
 		if (c->u.flow.reachable)
 			err(c, n, "%s can reach the end of its body; end every path with (ret) or a jump",
@@ -1087,7 +1087,7 @@ bool check_code(Program *p, u32 file, const Target *t, bool is_entry_file)
 		check_module(&c, &j);
 	}
 	ok = ok && !c.rd.failed && close_module(&c);
-	block_close(&c, 0, (u32)(c.rd.cur - c.src->text)); /* the module's top-level block */
+	block_close(&c, 0); /* the module's top-level block */
 	if (ok && is_entry_file && c.u.code.n)
 		finish_entry(&c);
 	else if (c.u.code.n && !is_entry_file)

@@ -29,6 +29,7 @@ typedef struct Var {
 	u32 offset;  /* LOC_STACK: from the frame base; LOC_ARG: above [entry rsp + 8] */
 	u32 pos;     /* declaration */
 	u32 shadow;  /* the binding of the same name this one hides, or NONE */
+	u32 slot;    /* its index in Unit.block_vars and in a flow's states */
 	u32 label;   /* V_CFVAR: label of the then-branch of the ite that tests it */
 	u32 tested;  /* V_CFVAR: position of that ite, NONE until seen */
 } Var;
@@ -55,6 +56,8 @@ typedef struct VarState {
 	u32 why_pos;   /* where it stopped being live */
 	u32 why_callee;/* VS_CLOBBERED by a call: the callee's name, else NONE */
 	u32 wseq;      /* sequence number of its last write on this path */
+	u32 var;       /* the variable: a saved flow (an edge, a label) may hold
+			* the slot of one whose block has ended since */
 } VarState;
 
 /* ---- the flow state: merged where paths join -------------------------------- */
@@ -63,7 +66,7 @@ typedef VEC(VarState) VarStateVec;
 
 typedef struct Flow {
 	bool reachable;
-	VarStateVec vs;        /* by var id */
+	VarStateVec vs;        /* by slot: the variables in scope, outermost first */
 	u32 owner[NFAMILY];    /* variable bound to each register family, or NONE */
 	/* rsp: bytes below the entry value = below + (frame ? ssize : 0) + extra */
 	bool rsp_known;
@@ -133,7 +136,8 @@ typedef struct Unit {
 	u32 next_label;      /* label ids, shared with the structured forms */
 	VarVec vars;
 	U32Vec var_of_name;    /* name id -> innermost var, NONE */
-	VEC(u32) block_vars;   /* vars of the open blocks, innermost last */
+	VEC(u32) block_vars;   /* vars of the open blocks, innermost last: slot -> var;
+				* the current flow has a state for each, no more */
 	u32 frame_used, frame_max;
 	Flow flow;
 	u32 seq;               /* counts writes, for loop exposure */
@@ -244,6 +248,15 @@ bool slot_opnd(Checker *c, u32 n, u32 v, Opnd *o);
 
 /* ---- flow.c ------------------------------------------------------------------ */
 
+/* Variable v's state on the current path (v is in scope). */
+static inline VarState *var_state(Checker *c, u32 v) { return &c->u.flow.vs.v[c->u.vars.v[v].slot]; }
+/* Is variable v still in scope (its block open)? */
+static inline bool in_scope(const Checker *c, u32 v)
+{
+	u32 s = c->u.vars.v[v].slot;
+	return s < c->u.block_vars.n && c->u.block_vars.v[s] == v;
+}
+
 void flow_init(Flow *f);
 void flow_free(Flow *f);
 void flow_copy(Flow *dst, const Flow *src);
@@ -253,8 +266,13 @@ void flow_swap(Flow *a, Flow *b);
  * back to u's spares, so a proc's flows allocate once, not per branch. */
 void flow_take(Unit *u, Flow *f);
 void flow_give(Unit *u, Flow *f);
-/* dst = the join of dst and src: dead on any path is dead after. */
-void flow_join(Checker *c, Flow *dst, const Flow *src, u32 pos);
+/* The current flow = its join with src (an ite's branch or a jump that
+ * lands): dead on any path is dead after. */
+void flow_join(Checker *c, const Flow *src, u32 pos);
+/* The current flow = src, taken while the variables in scope were (a
+ * loop's exit); one it lacks (all, after a condition that was wrong) was
+ * never declared on it. */
+void flow_set(Checker *c, const Flow *src);
 /* Is rsp at the same place in both (when both know it)? */
 bool same_rsp(const Flow *a, const Flow *b);
 u32 var_new(Checker *c, Var v, u8 state);
@@ -302,7 +320,7 @@ void flags_call(Checker *c, u32 pos, u32 callee);
 void flags_back_edge(Checker *c, const Flow *head, const Loop *l);
 void flags_loop_exit(Flow *exit_f, const Flow *back, u32 entry_seq);
 void block_open(Checker *c, u32 *mark);
-void block_close(Checker *c, u32 mark, u32 pos);
+void block_close(Checker *c, u32 mark);
 void unreachable(Checker *c);
 
 /* ---- call.c ------------------------------------------------------------------ */

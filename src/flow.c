@@ -62,21 +62,23 @@ void flow_swap(Flow *a, Flow *b)
 
 static u8 join_cf(u8 a, u8 b) { return a == b ? a : CF_UNKNOWN; }
 
-/* The state of a variable on a path that never declared it. */
+/* The state of variable v on a path that never declared it. */
 static VarState undeclared(const Checker *c, u32 v)
 {
-	return (VarState){c->u.vars.v[v].kind == V_CFVAR ? CF_FALSE : VS_KILLED, 0, 0, NONE, NONE, 0};
+	return (VarState){c->u.vars.v[v].kind == V_CFVAR ? CF_FALSE : VS_KILLED, 0, 0, NONE, NONE, 0, v};
 }
 
-static VarState join_var(const Checker *c, u32 v, VarState a, VarState b)
+/* a = the join of a and b, two states of one variable. */
+static void join_state(const Checker *c, VarState *a, const VarState *b)
 {
-	if (c->u.vars.v[v].kind == V_CFVAR)
-		return (VarState){join_cf(a.st, b.st), 0, 0, NONE, NONE, 0};
-	u32 wseq = MIN(a.wseq, b.wseq);
-	if (!is_dead(a.st) && is_dead(b.st))
-		a = b;
-	a.wseq = wseq;
-	return a;
+	if (c->u.vars.v[a->var].kind == V_CFVAR) {
+		*a = (VarState){join_cf(a->st, b->st), 0, 0, NONE, NONE, 0, a->var};
+		return;
+	}
+	u32 wseq = MIN(a->wseq, b->wseq);
+	if (!is_dead(a->st) && is_dead(b->st))
+		*a = *b;
+	a->wseq = wseq;
 }
 
 bool same_rsp(const Flow *a, const Flow *b)
@@ -118,32 +120,65 @@ static void join_flags(Flow *dst, const Flow *src)
 		undefine_like(dst, src, (u32)__builtin_ctz(m));
 }
 
-/* Extends f's states to n variables; those it lacks were never declared
- * on its path. */
-static inline __attribute__((always_inline)) void pad_states(const Checker *c, Flow *f, u32 n)
+/* Gives the current flow a state for each variable in scope from the
+ * first n it has, which are right; the others were never declared on it. */
+static void fill_states(Checker *c, u32 n)
 {
-	while (f->vs.n < n) {
-		VarState s = undeclared(c, f->vs.n);
-		vec_push(&f->vs, s);
-	}
+	VarStateVec *vs = &c->u.flow.vs;
+	vec_reserve(vs, c->u.block_vars.n - n);
+	for (vs->n = n; vs->n < c->u.block_vars.n; vs->n++)
+		vs->v[vs->n] = undeclared(c, c->u.block_vars.v[vs->n]);
 }
 
-void flow_join(Checker *c, Flow *dst, const Flow *src, u32 pos)
+void flow_set(Checker *c, const Flow *src)
 {
+	flow_copy(&c->u.flow, src);
+	fill_states(c, MIN(src->vs.n, c->u.block_vars.n));
+}
+
+/* How many of src's states are for the variables in scope, in their
+ * slots: src, a jump's state, was taken earlier; blocks may have ended
+ * since and later variables taken the slots. */
+static u32 states_in_scope(const Checker *c, const Flow *src)
+{
+	u32 n = MIN(src->vs.n, c->u.block_vars.n);
+	for (u32 s = 0; s < n; s++)
+		if (src->vs.v[s].var != c->u.block_vars.v[s])
+			return s; /* a block ended: so did the later slots' variables */
+	return n;
+}
+
+/* The current flow = src, a jump's state that lands where nothing falls
+ * in: its variables that have ended are dropped, and their registers. */
+static void land_alone(Checker *c, const Flow *src)
+{
+	u32 n = states_in_scope(c, src);
+	flow_copy(&c->u.flow, src);
+	fill_states(c, n);
+	for (u32 r = 0; r < NFAMILY; r++)
+		if (c->u.flow.owner[r] != NONE && !in_scope(c, c->u.flow.owner[r]))
+			c->u.flow.owner[r] = NONE;
+}
+
+void flow_join(Checker *c, const Flow *src, u32 pos)
+{
+	Flow *dst = &c->u.flow;
 	if (!src->reachable)
 		return;
-	u32 n = MAX(dst->vs.n, src->vs.n);
 	if (!dst->reachable) { /* keeps the variables declared since src was taken */
-		flow_copy(dst, src);
-		pad_states(c, dst, n);
+		land_alone(c, src);
 		return;
 	}
-	pad_states(c, dst, n);
-	for (u32 v = 0; v < n; v++)
-		dst->vs.v[v] = join_var(c, v, dst->vs.v[v], v < src->vs.n ? src->vs.v[v] : undeclared(c, v));
+	u32 n = states_in_scope(c, src);
+	for (u32 s = 0; s < n; s++)
+		join_state(c, &dst->vs.v[s], &src->vs.v[s]);
+	for (u32 s = n; s < dst->vs.n; s++) {
+		VarState u = undeclared(c, dst->vs.v[s].var);
+		join_state(c, &dst->vs.v[s], &u);
+	}
 	for (u32 f = 0; f < NFAMILY; f++) {
-		u32 o = dst->owner[f];
-		if (o != src->owner[f] || (o != NONE && dst->vs.v[o].st == VS_KILLED))
+		u32 o = dst->owner[f]; /* in scope, so not an ended variable src may name */
+		if (o != src->owner[f] || (o != NONE && var_state(c, o)->st == VS_KILLED))
 			dst->owner[f] = NONE;
 		if (dst->saved[f] != src->saved[f])
 			dst->saved[f] = NONE;
@@ -163,57 +198,59 @@ u32 var_new(Checker *c, Var v, u8 state)
 	u32 id = c->u.vars.n;
 	vec_cover(&c->u.var_of_name, v.name, NONE);
 	v.shadow = c->u.var_of_name.v[v.name];
+	v.slot = c->u.block_vars.n;
 	c->u.var_of_name.v[v.name] = id;
 	vec_push(&c->u.vars, v);
 	vec_push(&c->u.block_vars, id);
-	pad_states(c, &c->u.flow, id);
-	VarState s = {state, 0, 0, v.pos, NONE, c->u.seq};
+	VarState s = {state, 0, 0, v.pos, NONE, c->u.seq, id};
 	vec_push(&c->u.flow.vs, s);
 	if (v.loc == LOC_REG)
 		c->u.flow.owner[v.reg] = id;
 	return id;
 }
 
-static void end_in(Checker *c, Flow *f, u32 v, u32 pos)
+static void unbind(Checker *c, u32 v)
 {
 	const Var *var = &c->u.vars.v[v];
-	VarState *s = &f->vs.v[v];
-	s->st = VS_KILLED;
-	s->why_pos = pos;
-	s->why_callee = NONE;
-	if (var->loc == LOC_REG && f->owner[var->reg] == v)
-		f->owner[var->reg] = NONE;
+	if (var->loc == LOC_REG && c->u.flow.owner[var->reg] == v)
+		c->u.flow.owner[var->reg] = NONE;
 }
 
 /* Ends a variable: kill, or the end of its block. */
-void var_end(Checker *c, u32 v, u32 pos) { end_in(c, &c->u.flow, v, pos); }
+void var_end(Checker *c, u32 v, u32 pos)
+{
+	VarState *s = var_state(c, v);
+	s->st = VS_KILLED;
+	s->why_pos = pos;
+	s->why_callee = NONE;
+	unbind(c, v);
+}
 
 void block_open(Checker *c, u32 *mark) { *mark = c->u.block_vars.n; }
 
-/* Variables declared in a block end with it; their names come back. */
-void block_close(Checker *c, u32 mark, u32 pos)
+/* Variables declared in a block end with it, on every path: their states
+ * go (so a flow holds the variables in scope, not every one the proc has
+ * had), their names come back.  A saved flow that still holds one (a jump
+ * out of the block, a label in it) is fitted where it is used: each state
+ * names its variable (flow_set, check_backward in cflow.c). */
+void block_close(Checker *c, u32 mark)
 {
 	while (c->u.block_vars.n > mark) {
 		u32 v = c->u.block_vars.v[--c->u.block_vars.n];
 		const Var *var = &c->u.vars.v[v];
 		if (var->kind == V_CFVAR && var->tested == NONE)
 			err_at(c, var->pos, "cfvar %s is never tested by an ite", name_of(c, var->name));
-		if (v < c->u.flow.vs.n) /* after a loop whose condition was wrong, the state is empty */
-			var_end(c, v, pos);
-		/* and on the paths that jumped out of the block: where one lands,
-		 * the variable has ended too, and its register is free */
-		for (u32 i = 0; i < c->u.edges.n; i++)
-			if (v < c->u.edges.v[i].flow.vs.n)
-				end_in(c, &c->u.edges.v[i].flow, v, pos);
+		unbind(c, v);
 		c->u.var_of_name.v[var->name] = var->shadow;
 		if (var->loc == LOC_STACK && var->offset < c->u.frame_used)
 			c->u.frame_used = var->offset;
 	}
+	c->u.flow.vs.n = mark;
 }
 
 static void explain_dead(Checker *c, u32 v)
 {
-	const VarState *s = &c->u.flow.vs.v[v];
+	const VarState *s = var_state(c, v);
 	const Var *var = &c->u.vars.v[v];
 	if (s->why_pos == NONE)
 		return;
@@ -233,7 +270,7 @@ static void explain_dead(Checker *c, u32 v)
 bool use_var(Checker *c, u32 n, u32 v)
 {
 	const Var *var = &c->u.vars.v[v];
-	VarState *s = &c->u.flow.vs.v[v];
+	VarState *s = var_state(c, v);
 	for (u32 i = c->u.loops.n; i-- > 0 && s->wseq < c->u.loops.v[i].entry_seq;) {
 		Exposed e = {v, nd(c, n)->pos};
 		vec_push(&c->u.loops.v[i].exposed, e);
@@ -259,7 +296,7 @@ bool use_var(Checker *c, u32 n, u32 v)
 
 void write_var(Checker *c, u32 v)
 {
-	VarState *s = &c->u.flow.vs.v[v];
+	VarState *s = var_state(c, v);
 	s->st = VS_LIVE;
 	s->wseq = c->u.seq;
 }
@@ -292,10 +329,10 @@ void clobber_family(Checker *c, u32 family, u32 pos, u32 callee, u16 op)
 	u32 v = c->u.flow.owner[family];
 	if (v == NONE)
 		return;
-	VarState *s = &c->u.flow.vs.v[v];
+	VarState *s = var_state(c, v);
 	if (s->st == VS_KILLED)
 		return;
-	*s = (VarState){VS_CLOBBERED, (u8)family, op, pos, callee, s->wseq};
+	*s = (VarState){VS_CLOBBERED, (u8)family, op, pos, callee, s->wseq, v};
 }
 
 /* The callee side of the contract: a proc may change its clobbers and
