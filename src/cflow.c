@@ -23,6 +23,8 @@
  */
 #include "check.h"
 
+#include <stdlib.h>
+
 /* ---- labels -------------------------------------------------------------------- */
 
 u32 new_label(Checker *c) { return c->u.next_label++; }
@@ -322,13 +324,34 @@ void stmt_ite(Checker *c, u32 n)
 
 /* ---- loop ------------------------------------------------------------------------------- */
 
-/* Where the loop reads v before writing it, or NONE. */
-static u32 exposed_at(const Loop *l, u32 v)
+static int by_var(const void *a, const void *b)
 {
-	for (u32 i = 0; i < l->exposed.n; i++)
-		if (l->exposed.v[i].var == v)
-			return l->exposed.v[i].pos;
-	return NONE;
+	u32 x = ((const Exposed *)a)->var, y = ((const Exposed *)b)->var;
+	return (x > y) - (x < y);
+}
+
+/* The loop's reads (the first of each variable) of variables live at the
+ * head and dead at the back edge, in the order the variables were
+ * declared, in c->u.dead_reads. */
+static void find_dead_reads(Checker *c, const Flow *head, const Loop *l)
+{
+	const Flow *back = &c->u.flow;
+	u32 mark = ++c->u.marks;
+	c->u.dead_reads.n = 0;
+	for (u32 i = 0; i < l->exposed.n; i++) {
+		Exposed e = l->exposed.v[i];
+		Var *var = &c->u.vars.v[e.var];
+		if (var->mark == mark)
+			continue;
+		var->mark = mark;
+		u32 s = var->slot; /* still in scope, if the head has it */
+		if (var->kind == V_CFVAR || s >= head->vs.n || head->vs.v[s].var != e.var)
+			continue;
+		if (head->vs.v[s].st == VS_LIVE && is_dead(back->vs.v[s].st))
+			vec_push(&c->u.dead_reads, e);
+	}
+	if (c->u.dead_reads.n > 1) /* qsort wants an array, even of none */
+		qsort(c->u.dead_reads.v, c->u.dead_reads.n, sizeof(Exposed), by_var);
 }
 
 /* The back edge: a variable the loop reads before writing must still be
@@ -338,18 +361,15 @@ static void check_back_edge(Checker *c, u32 n, const Flow *head, const Loop *l)
 	const Flow *back = &c->u.flow;
 	if (!back->reachable)
 		return;
-	(void)n;
-	for (u32 s = 0; s < head->vs.n; s++) { /* the head's variables are still in scope */
-		u32 v = head->vs.v[s].var;
-		const Var *var = &c->u.vars.v[v];
-		u32 read = exposed_at(l, v);
-		if (var->kind == V_CFVAR || head->vs.v[s].st != VS_LIVE || !is_dead(back->vs.v[s].st) ||
-		    read == NONE)
-			continue;
-		err_at(c, read, "the loop reads %s here before writing it, but %s is dead when the loop repeats",
-		       name_of(c, var->name), name_of(c, var->name));
-		if (back->vs.v[s].why_pos != NONE)
-			note_at_pos(c, back->vs.v[s].why_pos, "it dies here");
+	find_dead_reads(c, head, l);
+	for (u32 i = 0; i < c->u.dead_reads.n; i++) {
+		Exposed e = c->u.dead_reads.v[i];
+		const char *name = name_of(c, c->u.vars.v[e.var].name);
+		const VarState *s = &back->vs.v[c->u.vars.v[e.var].slot];
+		err_at(c, e.pos, "the loop reads %s here before writing it, but %s is dead when the loop repeats",
+		       name, name);
+		if (s->why_pos != NONE)
+			note_at_pos(c, s->why_pos, "it dies here");
 	}
 	if (head->rsp_known && back->rsp_known && !same_rsp(head, back))
 		err(c, n, "rsp is not where it was at the start of the loop when the loop repeats");

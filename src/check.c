@@ -794,7 +794,7 @@ static void unit_init(Unit *u, u32 proc)
 	u->proc = proc;
 	u->allowed = ~0u;
 	u->too_deep = false;
-	u->next_label = u->frame_used = u->frame_max = u->seq = 0;
+	u->next_label = u->frame_used = u->frame_max = u->seq = u->marks = 0;
 }
 
 static void unit_free(Unit *u)
@@ -810,6 +810,7 @@ static void unit_free(Unit *u)
 	for (u32 i = 0; i < u->loops_made; i++)
 		vec_free(&u->loops.v[i].exposed);
 	vec_free(&u->loops);
+	vec_free(&u->dead_reads);
 	for (u32 i = 0; i < u->edges.n; i++)
 		flow_free(&u->edges.v[i].flow);
 	vec_free(&u->edges);

@@ -32,6 +32,10 @@ typedef struct Var {
 	u32 slot;    /* its index in Unit.block_vars and in a flow's states */
 	u32 label;   /* V_CFVAR: label of the then-branch of the ite that tests it */
 	u32 tested;  /* V_CFVAR: position of that ite, NONE until seen */
+	/* its last read recorded as exposed (use_var): the innermost loop's
+	 * entry_seq (0: none yet) and its wseq then */
+	u32 exp_loop, exp_wseq;
+	u32 mark;    /* scratch: seen in the current pass over a loop's reads */
 } Var;
 
 typedef VEC(Var) VarVec;
@@ -117,7 +121,7 @@ typedef struct Exposed {
 
 typedef struct Loop {
 	u32 entry_seq; /* writes after this happened inside the loop */
-	VEC(Exposed) exposed;
+	VEC(Exposed) exposed; /* in the order read; a variable once, or a few times */
 	u32 fl_read[NFLAG]; /* where the loop first reads each flag before changing it, or NONE */
 } Loop;
 
@@ -143,6 +147,8 @@ typedef struct Unit {
 	u32 seq;               /* counts writes, for loop exposure */
 	VEC(Loop) loops;
 	u32 loops_made;         /* loop entries whose `exposed` vector exists (n or more) */
+	VEC(Exposed) dead_reads; /* scratch for the back edge */
+	u32 marks;             /* the last Var.mark given */
 	VEC(Edge) edges;       /* pending forward jumps and jtrues */
 	VEC(u32) edge_vars;
 	VEC(VarStateVec) spare; /* vectors of finished flows, for the next (flow_take) */

@@ -266,15 +266,32 @@ static void explain_dead(Checker *c, u32 v)
 		note_at_pos(c, s->why_pos, "%s ended here", name_of(c, var->name));
 }
 
+/* A read of v at node n, in loops entered after v's last write on this
+ * path (wseq): each of them reads v before writing it.  The read goes on
+ * the list of each such loop, unless an earlier read in the innermost
+ * loop, with a wseq no later, put v on those lists already; so a loop's
+ * list holds a variable once, or again only after a path with an older
+ * wseq or a new inner loop. */
+static void expose(Checker *c, u32 n, u32 v, u32 wseq)
+{
+	Var *var = &c->u.vars.v[v];
+	u32 inner = c->u.loops.v[c->u.loops.n - 1].entry_seq;
+	if (var->exp_loop == inner && var->exp_wseq <= wseq)
+		return;
+	var->exp_loop = inner;
+	var->exp_wseq = wseq;
+	Exposed e = {v, nd(c, n)->pos};
+	for (u32 i = c->u.loops.n; i-- > 0 && wseq < c->u.loops.v[i].entry_seq;)
+		vec_push(&c->u.loops.v[i].exposed, e);
+}
+
 /* A read of v at node n: v must hold a value. */
 bool use_var(Checker *c, u32 n, u32 v)
 {
 	const Var *var = &c->u.vars.v[v];
 	VarState *s = var_state(c, v);
-	for (u32 i = c->u.loops.n; i-- > 0 && s->wseq < c->u.loops.v[i].entry_seq;) {
-		Exposed e = {v, nd(c, n)->pos};
-		vec_push(&c->u.loops.v[i].exposed, e);
-	}
+	if (c->u.loops.n && s->wseq < c->u.loops.v[c->u.loops.n - 1].entry_seq)
+		expose(c, n, v, s->wseq);
 	if (!c->u.flow.reachable || s->st == VS_LIVE)
 		return true;
 	const char *name = name_of(c, var->name);
