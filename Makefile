@@ -12,7 +12,7 @@ PYTHON  ?= python3
 
 CORE_SRC   := src/util.c src/diag.c
 NIFASM_SRC := src/reader.c src/types.c src/decl.c src/check.c src/operand.c \
-              src/flow.c src/call.c src/cflow.c src/lower.c src/link.c \
+              src/flow.c src/states.c src/call.c src/cflow.c src/lower.c src/link.c \
               src/elf.c src/dump.c src/jobs.c src/main.c \
               src/amd64/match.c src/amd64/explain.c src/amd64/encode.c \
               src/amd64/relax.c src/amd64/targ.c

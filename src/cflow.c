@@ -61,16 +61,16 @@ void end_label_scope(Checker *c, LabelScope *s)
 		if (!l->defined)
 			err_at(c, l->use_pos, "undefined label %s", name_of(c, l->name));
 		s->of_name.v[l->name] = NONE;
-		flow_free(&l->state);
+		flow_free(&c->u, &l->state);
 	}
 	s->labels.n = 0;
 	s->of_id.n = 0; /* the next unit numbers its labels from 0 */
 }
 
-void free_label_scope(LabelScope *s)
+void free_label_scope(Unit *u, LabelScope *s)
 {
 	for (u32 i = 0; i < s->labels.n; i++)
-		flow_free(&s->labels.v[i].state);
+		flow_free(u, &s->labels.v[i].state);
 	vec_free(&s->labels);
 	vec_free(&s->of_name);
 	vec_free(&s->of_id);
@@ -78,8 +78,8 @@ void free_label_scope(LabelScope *s)
 
 static void add_edge(Checker *c, Edge e)
 {
-	flow_take(&c->u, &e.flow);
-	flow_copy(&e.flow, &c->u.flow);
+	flow_take(&e.flow);
+	flow_copy(&c->u, &e.flow, &c->u.flow);
 	vec_push(&c->u.edges, e);
 }
 
@@ -91,7 +91,7 @@ static void land_edges(Checker *c, bool (*take)(Checker *, const Edge *, u32), u
 		Edge *e = &c->u.edges.v[i];
 		if (take(c, e, arg)) {
 			flow_join(c, &e->flow, pos);
-			flow_give(&c->u, &e->flow);
+			flow_free(&c->u, &e->flow);
 		} else {
 			c->u.edges.v[keep++] = *e;
 		}
@@ -105,13 +105,32 @@ static bool edge_to_label(Checker *c, const Edge *e, u32 label)
 	return e->label == label;
 }
 
+typedef struct JumpBack {
+	Checker *c;
+	u32 n;
+	const Label *l;
+} JumpBack;
+
+/* A variable live at the label (at) must be live at the jump (now: NULL
+ * when it has ended since). */
+static void jump_back_var(void *ctx, u32 s, const VarState *at, const VarState *now)
+{
+	const JumpBack *j = ctx;
+	const Var *var = &j->c->u.vars.v[at->var];
+	(void)s;
+	if (var->kind == V_CFVAR || at->st != VS_LIVE || (now && now->st == VS_LIVE))
+		return;
+	err(j->c, j->n, "%s is live at label %s but dead at this jump back to it",
+	    name_of(j->c, var->name), name_of(j->c, j->l->name));
+}
+
 /* A variable live at a label must be live at every jump back to it; one
  * whose block has ended since the label is dead here, even if a later
- * variable has its slot.  And a label control did not reach where it
- * stands (after a jump, with no jump to it before it) had its code
- * checked, and lowered, as unreachable: a jump back into it is refused,
- * not taken into code nothing checked (an ite there lost the jump over
- * its else-branch). */
+ * variable has its slot.  In scope, only the states that differ are
+ * compared.  And a label control did not reach where it stands (after a
+ * jump, with no jump to it before it) had its code checked, and lowered,
+ * as unreachable: a jump back into it is refused, not taken into code
+ * nothing checked (an ite there lost the jump over its else-branch). */
 static void check_backward(Checker *c, u32 n, Label *l)
 {
 	const Flow *at = &l->state, *now = &c->u.flow;
@@ -124,16 +143,10 @@ static void check_backward(Checker *c, u32 n, Label *l)
 	}
 	if (!now->reachable || !at->reachable)
 		return;
-	for (u32 s = 0; s < at->vs.n; s++) {
-		const VarState *a = &at->vs.v[s];
-		const Var *var = &c->u.vars.v[a->var];
-		if (var->kind == V_CFVAR || a->st != VS_LIVE)
-			continue;
-		if (s < now->vs.n && now->vs.v[s].var == a->var && now->vs.v[s].st == VS_LIVE)
-			continue;
-		err(c, n, "%s is live at label %s but dead at this jump back to it",
-		    name_of(c, var->name), name_of(c, l->name));
-	}
+	JumpBack j = {c, n, l};
+	u32 in = states_in_scope(c, at);
+	vs_diff(&at->vs, &now->vs, 0, in, jump_back_var, &j);
+	vs_diff(&at->vs, NULL, in, at->vs.n, jump_back_var, &j);
 }
 
 /* A jump or call to a label. */
@@ -170,7 +183,7 @@ void stmt_lab(Checker *c, u32 n)
 	l = label_of_id(c, id);
 	l->defined = true;
 	l->def_pos = nd(c, n)->pos;
-	flow_copy(&l->state, &c->u.flow);
+	flow_copy(&c->u, &l->state, &c->u.flow);
 	Ins *ins = emit(c, P_LABEL, n);
 	ins->o[0] = (Opnd){.kind = OK_LABEL, .sym = id};
 	ins->nopnd = 1;
@@ -228,7 +241,7 @@ static i64 test_cfvar(Checker *c, u32 n, u32 v, Flow *else_flow)
 			  "statically", name_of(c, var->name));
 		st = CF_FALSE;
 	}
-	flow_copy(else_flow, &c->u.flow);
+	flow_copy(&c->u, else_flow, &c->u.flow);
 	if (st == CF_TRUE)
 		else_flow->reachable = false;
 	else
@@ -254,7 +267,7 @@ static bool condition(Checker *c, u32 n, i64 *cond, u32 *then_label, Flow *else_
 	}
 	*cond = cc;
 	flags_read(c, n, CC_READS(cc), true);
-	flow_copy(else_f, &c->u.flow);
+	flow_copy(&c->u, else_f, &c->u.flow);
 	return true;
 }
 
@@ -304,11 +317,11 @@ void stmt_ite(Checker *c, u32 n)
 	if (!is_block(c, tn, "then-branch", n) || !is_block(c, en, "else-branch", n))
 		return;
 	Flow other;
-	flow_take(&c->u, &other);
+	flow_take(&other);
 	i64 cond;
 	u32 then_label, else_l = new_label(c), end_l = new_label(c);
 	if (!condition(c, cn, &cond, &then_label, &other)) {
-		flow_give(&c->u, &other);
+		flow_free(&c->u, &other);
 		return;
 	}
 	emit3(c, P_ITE, n, cond, then_label, else_l);
@@ -319,7 +332,7 @@ void stmt_ite(Checker *c, u32 n)
 	block(c, en);
 	flow_join(c, &other, nd(c, n)->pos);
 	emit3(c, P_ENDITE, n, end_l, NONE, NONE);
-	flow_give(&c->u, &other);
+	flow_free(&c->u, &other);
 }
 
 /* ---- loop ------------------------------------------------------------------------------- */
@@ -345,9 +358,9 @@ static void find_dead_reads(Checker *c, const Flow *head, const Loop *l)
 			continue;
 		var->mark = mark;
 		u32 s = var->slot; /* still in scope, if the head has it */
-		if (var->kind == V_CFVAR || s >= head->vs.n || head->vs.v[s].var != e.var)
+		if (var->kind == V_CFVAR || s >= head->vs.n || vs_get(&head->vs, s)->var != e.var)
 			continue;
-		if (head->vs.v[s].st == VS_LIVE && is_dead(back->vs.v[s].st))
+		if (vs_get(&head->vs, s)->st == VS_LIVE && is_dead(vs_get(&back->vs, s)->st))
 			vec_push(&c->u.dead_reads, e);
 	}
 	if (c->u.dead_reads.n > 1) /* qsort wants an array, even of none */
@@ -365,7 +378,7 @@ static void check_back_edge(Checker *c, u32 n, const Flow *head, const Loop *l)
 	for (u32 i = 0; i < c->u.dead_reads.n; i++) {
 		Exposed e = c->u.dead_reads.v[i];
 		const char *name = name_of(c, c->u.vars.v[e.var].name);
-		const VarState *s = &back->vs.v[c->u.vars.v[e.var].slot];
+		const VarState *s = vs_get(&back->vs, c->u.vars.v[e.var].slot);
 		err_at(c, e.pos, "the loop reads %s here before writing it, but %s is dead when the loop repeats",
 		       name, name);
 		if (s->why_pos != NONE)
@@ -376,26 +389,76 @@ static void check_back_edge(Checker *c, u32 n, const Flow *head, const Loop *l)
 	flags_back_edge(c, head, l);
 }
 
+typedef struct LoopExit {
+	Checker *c;
+	Flow *exit_f;
+	u32 entry_seq;
+} LoopExit;
+
+/* A variable that dies in the body is dead after the loop too (the loop
+ * may have run), unless `pre` writes it on every path: x is its state at
+ * the exit, y at the back edge. */
+static bool exit_takes_back(const Checker *c, const VarState *x, const VarState *y, u32 entry_seq)
+{
+	if (c->u.vars.v[x->var].kind == V_CFVAR || !is_dead(y->st))
+		return false;
+	return !(x->wseq >= entry_seq && x->st == VS_LIVE);
+}
+
+/* ... and if it ended, its register is free after the loop. */
+static void exit_unbind(Checker *c, Flow *exit_f, u32 v, const VarState *y)
+{
+	const Var *var = &c->u.vars.v[v];
+	if (var->loc == LOC_REG && y->st == VS_KILLED && exit_f->owner[var->reg] == v)
+		exit_f->owner[var->reg] = NONE;
+}
+
+static void visit_exit(void *ctx, u32 s, const VarState *x, const VarState *y)
+{
+	LoopExit *e = ctx;
+	if (!exit_takes_back(e->c, x, y, e->entry_seq))
+		return;
+	vec_push(&e->c->u.changes, ((SlotState){s, *y}));
+	exit_unbind(e->c, e->exit_f, x->var, y);
+}
+
+/* A state the exit shares with the back edge needs no change, and its
+ * variable is bound to a register only if it has not ended: in a flow
+ * that is reachable, no register is bound to a variable that has ended.
+ * An unreachable one may have any binding (after a loop whose condition
+ * was wrong, flow_none's), so its bindings are looked at one by one. */
+static void exit_unbind_all(Checker *c, Flow *exit_f, u32 n, u32 entry_seq)
+{
+	const Flow *back = &c->u.flow;
+	if (exit_f->reachable)
+		return;
+	for (u32 r = 0; r < NFAMILY; r++) {
+		u32 v = exit_f->owner[r];
+		u32 s = v == NONE ? NONE : c->u.vars.v[v].slot;
+		if (s >= n)
+			continue;
+		const VarState *y = vs_get(&back->vs, s);
+		if (exit_takes_back(c, vs_get(&exit_f->vs, s), y, entry_seq))
+			exit_unbind(c, exit_f, v, y);
+	}
+}
+
 /* After the loop: a variable that dies in the body is dead after the loop
- * too (the loop may have run), unless `pre` writes it again.  rsp at the
- * exit is where `pre` leaves it, as long as the body brings it back to
- * where it was at the head. */
+ * too, unless `pre` writes it again; only the states that differ at the
+ * exit and at the back edge are looked at.  rsp at the exit is where
+ * `pre` leaves it, as long as the body brings it back to where it was at
+ * the head. */
 static void correct_exit(Checker *c, u32 n, Flow *exit_f, const Flow *head, const Loop *l)
 {
 	const Flow *back = &c->u.flow;
 	if (!back->reachable)
 		return;
-	for (u32 s = 0; s < head->vs.n && s < exit_f->vs.n; s++) {
-		u32 v = head->vs.v[s].var;
-		if (c->u.vars.v[v].kind == V_CFVAR || !is_dead(back->vs.v[s].st))
-			continue;
-		if (exit_f->vs.v[s].wseq >= l->entry_seq && exit_f->vs.v[s].st == VS_LIVE)
-			continue; /* pre writes it on every path */
-		exit_f->vs.v[s] = back->vs.v[s];
-		const Var *var = &c->u.vars.v[v];
-		if (var->loc == LOC_REG && back->vs.v[s].st == VS_KILLED && exit_f->owner[var->reg] == v)
-			exit_f->owner[var->reg] = NONE;
-	}
+	u32 vars = MIN(head->vs.n, exit_f->vs.n);
+	LoopExit e = {c, exit_f, l->entry_seq};
+	exit_unbind_all(c, exit_f, vars, l->entry_seq);
+	c->u.changes.n = 0;
+	vs_diff(&exit_f->vs, &back->vs, 0, vars, visit_exit, &e);
+	apply_changes(c, exit_f);
 	if (exit_f->rsp_known && !(back->rsp_known && head->rsp_known && same_rsp(head, back))) {
 		exit_f->rsp_known = false;
 		exit_f->rsp_lost = back->rsp_known ? nd(c, n)->pos : back->rsp_lost;
@@ -443,11 +506,11 @@ void stmt_loop(Checker *c, u32 n)
 		return;
 	u32 head_l = new_label(c), exit_l = new_label(c), body_l;
 	Flow head, exit_f;
-	flow_take(&c->u, &head);
-	flow_take(&c->u, &exit_f);
+	flow_take(&head);
+	flow_take(&exit_f);
 	emit3(c, P_LOOP, n, head_l, NONE, NONE)->o[0] = (Opnd){.kind = OK_LABEL, .sym = head_l};
 	push_loop(&c->u);
-	flow_copy(&head, &c->u.flow);
+	flow_copy(&c->u, &head, &c->u.flow);
 	u32 pre_scope; /* what pre declares is visible in the condition, body and after */
 	block_open(c, &pre_scope);
 	for (u32 k = lp.pre + 1; k < node_end(&c->tree, lp.pre); k = node_next(&c->tree, k))
@@ -455,7 +518,8 @@ void stmt_loop(Checker *c, u32 n)
 	i64 cond;
 	if (!condition(c, lp.cond, &cond, &body_l, &exit_f)) { /* the body runs in the current flow */
 		cond = 0;
-		flow_set(c, &exit_f); /* neither way is taken: both are empty */
+		flow_none(&exit_f); /* neither way is taken */
+		flow_set(c, &exit_f);
 	}
 	if (body_l == NONE)
 		body_l = new_label(c);
@@ -469,8 +533,8 @@ void stmt_loop(Checker *c, u32 n)
 	flow_set(c, &exit_f);
 	block_here(c, lp.after);
 	block_close(c, pre_scope);
-	flow_give(&c->u, &head);
-	flow_give(&c->u, &exit_f);
+	flow_free(&c->u, &head);
+	flow_free(&c->u, &exit_f);
 	unnest_stmts(c);
 }
 
@@ -517,7 +581,7 @@ void stmt_jtrue(Checker *c, u32 n)
 	 * only a later jump back reaches makes such code run.) */
 	if (ok) {
 		for (u32 i = first; i < c->u.edge_vars.n; i++)
-			var_state(c, c->u.edge_vars.v[i])->st = CF_TRUE;
+			var_state_w(c, c->u.edge_vars.v[i])->st = CF_TRUE;
 		add_edge(c, (Edge){.label = NONE, .first = first, .n = c->u.edge_vars.n - first,
 				   .ins = c->u.code.n - 1});
 	}
@@ -528,7 +592,7 @@ void stmt_jtrue(Checker *c, u32 n)
 void cflow_end_proc(Checker *c)
 {
 	for (u32 i = 0; i < c->u.edges.n; i++)
-		flow_give(&c->u, &c->u.edges.v[i].flow);
+		flow_free(&c->u, &c->u.edges.v[i].flow);
 	c->u.edges.n = 0;
 	c->u.edge_vars.n = 0;
 }

@@ -782,15 +782,13 @@ void stmt(Checker *c, u32 n)
 static void unit_init(Unit *u, u32 proc)
 {
 	for (u32 i = 0; i < u->edges.n; i++)
-		flow_give(u, &u->edges.v[i].flow);
+		flow_free(u, &u->edges.v[i].flow);
 	for (u32 i = 0; i < u->vars.n; i++) /* only var_new sets an entry */
 		u->var_of_name.v[u->vars.v[i].name] = NONE;
 	u->code.n = u->ssize_ins.n = u->structured.n = u->vars.n = u->block_vars.n = 0;
 	u->loops.n = u->edges.n = u->edge_vars.n = 0;
-	VarStateVec vs = u->flow.vs; /* kept, emptied */
+	flow_free(u, &u->flow);
 	flow_init(&u->flow);
-	u->flow.vs = vs;
-	u->flow.vs.n = 0;
 	u->proc = proc;
 	u->allowed = ~0u;
 	u->too_deep = false;
@@ -802,22 +800,21 @@ static void unit_free(Unit *u)
 	vec_free(&u->code);
 	vec_free(&u->ssize_ins);
 	vec_free(&u->structured);
-	free_label_scope(&u->labels);
+	free_label_scope(u, &u->labels);
 	vec_free(&u->vars);
 	vec_free(&u->var_of_name);
 	vec_free(&u->block_vars);
-	flow_free(&u->flow);
+	flow_free(u, &u->flow);
 	for (u32 i = 0; i < u->loops_made; i++)
 		vec_free(&u->loops.v[i].exposed);
 	vec_free(&u->loops);
 	vec_free(&u->dead_reads);
 	for (u32 i = 0; i < u->edges.n; i++)
-		flow_free(&u->edges.v[i].flow);
+		flow_free(u, &u->edges.v[i].flow);
 	vec_free(&u->edges);
 	vec_free(&u->edge_vars);
-	for (u32 i = 0; i < u->spare.n; i++)
-		vec_free(&u->spare.v[i]);
-	vec_free(&u->spare);
+	vec_free(&u->changes);
+	vs_free_nodes(u);
 }
 
 /* The frame size is known once the whole unit is checked.  Only the

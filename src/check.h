@@ -63,14 +63,35 @@ typedef struct VarState {
 	u32 var;       /* the variable: a saved flow (an edge, a label) may hold
 			* the slot of one whose block has ended since */
 } VarState;
+_Static_assert(sizeof(VarState) == 20, "VarState has no padding (same_state)");
 
 /* ---- the flow state: merged where paths join -------------------------------- */
 
-typedef VEC(VarState) VarStateVec;
+/* The states of the variables in scope, by slot, outermost first: a
+ * persistent vector that flows share until they differ (states.c). */
+enum { LEAF_BITS = 4, FAN_BITS = 4 };
+#define VS_LEAF (1u << LEAF_BITS)
+#define VS_FAN (1u << FAN_BITS)
+
+typedef struct VsNode VsNode;
+struct VsNode {
+	u32 rc; /* flows and inner nodes that point at it */
+	union {
+		VarState st[VS_LEAF]; /* a leaf; those at or past the flow's n mean nothing */
+		VsNode *kid[VS_FAN];  /* an inner node; NULL past the last slot ever pushed */
+		VsNode *next_free;    /* on the free list */
+	};
+};
+
+typedef struct VarStates {
+	VsNode *root; /* NULL when n is 0 */
+	u32 n;
+	u32 depth;    /* levels of inner nodes above the leaves */
+} VarStates;
 
 typedef struct Flow {
 	bool reachable;
-	VarStateVec vs;        /* by slot: the variables in scope, outermost first */
+	VarStates vs;
 	u32 owner[NFAMILY];    /* variable bound to each register family, or NONE */
 	/* rsp: bytes below the entry value = below + (frame ? ssize : 0) + extra */
 	bool rsp_known;
@@ -115,6 +136,11 @@ typedef struct Edge {
 	Flow flow;
 } Edge;
 
+typedef struct SlotState {
+	u32 slot;
+	VarState st;
+} SlotState;
+
 typedef struct Exposed {
 	u32 var, pos; /* a variable read in a loop before the loop wrote it */
 } Exposed;
@@ -151,7 +177,8 @@ typedef struct Unit {
 	u32 marks;             /* the last Var.mark given */
 	VEC(Edge) edges;       /* pending forward jumps and jtrues */
 	VEC(u32) edge_vars;
-	VEC(VarStateVec) spare; /* vectors of finished flows, for the next (flow_take) */
+	VsNode *vs_free;       /* nodes of the flows' states, for reuse */
+	VEC(SlotState) changes; /* scratch: the states a join or a loop exit changes */
 	bool too_deep;         /* statements nested past NEST_MAX were reported */
 } Unit;
 
@@ -254,8 +281,59 @@ bool slot_opnd(Checker *c, u32 n, u32 v, Opnd *o);
 
 /* ---- flow.c ------------------------------------------------------------------ */
 
-/* Variable v's state on the current path (v is in scope). */
-static inline VarState *var_state(Checker *c, u32 v) { return &c->u.flow.vs.v[c->u.vars.v[v].slot]; }
+/* ---- states.c ---------------------------------------------------------------- */
+
+/* The common case inline: a single leaf (a proc with at most VS_LEAF
+ * variables in scope), which the flow alone holds when it is written. */
+const VarState *vs_get_deep(const VarStates *t, u32 s);
+static inline const VarState *vs_get(const VarStates *t, u32 s)
+{
+	return t->depth ? vs_get_deep(t, s) : &t->root->st[s];
+}
+/* Slot s (below n, or n while pushing), to write: the nodes on its way
+ * that another flow shares are copied first. */
+VarState *vs_set_slow(Unit *u, VarStates *t, u32 s);
+static inline VarState *vs_set(Unit *u, VarStates *t, u32 s)
+{
+	VsNode *r = t->root;
+	return !t->depth && r && r->rc == 1 ? &r->st[s] : vs_set_slow(u, t, s);
+}
+void vs_push(Unit *u, VarStates *t, VarState st);
+/* Keeps the first n states. */
+void vs_cut_slow(Unit *u, VarStates *t, u32 n);
+static inline void vs_cut(Unit *u, VarStates *t, u32 n)
+{
+	if (n < t->n)
+		vs_cut_slow(u, t, n);
+}
+/* Compared as words: a VarState has no padding. */
+static inline bool same_state(const VarState *a, const VarState *b)
+{
+	u64 a0, a1, b0, b1;
+	u32 a2, b2;
+	memcpy(&a0, a, 8), memcpy(&a1, (const char *)a + 8, 8), memcpy(&a2, (const char *)a + 16, 4);
+	memcpy(&b0, b, 8), memcpy(&b1, (const char *)b + 8, 8), memcpy(&b2, (const char *)b + 16, 4);
+	return !((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2));
+}
+/* dst = src, sharing its nodes. */
+void vs_share(Unit *u, VarStates *dst, const VarStates *src);
+void vs_drop(Unit *u, VarStates *t);
+void vs_free_nodes(Unit *u);
+/* Calls fn for each slot in [lo, hi) where a and b may differ, in order
+ * (b NULL: every slot, with a NULL state for b); hi is at most both n. */
+typedef void VsVisit(void *ctx, u32 slot, const VarState *a, const VarState *b);
+void vs_diff(const VarStates *a, const VarStates *b, u32 lo, u32 hi, VsVisit *fn, void *ctx);
+
+/* Variable v's state on the current path (v is in scope), to read, and
+ * to write. */
+static inline const VarState *var_state(const Checker *c, u32 v)
+{
+	return vs_get(&c->u.flow.vs, c->u.vars.v[v].slot);
+}
+static inline VarState *var_state_w(Checker *c, u32 v)
+{
+	return vs_set(&c->u, &c->u.flow.vs, c->u.vars.v[v].slot);
+}
 /* Is variable v still in scope (its block open)? */
 static inline bool in_scope(const Checker *c, u32 v)
 {
@@ -264,14 +342,22 @@ static inline bool in_scope(const Checker *c, u32 v)
 }
 
 void flow_init(Flow *f);
-void flow_free(Flow *f);
-void flow_copy(Flow *dst, const Flow *src);
-/* Exchanges two states, their variable vectors included: no copying. */
+/* The end of a flow: its states' nodes go back to u. */
+void flow_free(Unit *u, Flow *f);
+/* dst = src; they share the states until one changes. */
+void flow_copy(Unit *u, Flow *dst, const Flow *src);
+/* Exchanges two states: no copying. */
 void flow_swap(Flow *a, Flow *b);
-/* An empty flow for a branch, loop or edge, and its end: the vector goes
- * back to u's spares, so a proc's flows allocate once, not per branch. */
-void flow_take(Unit *u, Flow *f);
-void flow_give(Unit *u, Flow *f);
+/* A flow for a branch, loop or edge to be copied to: its states empty,
+ * the rest unset (flow_copy sets it). */
+void flow_take(Flow *f);
+/* A flow that no path takes: all zero (unreachable, no states). */
+void flow_none(Flow *f);
+/* The states noted in c->u.changes, written into f's (and forgotten). */
+void apply_changes(Checker *c, Flow *f);
+/* How many of src's states, from the first, are for variables still in
+ * scope: blocks may have ended since src was taken. */
+u32 states_in_scope(const Checker *c, const Flow *src);
 /* The current flow = its join with src (an ite's branch or a jump that
  * lands): dead on any path is dead after. */
 void flow_join(Checker *c, const Flow *src, u32 pos);
@@ -338,7 +424,7 @@ void check_call(Checker *c, u32 n);
 u32 new_label(Checker *c);
 u32 label_id(Checker *c, u32 name, u32 pos);
 void end_label_scope(Checker *c, LabelScope *s);
-void free_label_scope(LabelScope *s);
+void free_label_scope(Unit *u, LabelScope *s);
 void stmt_lab(Checker *c, u32 n);
 void jump_edge(Checker *c, u32 n, u32 label);
 void stmt_ite(Checker *c, u32 n);

@@ -30,7 +30,8 @@ static void checker_release(Checker *c)
 {
 	reader_free(&c->rd);
 	tree_free(&c->tree);
-	flow_free(&c->u.flow);
+	flow_free(&c->u, &c->u.flow);
+	vs_free_nodes(&c->u);
 }
 
 /* A Checker takes 1.4 KB, and declarations are read inside one another

@@ -23,34 +23,18 @@ void flow_init(Flow *f)
 		f->fl_pos[i] = f->fl_name[i] = NONE;
 }
 
-void flow_free(Flow *f) { vec_free(&f->vs); }
+void flow_free(Unit *u, Flow *f) { vs_drop(u, &f->vs); }
 
-void flow_take(Unit *u, Flow *f)
-{
-	memset(f, 0, sizeof *f);
-	if (u->spare.n)
-		f->vs = u->spare.v[--u->spare.n];
-}
+void flow_take(Flow *f) { f->vs = (VarStates){0}; }
 
-void flow_give(Unit *u, Flow *f)
-{
-	if (f->vs.cap) {
-		f->vs.n = 0;
-		vec_push(&u->spare, f->vs);
-	}
-	f->vs = (VarStateVec){0};
-}
+void flow_none(Flow *f) { memset(f, 0, sizeof *f); }
 
-void flow_copy(Flow *dst, const Flow *src)
+void flow_copy(Unit *u, Flow *dst, const Flow *src)
 {
-	VarStateVec vs = dst->vs;
+	VarStates vs = dst->vs;
 	*dst = *src;
 	dst->vs = vs;
-	dst->vs.n = 0;
-	vec_reserve(&dst->vs, src->vs.n);
-	for (u32 i = 0; i < src->vs.n; i++)
-		dst->vs.v[i] = src->vs.v[i];
-	dst->vs.n = src->vs.n;
+	vs_share(u, &dst->vs, &src->vs);
 }
 
 void flow_swap(Flow *a, Flow *b)
@@ -124,28 +108,37 @@ static void join_flags(Flow *dst, const Flow *src)
  * first n it has, which are right; the others were never declared on it. */
 static void fill_states(Checker *c, u32 n)
 {
-	VarStateVec *vs = &c->u.flow.vs;
-	vec_reserve(vs, c->u.block_vars.n - n);
-	for (vs->n = n; vs->n < c->u.block_vars.n; vs->n++)
-		vs->v[vs->n] = undeclared(c, c->u.block_vars.v[vs->n]);
+	vs_cut(&c->u, &c->u.flow.vs, n);
+	for (u32 s = n; s < c->u.block_vars.n; s++)
+		vs_push(&c->u, &c->u.flow.vs, undeclared(c, c->u.block_vars.v[s]));
 }
 
 void flow_set(Checker *c, const Flow *src)
 {
-	flow_copy(&c->u.flow, src);
+	flow_copy(&c->u, &c->u.flow, src);
 	fill_states(c, MIN(src->vs.n, c->u.block_vars.n));
 }
 
-/* How many of src's states are for the variables in scope, in their
- * slots: src, a jump's state, was taken earlier; blocks may have ended
- * since and later variables taken the slots. */
-static u32 states_in_scope(const Checker *c, const Flow *src)
+static bool in_slot(const Checker *c, const Flow *f, u32 s)
 {
-	u32 n = MIN(src->vs.n, c->u.block_vars.n);
-	for (u32 s = 0; s < n; s++)
-		if (src->vs.v[s].var != c->u.block_vars.v[s])
-			return s; /* a block ended: so did the later slots' variables */
-	return n;
+	return vs_get(&f->vs, s)->var == c->u.block_vars.v[s];
+}
+
+/* Those states are a prefix: a block that ended took the variables of
+ * the later slots with it.  So its end is found by halving. */
+u32 states_in_scope(const Checker *c, const Flow *src)
+{
+	u32 lo = 0, hi = MIN(src->vs.n, c->u.block_vars.n);
+	if (hi == 0 || in_slot(c, src, hi - 1))
+		return hi; /* a branch's or a loop's flow, and most jumps' */
+	for (hi--; lo < hi;) { /* slots below lo are in scope, slot hi is not */
+		u32 mid = lo + (hi - lo) / 2;
+		if (in_slot(c, src, mid))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* The current flow = src, a jump's state that lands where nothing falls
@@ -153,11 +146,71 @@ static u32 states_in_scope(const Checker *c, const Flow *src)
 static void land_alone(Checker *c, const Flow *src)
 {
 	u32 n = states_in_scope(c, src);
-	flow_copy(&c->u.flow, src);
+	flow_copy(&c->u, &c->u.flow, src);
 	fill_states(c, n);
 	for (u32 r = 0; r < NFAMILY; r++)
 		if (c->u.flow.owner[r] != NONE && !in_scope(c, c->u.flow.owner[r]))
 			c->u.flow.owner[r] = NONE;
+}
+
+/* Notes the new state of slot s if joining b into a changes it. */
+static void note_join(Checker *c, u32 s, const VarState *a, const VarState *b)
+{
+	SlotState j = {s, *a};
+	join_state(c, &j.st, b);
+	if (!same_state(&j.st, a))
+		vec_push(&c->u.changes, j);
+}
+
+static void visit_join(void *ctx, u32 s, const VarState *a, const VarState *b) { note_join(ctx, s, a, b); }
+
+void apply_changes(Checker *c, Flow *f)
+{
+	for (u32 i = 0; i < c->u.changes.n; i++)
+		*vs_set(&c->u, &f->vs, c->u.changes.v[i].slot) = c->u.changes.v[i].st;
+	c->u.changes.n = 0;
+}
+
+/* The first n states of the join, of two single leaves (a proc with at
+ * most VS_LEAF variables in scope, the common case): compared in place,
+ * without vs_diff's calls. */
+static void join_leaves(Checker *c, const VsNode *b, u32 n)
+{
+	VarStates *vs = &c->u.flow.vs;
+	if (vs->root == b)
+		return; /* neither path changed a variable */
+	if (vs->root->rc == 1) { /* the flow's own leaf (that of an ite's else-branch): in place */
+		for (u32 s = 0; s < n; s++)
+			join_state(c, &vs->root->st[s], &b->st[s]);
+		return;
+	}
+	for (u32 s = 0; s < n; s++) {
+		const VarState *x = &vs->root->st[s];
+		if (same_state(x, &b->st[s]))
+			continue;
+		VarState j = *x;
+		join_state(c, &j, &b->st[s]);
+		if (!same_state(&j, x))
+			*vs_set(&c->u, vs, s) = j;
+	}
+}
+
+/* The variable states of the join: only those where the flows differ
+ * (vs_diff), and those declared since src was taken, which it lacks. */
+static void join_states(Checker *c, const Flow *src)
+{
+	const VarStates *vs = &c->u.flow.vs;
+	u32 n = states_in_scope(c, src);
+	c->u.changes.n = 0;
+	if (n && !vs->depth && !src->vs.depth)
+		join_leaves(c, src->vs.root, n);
+	else
+		vs_diff(vs, &src->vs, 0, n, visit_join, c);
+	for (u32 s = n; s < vs->n; s++) {
+		VarState u = undeclared(c, c->u.block_vars.v[s]);
+		note_join(c, s, vs_get(vs, s), &u);
+	}
+	apply_changes(c, &c->u.flow);
 }
 
 void flow_join(Checker *c, const Flow *src, u32 pos)
@@ -169,13 +222,7 @@ void flow_join(Checker *c, const Flow *src, u32 pos)
 		land_alone(c, src);
 		return;
 	}
-	u32 n = states_in_scope(c, src);
-	for (u32 s = 0; s < n; s++)
-		join_state(c, &dst->vs.v[s], &src->vs.v[s]);
-	for (u32 s = n; s < dst->vs.n; s++) {
-		VarState u = undeclared(c, dst->vs.v[s].var);
-		join_state(c, &dst->vs.v[s], &u);
-	}
+	join_states(c, src);
 	for (u32 f = 0; f < NFAMILY; f++) {
 		u32 o = dst->owner[f]; /* in scope, so not an ended variable src may name */
 		if (o != src->owner[f] || (o != NONE && var_state(c, o)->st == VS_KILLED))
@@ -202,8 +249,7 @@ u32 var_new(Checker *c, Var v, u8 state)
 	c->u.var_of_name.v[v.name] = id;
 	vec_push(&c->u.vars, v);
 	vec_push(&c->u.block_vars, id);
-	VarState s = {state, 0, 0, v.pos, NONE, c->u.seq, id};
-	vec_push(&c->u.flow.vs, s);
+	vs_push(&c->u, &c->u.flow.vs, (VarState){state, 0, 0, v.pos, NONE, c->u.seq, id});
 	if (v.loc == LOC_REG)
 		c->u.flow.owner[v.reg] = id;
 	return id;
@@ -219,7 +265,7 @@ static void unbind(Checker *c, u32 v)
 /* Ends a variable: kill, or the end of its block. */
 void var_end(Checker *c, u32 v, u32 pos)
 {
-	VarState *s = var_state(c, v);
+	VarState *s = var_state_w(c, v);
 	s->st = VS_KILLED;
 	s->why_pos = pos;
 	s->why_callee = NONE;
@@ -245,7 +291,7 @@ void block_close(Checker *c, u32 mark)
 		if (var->loc == LOC_STACK && var->offset < c->u.frame_used)
 			c->u.frame_used = var->offset;
 	}
-	c->u.flow.vs.n = mark;
+	vs_cut(&c->u, &c->u.flow.vs, mark);
 }
 
 static void explain_dead(Checker *c, u32 v)
@@ -289,7 +335,7 @@ static void expose(Checker *c, u32 n, u32 v, u32 wseq)
 bool use_var(Checker *c, u32 n, u32 v)
 {
 	const Var *var = &c->u.vars.v[v];
-	VarState *s = var_state(c, v);
+	const VarState *s = var_state(c, v);
 	if (c->u.loops.n && s->wseq < c->u.loops.v[c->u.loops.n - 1].entry_seq)
 		expose(c, n, v, s->wseq);
 	if (!c->u.flow.reachable || s->st == VS_LIVE)
@@ -307,13 +353,13 @@ bool use_var(Checker *c, u32 n, u32 v)
 	else
 		err(c, n, "%s is dead: %s was overwritten", name, reg_str(s->why_reg, 8));
 	explain_dead(c, v);
-	s->st = VS_LIVE; /* report each death once */
+	var_state_w(c, v)->st = VS_LIVE; /* report each death once */
 	return false;
 }
 
 void write_var(Checker *c, u32 v)
 {
-	VarState *s = var_state(c, v);
+	VarState *s = var_state_w(c, v);
 	s->st = VS_LIVE;
 	s->wseq = c->u.seq;
 }
@@ -346,10 +392,10 @@ void clobber_family(Checker *c, u32 family, u32 pos, u32 callee, u16 op)
 	u32 v = c->u.flow.owner[family];
 	if (v == NONE)
 		return;
-	VarState *s = var_state(c, v);
-	if (s->st == VS_KILLED)
-		return;
-	*s = (VarState){VS_CLOBBERED, (u8)family, op, pos, callee, s->wseq, v};
+	const VarState *s = var_state(c, v);
+	u32 wseq = s->wseq;
+	if (s->st != VS_KILLED)
+		*var_state_w(c, v) = (VarState){VS_CLOBBERED, (u8)family, op, pos, callee, wseq, v};
 }
 
 /* The callee side of the contract: a proc may change its clobbers and

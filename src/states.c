@@ -1,0 +1,177 @@
+/* states.c - a flow's variable states, one per slot: a persistent vector.
+ *
+ * A flow is copied at every branch, loop, label and jump, and most of a
+ * copy stays as it was: a branch changes a few variables of the many in
+ * scope.  So the states are a tree of small nodes (VS_LEAF states in a
+ * leaf, VS_FAN children in an inner node) with reference counts.  A copy
+ * shares the tree (one reference more); a write first copies the nodes on
+ * the way to its slot that another flow shares, and only those.  Two flows
+ * that share a node hold the same states below it, so vs_diff, which
+ * compares two flows, skips it: a join costs what the paths changed, not
+ * the number of variables in scope.  A proc of a few variables has a
+ * single leaf, and a state is one load away, as in an array.
+ *
+ * Nodes no flow holds go back to the unit's free list (Unit.vs_free) and
+ * are used again.
+ */
+#include "check.h"
+
+#include <string.h>
+
+/* How many slots a tree of this depth holds. */
+static u64 capacity(u32 depth) { return (u64)1 << (LEAF_BITS + FAN_BITS * depth); }
+
+/* Which child of an inner node at this depth holds slot s. */
+static u32 kid_index(u32 s, u32 depth) { return (s >> (LEAF_BITS + FAN_BITS * (depth - 1))) & (VS_FAN - 1); }
+
+static VsNode *node_new(Unit *u)
+{
+	VsNode *x = u->vs_free;
+	if (x)
+		u->vs_free = x->next_free;
+	else
+		x = xmalloc(sizeof *x);
+	x->rc = 1;
+	return x;
+}
+
+/* One reference less; a node nothing holds goes to the free list, and
+ * its children lose a reference. */
+static void node_unref(Unit *u, VsNode *x, u32 depth)
+{
+	if (!x || --x->rc)
+		return;
+	if (depth)
+		for (u32 i = 0; i < VS_FAN; i++)
+			node_unref(u, x->kid[i], depth - 1);
+	x->next_free = u->vs_free;
+	u->vs_free = x;
+}
+
+void vs_drop(Unit *u, VarStates *t)
+{
+	node_unref(u, t->root, t->depth);
+	*t = (VarStates){0};
+}
+
+void vs_free_nodes(Unit *u)
+{
+	while (u->vs_free) {
+		VsNode *x = u->vs_free;
+		u->vs_free = x->next_free;
+		free(x);
+	}
+}
+
+void vs_share(Unit *u, VarStates *dst, const VarStates *src)
+{
+	if (src->root)
+		src->root->rc++; /* first: src may be dst */
+	VarStates t = *src;
+	vs_drop(u, dst);
+	*dst = t;
+}
+
+const VarState *vs_get_deep(const VarStates *t, u32 s)
+{
+	const VsNode *x = t->root;
+	for (u32 d = t->depth; d > 0; d--)
+		x = x->kid[kid_index(s, d)];
+	return &x->st[s & (VS_LEAF - 1)];
+}
+
+/* *p made the caller's own to write: itself if nothing else holds it,
+ * else a copy (which holds the children too), or a new node if *p is
+ * NULL.  A leaf's copy takes its first `used` states, the others being
+ * past the flow's end. */
+static VsNode *own(Unit *u, VsNode **p, u32 depth, u32 used)
+{
+	VsNode *x = *p;
+	if (x && x->rc == 1)
+		return x;
+	VsNode *y = node_new(u);
+	if (depth) {
+		for (u32 i = 0; i < VS_FAN; i++)
+			if ((y->kid[i] = x ? x->kid[i] : NULL))
+				y->kid[i]->rc++;
+	} else if (x) {
+		memcpy(y->st, x->st, used * sizeof(VarState));
+	}
+	if (x)
+		x->rc--; /* another flow still holds it */
+	*p = y;
+	return y;
+}
+
+VarState *vs_set_slow(Unit *u, VarStates *t, u32 s)
+{
+	VsNode **p = &t->root;
+	for (u32 d = t->depth; d > 0; d--)
+		p = &own(u, p, d, 0)->kid[kid_index(s, d)];
+	u32 base = s & ~(VS_LEAF - 1);
+	u32 used = t->n > base ? MIN(t->n - base, VS_LEAF) : 0;
+	return &own(u, p, 0, used)->st[s - base];
+}
+
+void vs_push(Unit *u, VarStates *t, VarState st)
+{
+	if (t->root && t->n == capacity(t->depth)) { /* full: the root moves a level down */
+		VsNode *r = node_new(u);
+		r->kid[0] = t->root;
+		for (u32 i = 1; i < VS_FAN; i++)
+			r->kid[i] = NULL;
+		t->root = r;
+		t->depth++;
+	}
+	*vs_set(u, t, t->n) = st;
+	t->n++;
+}
+
+/* The states past n are dropped; the tree loses the levels it no longer
+ * needs, so a flow that was deep once does not stay slow. */
+void vs_cut_slow(Unit *u, VarStates *t, u32 n)
+{
+	t->n = n;
+	while (t->depth > 0 && n <= capacity(t->depth - 1)) {
+		VsNode *r = t->root, *k = r->kid[0];
+		k->rc++;
+		node_unref(u, r, t->depth);
+		t->root = k;
+		t->depth--;
+	}
+	if (n == 0)
+		vs_drop(u, t);
+}
+
+static void diff_nodes(const VsNode *a, const VsNode *b, u32 depth, u64 base, u32 lo, u32 hi,
+		       VsVisit *fn, void *ctx)
+{
+	if (a == b)
+		return; /* shared: the same states */
+	if (depth == 0) {
+		for (u32 s = (u32)MAX(lo, base); s < hi && s < base + VS_LEAF; s++) {
+			const VarState *x = &a->st[s - base], *y = b ? &b->st[s - base] : NULL;
+			if (!y || !same_state(x, y))
+				fn(ctx, s, x, y);
+		}
+		return;
+	}
+	u64 span = capacity(depth - 1);
+	for (u32 i = 0; i < VS_FAN && base + i * span < hi; i++)
+		if (base + (i + 1) * span > lo)
+			diff_nodes(a->kid[i], b ? b->kid[i] : NULL, depth - 1, base + i * span, lo, hi, fn, ctx);
+}
+
+void vs_diff(const VarStates *a, const VarStates *b, u32 lo, u32 hi, VsVisit *fn, void *ctx)
+{
+	if (lo >= hi)
+		return;
+	ASSERT(hi <= a->n && (!b || hi <= b->n));
+	const VsNode *x = a->root, *y = b ? b->root : NULL;
+	u32 dx = a->depth, dy = b ? b->depth : dx, d = MIN(dx, dy);
+	for (; dx > d; dx--) /* the slots below hi are in the deeper tree's first child */
+		x = x->kid[0];
+	for (; dy > d; dy--)
+		y = y->kid[0];
+	diff_nodes(x, y, d, 0, lo, hi, fn, ctx);
+}
