@@ -144,7 +144,7 @@ static void check_backward(Checker *c, u32 n, Label *l)
 	if (!now->reachable || !at->reachable)
 		return;
 	JumpBack j = {c, n, l};
-	u32 in = states_in_scope(c, at);
+	u32 in = states_in_scope(c, &at->vs);
 	vs_diff(&at->vs, &now->vs, 0, in, jump_back_var, &j);
 	vs_diff(&at->vs, NULL, in, at->vs.n, jump_back_var, &j);
 }

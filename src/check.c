@@ -789,6 +789,7 @@ static void unit_init(Unit *u, u32 proc)
 	u->loops.n = u->edges.n = u->edge_vars.n = 0;
 	flow_free(u, &u->flow);
 	flow_init(&u->flow);
+	vs_drop(u, &u->undeclared); /* its variables were another unit's */
 	u->proc = proc;
 	u->allowed = ~0u;
 	u->too_deep = false;
@@ -814,6 +815,7 @@ static void unit_free(Unit *u)
 	vec_free(&u->edges);
 	vec_free(&u->edge_vars);
 	vec_free(&u->changes);
+	vs_drop(u, &u->undeclared);
 	vs_free_nodes(u);
 }
 

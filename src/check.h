@@ -178,6 +178,17 @@ typedef struct Unit {
 	VEC(Edge) edges;       /* pending forward jumps and jtrues */
 	VEC(u32) edge_vars;
 	VsNode *vs_free;       /* nodes of the flows' states, for reuse */
+	VarStates undeclared;  /* the states on a path that never declared the
+				* variables in scope; those of a prefix of the
+				* scope (fill_states in flow.c) */
+	u64 vs_writes;         /* states written (vs_set) */
+	/* the current flow's states from slot `settled` on stay as they are
+	 * when joined with a path that lacks them (join_states in flow.c),
+	 * while its tree is settled_root and nothing has written a state
+	 * since vs_writes was settled_at */
+	u32 settled;
+	const VsNode *settled_root;
+	u64 settled_at;
 	VEC(SlotState) changes; /* scratch: the states a join or a loop exit changes */
 	bool too_deep;         /* statements nested past NEST_MAX were reported */
 } Unit;
@@ -296,7 +307,9 @@ VarState *vs_set_slow(Unit *u, VarStates *t, u32 s);
 static inline VarState *vs_set(Unit *u, VarStates *t, u32 s)
 {
 	VsNode *r = t->root;
-	return !t->depth && r && r->rc == 1 ? &r->st[s] : vs_set_slow(u, t, s);
+	VarState *st = !t->depth && r && r->rc == 1 ? &r->st[s] : vs_set_slow(u, t, s);
+	u->vs_writes++;
+	return st;
 }
 void vs_push(Unit *u, VarStates *t, VarState st);
 /* Keeps the first n states. */
@@ -317,6 +330,9 @@ static inline bool same_state(const VarState *a, const VarState *b)
 }
 /* dst = src, sharing its nodes. */
 void vs_share(Unit *u, VarStates *dst, const VarStates *src);
+/* dst = its first n states, then src's from slot n on (src holding at
+ * least n): only the nodes across slot n are new. */
+void vs_splice(Unit *u, VarStates *dst, u32 n, const VarStates *src);
 void vs_drop(Unit *u, VarStates *t);
 void vs_free_nodes(Unit *u);
 /* Calls fn for each slot in [lo, hi) where a and b may differ, in order
@@ -355,9 +371,9 @@ void flow_take(Flow *f);
 void flow_none(Flow *f);
 /* The states noted in c->u.changes, written into f's (and forgotten). */
 void apply_changes(Checker *c, Flow *f);
-/* How many of src's states, from the first, are for variables still in
- * scope: blocks may have ended since src was taken. */
-u32 states_in_scope(const Checker *c, const Flow *src);
+/* How many of the states t, from the first, are for variables still in
+ * scope: blocks may have ended since t was taken. */
+u32 states_in_scope(const Checker *c, const VarStates *t);
 /* The current flow = its join with src (an ite's branch or a jump that
  * lands): dead on any path is dead after. */
 void flow_join(Checker *c, const Flow *src, u32 pos);

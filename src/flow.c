@@ -108,9 +108,18 @@ static void join_flags(Flow *dst, const Flow *src)
  * first n it has, which are right; the others were never declared on it. */
 static void fill_states(Checker *c, u32 n)
 {
-	vs_cut(&c->u, &c->u.flow.vs, n);
-	for (u32 s = n; s < c->u.block_vars.n; s++)
-		vs_push(&c->u, &c->u.flow.vs, undeclared(c, c->u.block_vars.v[s]));
+	Unit *u = &c->u;
+	u32 scope = u->block_vars.n;
+	vs_cut(u, &u->flow.vs, n);
+	if (n == scope)
+		return;
+	vs_cut(u, &u->undeclared, states_in_scope(c, &u->undeclared));
+	for (u32 s = u->undeclared.n; s < scope; s++)
+		vs_push(u, &u->undeclared, undeclared(c, u->block_vars.v[s]));
+	vs_splice(u, &u->flow.vs, n, &u->undeclared); /* shares its nodes, as the paths that land here do */
+	u->settled = n; /* see join_states */
+	u->settled_root = u->flow.vs.root;
+	u->settled_at = u->vs_writes;
 }
 
 void flow_set(Checker *c, const Flow *src)
@@ -119,21 +128,21 @@ void flow_set(Checker *c, const Flow *src)
 	fill_states(c, MIN(src->vs.n, c->u.block_vars.n));
 }
 
-static bool in_slot(const Checker *c, const Flow *f, u32 s)
+static bool in_slot(const Checker *c, const VarStates *t, u32 s)
 {
-	return vs_get(&f->vs, s)->var == c->u.block_vars.v[s];
+	return vs_get(t, s)->var == c->u.block_vars.v[s];
 }
 
 /* Those states are a prefix: a block that ended took the variables of
  * the later slots with it.  So its end is found by halving. */
-u32 states_in_scope(const Checker *c, const Flow *src)
+u32 states_in_scope(const Checker *c, const VarStates *t)
 {
-	u32 lo = 0, hi = MIN(src->vs.n, c->u.block_vars.n);
-	if (hi == 0 || in_slot(c, src, hi - 1))
+	u32 lo = 0, hi = MIN(t->n, c->u.block_vars.n);
+	if (hi == 0 || in_slot(c, t, hi - 1))
 		return hi; /* a branch's or a loop's flow, and most jumps' */
 	for (hi--; lo < hi;) { /* slots below lo are in scope, slot hi is not */
 		u32 mid = lo + (hi - lo) / 2;
-		if (in_slot(c, src, mid))
+		if (in_slot(c, t, mid))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -145,7 +154,7 @@ u32 states_in_scope(const Checker *c, const Flow *src)
  * in: its variables that have ended are dropped, and their registers. */
 static void land_alone(Checker *c, const Flow *src)
 {
-	u32 n = states_in_scope(c, src);
+	u32 n = states_in_scope(c, &src->vs);
 	flow_copy(&c->u, &c->u.flow, src);
 	fill_states(c, n);
 	for (u32 r = 0; r < NFAMILY; r++)
@@ -162,7 +171,17 @@ static void note_join(Checker *c, u32 s, const VarState *a, const VarState *b)
 		vec_push(&c->u.changes, j);
 }
 
-static void visit_join(void *ctx, u32 s, const VarState *a, const VarState *b) { note_join(ctx, s, a, b); }
+/* vs_diff's visit: b is src's state, or NULL past the states src has in
+ * scope: that variable was declared after src was taken. */
+static void visit_join(void *ctx, u32 s, const VarState *a, const VarState *b)
+{
+	VarState u;
+	if (!b) {
+		u = undeclared(ctx, a->var);
+		b = &u;
+	}
+	note_join(ctx, s, a, b);
+}
 
 void apply_changes(Checker *c, Flow *f)
 {
@@ -196,21 +215,29 @@ static void join_leaves(Checker *c, const VsNode *b, u32 n)
 }
 
 /* The variable states of the join: only those where the flows differ
- * (vs_diff), and those declared since src was taken, which it lacks. */
+ * (vs_diff), and those declared since src was taken, which it lacks.
+ * Joined with a path that lacks it, a state becomes dead with a wseq of
+ * 0 (or, a cfvar's, false or unknown), and then stays so through any
+ * join (a dead one stays dead, unknown stays unknown): it is settled.
+ * Settled states are skipped, so many jumps to one label, each from
+ * fewer variables than the label has, cost the variables once, not once
+ * per jump. */
 static void join_states(Checker *c, const Flow *src)
 {
-	const VarStates *vs = &c->u.flow.vs;
-	u32 n = states_in_scope(c, src);
+	VarStates *vs = &c->u.flow.vs;
+	Unit *u = &c->u;
+	u32 n = states_in_scope(c, &src->vs);
+	u32 was = u->settled_at == u->vs_writes && u->settled_root == vs->root ? MIN(u->settled, vs->n) : vs->n;
 	c->u.changes.n = 0;
-	if (n && !vs->depth && !src->vs.depth)
-		join_leaves(c, src->vs.root, n);
+	if (MIN(n, was) && !vs->depth && !src->vs.depth)
+		join_leaves(c, src->vs.root, MIN(n, was));
 	else
-		vs_diff(vs, &src->vs, 0, n, visit_join, c);
-	for (u32 s = n; s < vs->n; s++) {
-		VarState u = undeclared(c, c->u.block_vars.v[s]);
-		note_join(c, s, vs_get(vs, s), &u);
-	}
+		vs_diff(vs, &src->vs, 0, MIN(n, was), visit_join, c);
+	vs_diff(vs, NULL, n, MAX(n, was), visit_join, c);
 	apply_changes(c, &c->u.flow);
+	u->settled = MIN(n, was);
+	u->settled_root = vs->root;
+	u->settled_at = u->vs_writes;
 }
 
 void flow_join(Checker *c, const Flow *src, u32 pos)

@@ -143,6 +143,58 @@ void vs_cut_slow(Unit *u, VarStates *t, u32 n)
 		vs_drop(u, t);
 }
 
+static VsNode *ref(VsNode *x)
+{
+	if (x)
+		x->rc++;
+	return x;
+}
+
+/* The node at depth d for slots from base: a's below n, b's from n on.
+ * A node wholly on one side is shared.  a, of depth da, may be shallower
+ * than d (its flow had fewer slots): it is then the first child of nodes
+ * that do not exist. */
+static VsNode *splice_nodes(Unit *u, VsNode *a, u32 da, VsNode *b, u32 d, u64 base, u32 n)
+{
+	if (base >= n)
+		return ref(b);
+	if (base + capacity(d) <= n) {
+		ASSERT(da == d); /* a holds n slots, so it is this deep */
+		return ref(a);
+	}
+	VsNode *y = node_new(u);
+	if (d == 0) {
+		for (u32 i = 0; i < VS_LEAF; i++)
+			if (base + i < n)
+				y->st[i] = a->st[i];
+			else if (b)
+				y->st[i] = b->st[i];
+		return y;
+	}
+	u64 span = capacity(d - 1);
+	for (u32 i = 0; i < VS_FAN; i++) {
+		VsNode *ak = da == d ? a->kid[i] : i == 0 ? a : NULL;
+		y->kid[i] = splice_nodes(u, ak, MIN(da, d - 1), b ? b->kid[i] : NULL, d - 1, base + i * span, n);
+	}
+	return y;
+}
+
+void vs_splice(Unit *u, VarStates *dst, u32 n, const VarStates *src)
+{
+	ASSERT(n <= dst->n && n <= src->n);
+	if (n == 0) {
+		vs_share(u, dst, src);
+		return;
+	}
+	VsNode *a = dst->root;
+	u32 da = dst->depth;
+	for (; da > src->depth; da--) /* the first n slots are in its first child */
+		a = a->kid[0];
+	VsNode *r = splice_nodes(u, a, da, src->root, src->depth, 0, n);
+	vs_drop(u, dst);
+	*dst = (VarStates){r, src->n, src->depth};
+}
+
 static void diff_nodes(const VsNode *a, const VsNode *b, u32 depth, u64 base, u32 lo, u32 hi,
 		       VsVisit *fn, void *ctx)
 {
