@@ -76,33 +76,65 @@ void free_label_scope(Unit *u, LabelScope *s)
 	vec_free(&s->of_id);
 }
 
-static void add_edge(Checker *c, Edge e)
+static void add_edge(Checker *c, Edge e, EdgeList *l)
 {
-	flow_take(&e.flow);
-	flow_copy(&c->u, &e.flow, &c->u.flow);
-	vec_push(&c->u.edges, e);
+	Unit *u = &c->u;
+	u32 i = u->edge_free;
+	if (i == NONE)
+		vec_push(&u->edges, e), i = u->edges.n - 1;
+	else
+		u->edge_free = u->edges.v[i].next, u->edges.v[i] = e;
+	Edge *x = &u->edges.v[i];
+	x->next = NONE;
+	flow_take(&x->flow);
+	flow_copy(u, &x->flow, &u->flow);
+	if (l->last == NONE)
+		l->first = i;
+	else
+		u->edges.v[l->last].next = i;
+	l->last = i;
 }
 
-/* Joins into c->u.flow every pending edge that `take` accepts, and drops them. */
-static void land_edges(Checker *c, bool (*take)(Checker *, const Edge *, u32), u32 arg, u32 pos)
+/* Joins into c->u.flow every edge of l that `take` accepts (NULL: all),
+ * in order, and drops them. */
+static void land_edges(Checker *c, EdgeList *l, bool (*take)(Checker *, const Edge *, u32), u32 arg, u32 pos)
 {
-	u32 keep = 0;
-	for (u32 i = 0; i < c->u.edges.n; i++) {
-		Edge *e = &c->u.edges.v[i];
-		if (take(c, e, arg)) {
-			flow_join(c, &e->flow, pos);
-			flow_free(&c->u, &e->flow);
-		} else {
-			c->u.edges.v[keep++] = *e;
+	Unit *u = &c->u;
+	for (u32 i = l->first, prev = NONE, next; i != NONE; i = next) {
+		Edge *e = &u->edges.v[i];
+		next = e->next;
+		if (take && !take(c, e, arg)) {
+			prev = i;
+			continue;
 		}
+		flow_join(c, &e->flow, pos);
+		flow_free(u, &e->flow);
+		if (prev == NONE)
+			l->first = next;
+		else
+			u->edges.v[prev].next = next;
+		if (l->last == i)
+			l->last = prev;
+		e->next = u->edge_free;
+		u->edge_free = i;
 	}
-	c->u.edges.n = keep;
 }
 
-static bool edge_to_label(Checker *c, const Edge *e, u32 label)
+/* The list of the jumps pending to a label. */
+static EdgeList *edges_to(Unit *u, u32 label)
 {
-	(void)c;
-	return e->label == label;
+	EdgeList none = {NONE, NONE};
+	vec_cover(&u->edges_to, label, none);
+	return &u->edges_to.v[label];
+}
+
+void edges_reset(Unit *u)
+{
+	for (u32 i = 0; i < u->edges.n; i++)
+		flow_free(u, &u->edges.v[i].flow); /* a free slot's is empty */
+	u->edges.n = u->edges_to.n = 0;
+	u->jtrues = (EdgeList){NONE, NONE};
+	u->edge_free = NONE;
 }
 
 typedef struct JumpBack {
@@ -159,7 +191,7 @@ void jump_edge(Checker *c, u32 n, u32 label)
 		check_backward(c, n, l);
 		return;
 	}
-	add_edge(c, (Edge){.label = label, .ins = NONE});
+	add_edge(c, (Edge){.ins = NONE}, edges_to(&c->u, label));
 }
 
 void stmt_lab(Checker *c, u32 n)
@@ -179,7 +211,7 @@ void stmt_lab(Checker *c, u32 n)
 		err(c, name, "label %s has the name of a global", name_of(c, nd(c, name)->val));
 		return;
 	}
-	land_edges(c, edge_to_label, id, nd(c, n)->pos);
+	land_edges(c, edges_to(&c->u, id), NULL, 0, nd(c, n)->pos);
 	l = label_of_id(c, id);
 	l->defined = true;
 	l->def_pos = nd(c, n)->pos;
@@ -213,8 +245,6 @@ static u32 cfvar_of(Checker *c, u32 n)
 
 static bool edge_names_cfvar(Checker *c, const Edge *e, u32 v)
 {
-	if (e->label != NONE)
-		return false;
 	for (u32 i = 0; i < e->n; i++)
 		if (c->u.edge_vars.v[e->first + i] == v) {
 			if (e->ins != NONE) /* the jtrue jumps here */
@@ -246,7 +276,7 @@ static i64 test_cfvar(Checker *c, u32 n, u32 v, Flow *else_flow)
 		else_flow->reachable = false;
 	else
 		c->u.flow.reachable = false;
-	land_edges(c, edge_names_cfvar, v, nd(c, n)->pos);
+	land_edges(c, &c->u.jtrues, edge_names_cfvar, v, nd(c, n)->pos);
 	return st == CF_TRUE ? COND_CF_TRUE : COND_CF_FALSE;
 }
 
@@ -582,8 +612,8 @@ void stmt_jtrue(Checker *c, u32 n)
 	if (ok) {
 		for (u32 i = first; i < c->u.edge_vars.n; i++)
 			var_state_w(c, c->u.edge_vars.v[i])->st = CF_TRUE;
-		add_edge(c, (Edge){.label = NONE, .first = first, .n = c->u.edge_vars.n - first,
-				   .ins = c->u.code.n - 1});
+		add_edge(c, (Edge){.first = first, .n = c->u.edge_vars.n - first, .ins = c->u.code.n - 1},
+			 &c->u.jtrues);
 	}
 	unreachable(c);
 }
@@ -591,8 +621,6 @@ void stmt_jtrue(Checker *c, u32 n)
 /* At the end of a unit: no jump may be left without its target. */
 void cflow_end_proc(Checker *c)
 {
-	for (u32 i = 0; i < c->u.edges.n; i++)
-		flow_free(&c->u, &c->u.edges.v[i].flow);
-	c->u.edges.n = 0;
+	edges_reset(&c->u);
 	c->u.edge_vars.n = 0;
 }

@@ -781,12 +781,11 @@ void stmt(Checker *c, u32 n)
 /* Makes a unit ready for new code, keeping its buffers. */
 static void unit_init(Unit *u, u32 proc)
 {
-	for (u32 i = 0; i < u->edges.n; i++)
-		flow_free(u, &u->edges.v[i].flow);
+	edges_reset(u);
 	for (u32 i = 0; i < u->vars.n; i++) /* only var_new sets an entry */
 		u->var_of_name.v[u->vars.v[i].name] = NONE;
 	u->code.n = u->ssize_ins.n = u->structured.n = u->vars.n = u->block_vars.n = 0;
-	u->loops.n = u->edges.n = u->edge_vars.n = 0;
+	u->loops.n = u->edge_vars.n = 0;
 	flow_free(u, &u->flow);
 	flow_init(&u->flow);
 	vs_drop(u, &u->undeclared); /* its variables were another unit's */
@@ -810,9 +809,9 @@ static void unit_free(Unit *u)
 		vec_free(&u->loops.v[i].exposed);
 	vec_free(&u->loops);
 	vec_free(&u->dead_reads);
-	for (u32 i = 0; i < u->edges.n; i++)
-		flow_free(u, &u->edges.v[i].flow);
+	edges_reset(u);
 	vec_free(&u->edges);
+	vec_free(&u->edges_to);
 	vec_free(&u->edge_vars);
 	vec_free(&u->changes);
 	vs_drop(u, &u->undeclared);

@@ -130,11 +130,17 @@ typedef struct LabelScope {
 /* A jump not yet at its target: a forward jump to a label, or a jtrue
  * waiting for the ite of one of its cfvars. */
 typedef struct Edge {
-	u32 label;    /* target label number, or NONE for jtrue */
 	u32 first, n; /* jtrue: cfvars in Unit.edge_vars */
 	u32 ins;      /* jtrue: its P_JTRUE, patched when the target is known */
+	u32 next;     /* the next in its list (or in the free slots), or NONE */
 	Flow flow;
 } Edge;
+
+/* Pending edges in the order they were taken, linked through Edge.next,
+ * so a label finds its own jumps without looking at the others. */
+typedef struct EdgeList {
+	u32 first, last; /* NONE when empty */
+} EdgeList;
 
 typedef struct SlotState {
 	u32 slot;
@@ -175,7 +181,10 @@ typedef struct Unit {
 	u32 loops_made;         /* loop entries whose `exposed` vector exists (n or more) */
 	VEC(Exposed) dead_reads; /* scratch for the back edge */
 	u32 marks;             /* the last Var.mark given */
-	VEC(Edge) edges;       /* pending forward jumps and jtrues */
+	VEC(Edge) edges;       /* pending forward jumps and jtrues, and free slots */
+	VEC(EdgeList) edges_to; /* by label id: the jumps pending to it */
+	EdgeList jtrues;       /* the pending jtrues */
+	u32 edge_free;         /* free slots of edges, linked through next */
 	VEC(u32) edge_vars;
 	VsNode *vs_free;       /* nodes of the flows' states, for reuse */
 	VarStates undeclared;  /* the states on a path that never declared the
@@ -448,6 +457,8 @@ void stmt_loop(Checker *c, u32 n);
 void stmt_cfvar(Checker *c, u32 n);
 void stmt_jtrue(Checker *c, u32 n);
 void cflow_end_proc(Checker *c);
+/* No edges pending, their flows freed. */
+void edges_reset(Unit *u);
 u32 cond_code(const Checker *c, u32 n);
 
 #endif
