@@ -141,25 +141,29 @@ typedef struct JumpBack {
 	Checker *c;
 	u32 n;
 	const Label *l;
+	bool found;
 } JumpBack;
 
 /* A variable live at the label (at) must be live at the jump (now: NULL
  * when it has ended since). */
 static void jump_back_var(void *ctx, u32 s, const VarState *at, const VarState *now)
 {
-	const JumpBack *j = ctx;
+	JumpBack *j = ctx;
 	const Var *var = &j->c->u.vars.v[at->var];
 	(void)s;
 	if (var->kind == V_CFVAR || at->st != VS_LIVE || (now && now->st == VS_LIVE))
 		return;
 	err(j->c, j->n, "%s is live at label %s but dead at this jump back to it",
 	    name_of(j->c, var->name), name_of(j->c, j->l->name));
+	j->found = true;
 }
 
 /* A variable live at a label must be live at every jump back to it; one
  * whose block has ended since the label is dead here, even if a later
  * variable has its slot.  In scope, only the states that differ are
- * compared.  And a label control did not reach where it stands (after a
+ * compared; those of the variables that have ended are looked at again
+ * only when more have ended, or if one was live (each jump is an error
+ * then).  And a label control did not reach where it stands (after a
  * jump, with no jump to it before it) had its code checked, and lowered,
  * as unreachable: a jump back into it is refused, not taken into code
  * nothing checked (an ite there lost the jump over its else-branch). */
@@ -175,10 +179,15 @@ static void check_backward(Checker *c, u32 n, Label *l)
 	}
 	if (!now->reachable || !at->reachable)
 		return;
-	JumpBack j = {c, n, l};
+	JumpBack j = {c, n, l, false};
 	u32 in = states_in_scope(c, &at->vs);
 	vs_diff(&at->vs, &now->vs, 0, in, jump_back_var, &j);
+	if (in == l->ended_from && !l->ended_live)
+		return; /* the label's states do not change: none of those is live */
+	j.found = false;
 	vs_diff(&at->vs, NULL, in, at->vs.n, jump_back_var, &j);
+	l->ended_from = in;
+	l->ended_live = j.found;
 }
 
 /* A jump or call to a label. */
@@ -215,6 +224,7 @@ void stmt_lab(Checker *c, u32 n)
 	l = label_of_id(c, id);
 	l->defined = true;
 	l->def_pos = nd(c, n)->pos;
+	l->ended_from = NONE;
 	flow_copy(&c->u, &l->state, &c->u.flow);
 	Ins *ins = emit(c, P_LABEL, n);
 	ins->o[0] = (Opnd){.kind = OK_LABEL, .sym = id};

@@ -118,6 +118,8 @@ typedef struct Label {
 	u32 use_pos;
 	u32 def_pos;
 	bool defined;
+	bool ended_live;  /* a variable live here had ended at the last jump back */
+	u32 ended_from;   /* the first slot of ended variables then, or NONE */
 	Flow state;       /* the state at its definition */
 } Label;
 
