@@ -49,6 +49,19 @@ def jumps_many_labels(n):
     return proc('(sub (rsp) (ssize))' + jumps + decl + labels + '(lab :end.0)(add (rsp) (ssize))')
 
 
+def jumps_back_ended(n):
+    decl = ''.join(f'(var :x{i}.0 (s) (i +64))(kill x{i}.0)' for i in range(n))
+    return proc('(sub (rsp) (ssize))(stmts ' + decl + '(lab :in.0))(cmp (rdx) +1)' + '(jne in.0)' * n
+                + '(add (rsp) (ssize))')
+
+
+def jumps_fall_in(n):
+    jumps = ''.join(f'(cmp (rdx) +{i % 7})(je l{i}.0)' for i in range(n))
+    decl = ''.join(f'(var :x{i}.0 (s) (i +64))' for i in range(n))
+    labels = ''.join(f'(add y.0 +1)(lab :l{i}.0)' for i in range(n))
+    return proc('(sub (rsp) (ssize))(var :y.0 (rcx) (i +64) +1)' + jumps + decl + labels + '(add (rsp) (ssize))')
+
+
 LOOP = '(loop (stmts (cmp (rcx) +9)) (l) (stmts '
 CASES = {
     # n blocks of one variable, each followed by an ite
@@ -67,6 +80,11 @@ CASES = {
     'jumps-one-label': jumps_one_label,
     # n jumps to n labels, which come after n stack variables
     'jumps-many-labels': jumps_many_labels,
+    # a block of n variables, all killed, with a label at its end; n jumps back to it
+    'jumps-back-ended': jumps_back_ended,
+    # n jumps to n labels after n stack variables, each label also reached by
+    # falling in after a write: still quadratic (docs/benchmark.md)
+    'jumps-fall-in': jumps_fall_in,
     # n ended blocks, then a loop that reads one variable n times
     'loop-reads-1': lambda n: proc(VB * n + '(var :y.0 (rdx) (i +64) +1)(mov (rcx) +0)' + LOOP
                                    + '(add (rax) y.0)' * n + '(add (rcx) +1)) (stmts))'),
