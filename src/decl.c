@@ -134,9 +134,9 @@ static bool resolve_from(Program *p, u32 first_decl);
  * given file defines; each module is looked for once. */
 static void load_module(Program *p, u32 name)
 {
-	const char *s = name_str(&p->names, name);
+	const char *s = strrchr(name_str(&p->names, name), '.') + 1;
 	Buf suffix = {0}; /* a copy: interning may move the names' bytes */
-	buf_put(&suffix, strrchr(s, '.') + 1, strlen(strrchr(s, '.') + 1));
+	buf_put(&suffix, s, strlen(s));
 	u32 module = intern_input(&p->names, (const char *)suffix.p, (u32)suffix.n);
 	buf_free(&suffix);
 	if (module == NONE) /* the input's names fill the interner: name stays undeclared */
