@@ -419,6 +419,13 @@ static void check_back_edge(Checker *c, u32 n, const Flow *head, const Loop *l)
 		Exposed e = c->u.dead_reads.v[i];
 		const char *name = name_of(c, c->u.vars.v[e.var].name);
 		const VarState *s = vs_get(&back->vs, c->u.vars.v[e.var].slot);
+		if (c->u.vars.v[e.var].loc != LOC_REG) { /* memory: any use, and only kill ends it */
+			err_at(c, e.pos, "the loop uses %s here, but %s has ended when the loop repeats",
+			       name, name);
+			if (s->why_pos != NONE)
+				note_at_pos(c, s->why_pos, "it ends here");
+			continue;
+		}
 		err_at(c, e.pos, "the loop reads %s here before writing it, but %s is dead when the loop repeats",
 		       name, name);
 		if (s->why_pos != NONE)

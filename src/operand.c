@@ -111,6 +111,10 @@ static inline __attribute__((always_inline)) bool var_operand(Checker *c, u32 n,
 	op->what = W_MEM;
 	if (!slot_opnd(c, n, v, &op->o))
 		return false;
+	/* memory is not tracked for values (a stack variable is live from its
+	 * declaration), but a variable that has ended may not be touched, and
+	 * a loop that uses it must not end it before it repeats */
+	use_var(c, n, v);
 	op->o.size = mem_size_of(c, var->type);
 	op->reads = 1u << RSP;
 	return true;
