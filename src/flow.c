@@ -597,18 +597,18 @@ static void flags_undefine(Flow *f, u8 mask, u32 pos, u32 name, bool call, u32 s
 
 /* What made flag i of f undefined, as the end of a sentence ("the call to
  * foo.0 at 3:5 may have changed"), with a note there. */
-static const char *flag_cause(Checker *c, const Flow *f, u32 i, char *buf, size_t len)
+/* Why flag i is undefined in f, appended to *b (NUL-terminated): a proc's
+ * name may be long, so no fixed buffer. */
+static const char *flag_cause(Checker *c, const Flow *f, u32 i, Buf *b)
 {
 	LineCol lc = src_linecol(c->src, f->fl_pos[i]);
-	if ((f->fl_call >> i) & 1) {
-		if (f->fl_name[i] != NONE)
-			snprintf(buf, len, "the call to %s at %u:%u may have changed", name_of(c, f->fl_name[i]), lc.line, lc.col);
-		else
-			snprintf(buf, len, "the call at %u:%u may have changed", lc.line, lc.col);
-	} else {
-		snprintf(buf, len, "%s at %u:%u leaves undefined", name_of(c, f->fl_name[i]), lc.line, lc.col);
-	}
-	return buf;
+	if (!((f->fl_call >> i) & 1))
+		buf_printf(b, "%s at %u:%u leaves undefined", name_of(c, f->fl_name[i]), lc.line, lc.col);
+	else if (f->fl_name[i] != NONE)
+		buf_printf(b, "the call to %s at %u:%u may have changed", name_of(c, f->fl_name[i]), lc.line, lc.col);
+	else
+		buf_printf(b, "the call at %u:%u may have changed", lc.line, lc.col);
+	return (const char *)b->p;
 }
 
 static void flag_note(Checker *c, const Flow *f, u32 i)
@@ -645,21 +645,19 @@ static void report_flags(Checker *c, u32 n, u8 bad, bool cond)
 {
 	const Flow *f = &c->u.flow;
 	u32 i = first_flag(bad);
-	char who[64], why[256];
-	if (cond)
-		snprintf(who, sizeof who, "the condition (%s)", tag_name(c, n));
-	else
-		snprintf(who, sizeof who, "%s", tag_name(c, n));
-	if (f->fl_pos[i] == NONE) {
-		err(c, n, "%s reads flags, but none are set %s", who,
+	Buf who = {0}, why = {0};
+	buf_printf(&who, cond ? "the condition (%s)" : "%s", tag_name(c, n));
+	if (f->fl_pos[i] == NONE)
+		err(c, n, "%s reads flags, but none are set %s", (const char *)who.p,
 		    c->u.proc == NONE ? "at the start of the program" : "on entry to the proc");
-		return;
-	}
-	if ((f->fl_call >> i) & 1)
-		err(c, n, "%s reads flags that %s", who, flag_cause(c, f, i, why, sizeof why));
+	else if ((f->fl_call >> i) & 1)
+		err(c, n, "%s reads flags that %s", (const char *)who.p, flag_cause(c, f, i, &why));
 	else
-		err(c, n, "%s reads %s, which %s", who, flag_names[i], flag_cause(c, f, i, why, sizeof why));
-	flag_note(c, f, i);
+		err(c, n, "%s reads %s, which %s", (const char *)who.p, flag_names[i], flag_cause(c, f, i, &why));
+	if (f->fl_pos[i] != NONE)
+		flag_note(c, f, i);
+	buf_free(&who);
+	buf_free(&why);
 }
 
 /* A read of the flags in mask at node n (an instruction, or the condition
@@ -731,9 +729,10 @@ void flags_back_edge(Checker *c, const Flow *head, const Loop *l)
 		u32 i = first_flag((u8)m);
 		if (l->fl_read[i] == NONE)
 			continue;
-		char why[256];
+		Buf why = {0};
 		err_at(c, l->fl_read[i], "the loop reads %s here before setting it, but when the loop repeats, "
-					 "%s it", flag_names[i], flag_cause(c, back, i, why, sizeof why));
+					 "%s it", flag_names[i], flag_cause(c, back, i, &why));
+		buf_free(&why);
 		flag_note(c, back, i);
 		return; /* one report per loop */
 	}
