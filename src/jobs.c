@@ -348,35 +348,48 @@ static bool wait_done(Worker *w, struct Slot *s)
 /* The n bytes at offset off of w's memfd, read where they are: the
  * parent maps the memfd, and maps it again, twice as large, when a result
  * ends past the mapping (the memfd grows as the worker writes).  Only bytes
- * the worker has written are read, so no page past the file's end is. */
+ * the worker has written are read, so no page past the file's end is.
+ * NULL when the memfd cannot be mapped (no memory or address space left):
+ * then the worker is stopped, and the parent checks each of its ranges
+ * itself, as for a worker that was killed. */
 static const u8 *result_at(Worker *w, u64 off, u64 n)
 {
+	if (w->unreadable)
+		return NULL;
 	if (off + n > w->mapped) {
 		size_t page = (size_t)sysconf(_SC_PAGESIZE);
 		u64 size = align_up(MAX(off + n, MAX(2 * w->mapped, (u64)RESULT_MAP_MIN)), page);
 		if (w->map)
 			munmap(w->map, w->mapped);
 		w->map = mmap(NULL, size, PROT_READ, MAP_SHARED, w->fd, 0);
-		if (w->map == MAP_FAILED)
-			die("cannot map a worker's results: %s", strerror(errno));
-		w->mapped = size;
+		w->mapped = w->map == MAP_FAILED ? 0 : size;
+		if (w->map == MAP_FAILED) {
+			w->map = NULL;
+			w->unreadable = true;
+			if (w->pid > 0) /* its work would be lost: it stops taking ranges */
+				kill(w->pid, SIGKILL);
+			return NULL;
+		}
 	}
 	return (const u8 *)w->map + off;
 }
 
-/* The head of the result at off in w's memfd, copied: a later result_at
- * may map the memfd elsewhere. */
-static ResultHead read_head(Worker *w, u64 off)
+/* The head of the result at off in w's memfd, copied into *h (a later
+ * result_at may map the memfd elsewhere); false when it cannot be read. */
+static bool read_head(Worker *w, u64 off, ResultHead *h)
 {
-	ResultHead h;
-	memcpy(&h, result_at(w, off, sizeof h), sizeof h);
-	return h;
+	const u8 *at = result_at(w, off, sizeof *h);
+	if (at)
+		memcpy(h, at, sizeof *h);
+	return at != NULL;
 }
 
-/* The result at off in w's memfd; its head in *h. */
+/* The result at off in w's memfd, its head in *h; NULL when it cannot be
+ * read. */
 static const u8 *read_result(Worker *w, u64 off, ResultHead *h)
 {
-	*h = read_head(w, off);
+	if (!read_head(w, off, h))
+		return NULL;
 	u64 size = h->ndiag + h->ntext + h->nchunks * (u64)sizeof(Chunk) +
 		   h->nfixups * (u64)sizeof(Fixup);
 	return result_at(w, off + sizeof *h, size);
@@ -428,7 +441,9 @@ void jobs_prepare(Program *p, Jobs *j, u32 from)
 		u32 owner = atomic_load(&s->owner);
 		if (owner < FIRST_WORKER || !atomic_load(&s->done))
 			continue;
-		ResultHead h = read_head(&j->workers.v[owner - FIRST_WORKER], s->off);
+		ResultHead h;
+		if (!read_head(&j->workers.v[owner - FIRST_WORKER], s->off, &h))
+			continue; /* the parent will check it: nothing to merge */
 		text += h.ntext, chunks += h.nchunks, fixups += h.nfixups;
 	}
 	if (text) /* an empty vector has no memory: v is NULL */
@@ -455,6 +470,8 @@ Joined jobs_join(Program *p, u32 file, Jobs *j, u32 r)
 		return (Joined){JOIN_FALLBACK, 0, false};
 	ResultHead h;
 	const u8 *at = read_result(w, s->off, &h);
+	if (!at)
+		return (Joined){JOIN_FALLBACK, 0, false};
 	if (h.status == JOIN_DONE) {
 		diag_replay(at, h.ndiag, p->files.v[file]->path);
 		merge(p, j, &h, at + h.ndiag);

@@ -540,6 +540,7 @@ typedef struct Worker {
 	int fd;    /* memfd receiving its results, one after another */
 	int ready; /* pipe: a byte for each result written (see spawn) */
 	bool gone; /* its pipe closed: it sends nothing more */
+	bool unreadable; /* its memfd could not be mapped: the parent checks its ranges */
 	void *map;  /* in the parent, the memfd mapped (jobs.c, result_at) */
 	u64 mapped; /* the mapping's size */
 } Worker;

@@ -183,13 +183,18 @@ FAULTS = (
     ('the worker is killed as it starts', 'getppid:signal=KILL', r'\+\+\+ killed by SIGKILL', 2),
     ('the worker is killed after one range', 'writev:signal=KILL:when=2',
      r'\+\+\+ killed by SIGKILL', (1, 2)),
+    # only the parent maps a worker's memfd (-P: only calls on that file);
+    # it hits once per worker that sent a result
+    ('the parent cannot map the workers\' results', 'mmap:error=ENOMEM',
+     r'mmap\(.*ENOMEM .*\(INJECTED\)', (1, 2), ['-P', '/memfd:nifasm-worker']),
 )
 
 
-def under_fault(nifasm, src, inject, jobs, tmp, args=()):
-    """assemble's result under strace injecting `inject`, and strace's log."""
+def under_fault(nifasm, src, inject, jobs, tmp, args=(), only=()):
+    """assemble's result under strace injecting `inject` (into the calls
+    `only` selects, strace options), and strace's log."""
     log = os.path.join(tmp, 'fault.log')
-    strace = ['strace', '-f', '-qq', '-o', log, '-e', 'trace=' + inject.split(':')[0],
+    strace = ['strace', '-f', '-qq', '-o', log, *only, '-e', 'trace=' + inject.split(':')[0],
               '-e', 'inject=' + inject]
     got = assemble(nifasm, src, list(args), jobs, tmp, under=strace, env=without_leak_check())
     with open(log) as f:
@@ -218,8 +223,8 @@ def check_faults(nifasm, tmp):
         f.write(with_bad_ins(text, 5))
     for src in (clean, broken):
         base = assemble(nifasm, src, [], 1, tmp)
-        for what, inject, hit, want in FAULTS:
-            got, log = under_fault(nifasm, src, inject, 3, tmp)
+        for what, inject, hit, want, *only in FAULTS:
+            got, log = under_fault(nifasm, src, inject, 3, tmp, only=only[0] if only else ())
             hits = len(re.findall(hit, log))
             if hits not in (want if isinstance(want, tuple) else (want,)):
                 return '%s: strace hit %d processes, expected %s:\n%s' % (what, hits, want, log[:2000])
@@ -279,7 +284,7 @@ def main():
         print(bad)
         return 1
     print('jobs: -j changes nothing in %d suite files and %d generated programs (-j 1 to 64), '
-          'nor when its forks fail, its memfds fail or its workers are killed; a slow worker '
+          'nor when its forks fail, its memfds fail, its workers are killed or their results cannot be mapped; a slow worker '
           'leaves its ranges to the parent' % (suite, gen))
     return 0
 
