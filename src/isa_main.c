@@ -69,6 +69,19 @@ static bool is_binary(const Isa *isa, const char *text, u32 len)
 	return len >= 4 && memcmp(text, isa->magic, 4) == 0;
 }
 
+/* Assembles source text.  A NUL byte is an error where it stands, as in
+ * nifasm: the assemblers' names and messages are C strings, which it
+ * would cut. */
+static bool assemble(const Isa *isa, SrcFile *src, Buf *image, const IsaOpts *o)
+{
+	const char *nul = memchr(src->text, 0, src->len);
+	if (nul) {
+		error_at(src, (u32)(nul - src->text), "unexpected NUL byte");
+		return false;
+	}
+	return isa->assemble(src, image, o);
+}
+
 static int do_asm(const Isa *isa, Cmd *c, SrcFile *src)
 {
 	if (is_binary(isa, src->text, src->len)) {
@@ -80,7 +93,7 @@ static int do_asm(const Isa *isa, Cmd *c, SrcFile *src)
 		return 1;
 	}
 	Buf image = {0};
-	bool ok = isa->assemble(src, &image, &c->o) && diag_error_count == 0;
+	bool ok = assemble(isa, src, &image, &c->o) && diag_error_count == 0;
 	if (ok && !write_output_file(c->o.out, image.p, image.n, 0644)) {
 		error_plain(isa->name, "cannot write %s: %s", c->o.out, strerror(errno));
 		ok = false;
@@ -95,7 +108,7 @@ static int do_run(const Isa *isa, Cmd *c, SrcFile *src)
 		return isa->run((const u8 *)src->text, src->len, NULL, c->file, &c->o);
 	Buf image = {0};
 	int status = 1;
-	if (isa->assemble(src, &image, &c->o) && diag_error_count == 0)
+	if (assemble(isa, src, &image, &c->o) && diag_error_count == 0)
 		status = isa->run(image.p, image.n, src, c->file, &c->o);
 	buf_free(&image);
 	return status;
@@ -108,7 +121,7 @@ static int do_check(const Isa *isa, Cmd *c, SrcFile *src)
 	Buf scratch = {0};
 	bool ok = is_binary(isa, src->text, src->len)
 			  ? isa->check_binary((const u8 *)src->text, src->len, c->file)
-			  : isa->assemble(src, &scratch, &c->o);
+			  : assemble(isa, src, &scratch, &c->o);
 	buf_free(&scratch);
 	return ok && diag_error_count == 0 ? 0 : 1;
 }
