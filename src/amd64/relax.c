@@ -76,7 +76,8 @@ void encoder_fixup(Encoder *e, Fixup fx)
 void encoder_jump(Encoder *e, const Ins *ins, u32 label, u32 short_size, u32 near_size, u32 at)
 {
 	if (UNLIKELY(near_size < MIN_JUMP || (short_size && short_size < MIN_JUMP)))
-		die("a jump of %u or %u bytes", short_size, near_size);
+		die("a jump of %u (short) or %u (near) bytes: relax takes every jump to have %u or more",
+		    short_size, near_size, (u32)MIN_JUMP);
 	/* a branch without a short form (call) starts near */
 	Jump j = {at, label, ins->form, {(u8)short_size, (u8)near_size}, short_size == 0, 0};
 	vec_push(&e->jumps, j);
