@@ -602,6 +602,30 @@ def gen_jumps(c):
         lab(c, a)
         pad(c, 130)
         lab(c, b)
+    gen_cascades(c, labels)
+
+
+def gen_cascades(c, labels):
+    """Chains of 6 jumps, each in short range of its label only while the
+    next (forward) or the previous (backward) one is short.  The last
+    (first) is out of range, so they grow one after the other from it
+    until a link 4 bytes shorter stops them: half near, half short."""
+    for mn in ('jmp', 'jne'):  # forward: jump i lands just past jump i+1
+        ls = [labels.new() for _ in range(6)]
+        gap = 125 if mn == 'jmp' else 122  # a jne comes after a 3-byte cmp
+        for i, l in enumerate(ls):
+            c.add(mn, Sym(l))
+            if i:
+                lab(c, ls[i - 1])
+            pad(c, 128 if i == 5 else gap - 4 if i == 2 else gap)
+        lab(c, ls[5])
+    ls = [labels.new() for _ in range(7)]  # backward: jump i lands just before jump i-1
+    lab(c, ls[0])
+    pad(c, 124)
+    for i in range(6):
+        lab(c, ls[i + 1])
+        c.add('jl', Sym(ls[i]))
+        pad(c, 114 if i == 2 else 118)
 
 
 def read_condition_codes():
