@@ -13,6 +13,19 @@
  *
  * Nodes no flow holds go back to the unit's free list (Unit.vs_free) and
  * are used again.
+ *
+ * A state joined with a path that lacks its variable becomes dead with no
+ * last write (a cfvar's: false or unknown, and nothing else), and such a
+ * join leaves it as it is from then on: it is settled.  One that no join
+ * changes at all is final: a settled one but a cfvar's false, which a
+ * path where the cfvar is true makes unknown.  Each node marks (VsNode.
+ * marks) the states, or the children all of whose states, that are so,
+ * and the joins skip what is marked (vs_join_diff), so many jumps that
+ * lack the same variables pay for them once.  Whether a state is settled
+ * depends on the state alone, so the marks hold for every flow that
+ * shares the node, and vs_settle may mark a shared node.  A write clears
+ * the marks on the way to its slot, and only those: a flow written
+ * between joins keeps what it knew of the other slots.
  */
 #include "check.h"
 
@@ -32,6 +45,7 @@ static VsNode *node_new(Unit *u)
 	else
 		x = xmalloc(sizeof *x);
 	x->rc = 1;
+	x->marks = 0; /* a node used again may have had any */
 	return x;
 }
 
@@ -81,9 +95,9 @@ const VarState *vs_get_deep(const VarStates *t, u32 s)
 }
 
 /* *p made the caller's own to write: itself if nothing else holds it,
- * else a copy (which holds the children too), or a new node if *p is
- * NULL.  A leaf's copy takes its first `used` states, the others being
- * past the flow's end. */
+ * else a copy (which holds the children too, and their marks), or a new
+ * node if *p is NULL.  A leaf's copy takes its first `used` states and
+ * their marks, the others being past the flow's end. */
 static VsNode *own(Unit *u, VsNode **p, u32 depth, u32 used)
 {
 	VsNode *x = *p;
@@ -94,8 +108,10 @@ static VsNode *own(Unit *u, VsNode **p, u32 depth, u32 used)
 		for (u32 i = 0; i < VS_FAN; i++)
 			if ((y->kid[i] = x ? x->kid[i] : NULL))
 				y->kid[i]->rc++;
+		y->marks = x ? x->marks : 0;
 	} else if (x) {
 		memcpy(y->st, x->st, used * sizeof(VarState));
+		y->marks = x->marks & (VS_SETTLED_ALL >> (VS_LEAF - used)) * VS_MARKS(0);
 	}
 	if (x)
 		x->rc--; /* another flow still holds it */
@@ -103,14 +119,21 @@ static VsNode *own(Unit *u, VsNode **p, u32 depth, u32 used)
 	return y;
 }
 
+/* The nodes on the way to slot s made t's own, and the slot's marks
+ * cleared in each: its state is about to change. */
 VarState *vs_set_slow(Unit *u, VarStates *t, u32 s)
 {
 	VsNode **p = &t->root;
-	for (u32 d = t->depth; d > 0; d--)
-		p = &own(u, p, d, 0)->kid[kid_index(s, d)];
+	for (u32 d = t->depth; d > 0; d--) {
+		VsNode *x = own(u, p, d, 0);
+		x->marks &= ~VS_MARKS(kid_index(s, d));
+		p = &x->kid[kid_index(s, d)];
+	}
 	u32 base = s & ~(VS_LEAF - 1);
 	u32 used = t->n > base ? MIN(t->n - base, VS_LEAF) : 0;
-	return &own(u, p, 0, used)->st[s - base];
+	VsNode *leaf = own(u, p, 0, used);
+	leaf->marks &= ~VS_MARKS(s - base);
+	return &leaf->st[s - base];
 }
 
 void vs_push(Unit *u, VarStates *t, VarState st)
@@ -195,26 +218,36 @@ void vs_splice(Unit *u, VarStates *dst, u32 n, const VarStates *src)
 	*dst = (VarStates){r, src->n, src->depth};
 }
 
+/* The states or children of x that `skip` (VS_SETTLED_ALL, VS_FINAL_ALL
+ * or 0) says to leave out, bit i for the i-th. */
+static u32 marked(const VsNode *x, u32 skip)
+{
+	u32 m = x->marks & skip;
+	return (m | m >> 16) & 0xffffu;
+}
+
 static void diff_nodes(const VsNode *a, const VsNode *b, u32 depth, u64 base, u32 lo, u32 hi,
-		       VsVisit *fn, void *ctx)
+		       u32 skip, VsVisit *fn, void *ctx)
 {
 	if (a == b)
 		return; /* shared: the same states */
+	u32 left_out = marked(a, skip);
 	if (depth == 0) {
 		for (u32 s = (u32)MAX(lo, base); s < hi && s < base + VS_LEAF; s++) {
 			const VarState *x = &a->st[s - base], *y = b ? &b->st[s - base] : NULL;
-			if (!y || !same_state(x, y))
+			if (!(left_out >> (s - base) & 1) && (!y || !same_state(x, y)))
 				fn(ctx, s, x, y);
 		}
 		return;
 	}
 	u64 span = capacity(depth - 1);
 	for (u32 i = 0; i < VS_FAN && base + i * span < hi; i++)
-		if (base + (i + 1) * span > lo)
-			diff_nodes(a->kid[i], b ? b->kid[i] : NULL, depth - 1, base + i * span, lo, hi, fn, ctx);
+		if (base + (i + 1) * span > lo && !(left_out >> i & 1))
+			diff_nodes(a->kid[i], b ? b->kid[i] : NULL, depth - 1, base + i * span, lo, hi, skip, fn, ctx);
 }
 
-void vs_diff(const VarStates *a, const VarStates *b, u32 lo, u32 hi, VsVisit *fn, void *ctx)
+static void diff_skipping(const VarStates *a, const VarStates *b, u32 lo, u32 hi, u32 skip, VsVisit *fn,
+			  void *ctx)
 {
 	if (lo >= hi)
 		return;
@@ -225,5 +258,49 @@ void vs_diff(const VarStates *a, const VarStates *b, u32 lo, u32 hi, VsVisit *fn
 		x = x->kid[0];
 	for (; dy > d; dy--)
 		y = y->kid[0];
-	diff_nodes(x, y, d, 0, lo, hi, fn, ctx);
+	diff_nodes(x, y, d, 0, lo, hi, skip, fn, ctx);
+}
+
+void vs_diff(const VarStates *a, const VarStates *b, u32 lo, u32 hi, VsVisit *fn, void *ctx)
+{
+	diff_skipping(a, b, lo, hi, 0, fn, ctx);
+}
+
+void vs_join_diff(const VarStates *a, const VarStates *b, u32 lo, u32 hi, VsVisit *fn, void *ctx)
+{
+	diff_skipping(a, b, lo, hi, b ? VS_FINAL_ALL : VS_SETTLED_ALL, fn, ctx);
+}
+
+/* The marks a parent gives its child x: settled, final, if all x's
+ * states or children are. */
+static u32 marks_for_parent(const VsNode *x)
+{
+	return ((x->marks & VS_SETTLED_ALL) == VS_SETTLED_ALL ? VS_SETTLED(0) : 0) |
+	       ((x->marks & VS_FINAL_ALL) == VS_FINAL_ALL ? VS_FINAL(0) : 0);
+}
+
+static void settle_nodes(VsNode *x, u32 depth, u64 base, u32 lo, u32 hi)
+{
+	if (depth == 0) {
+		for (u32 s = (u32)MAX(lo, base); s < hi && s < base + VS_LEAF; s++)
+			x->marks |= x->st[s - base].st == CF_FALSE ? VS_SETTLED(s - base) : VS_MARKS(s - base);
+		return;
+	}
+	u64 span = capacity(depth - 1);
+	for (u32 i = 0; i < VS_FAN && base + i * span < hi; i++) {
+		if (base + (i + 1) * span <= lo || x->marks & VS_SETTLED(i))
+			continue; /* marked already: a write since would have cleared it */
+		settle_nodes(x->kid[i], depth - 1, base + i * span, lo, hi);
+		x->marks |= marks_for_parent(x->kid[i]) << i;
+	}
+}
+
+/* Only the nodes not marked yet are entered: a join pays for the states
+ * written since the last, not for all those it settles. */
+void vs_settle(VarStates *t, u32 lo, u32 hi)
+{
+	if (lo >= hi)
+		return;
+	ASSERT(hi <= t->n);
+	settle_nodes(t->root, t->depth, 0, lo, hi);
 }
