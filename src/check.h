@@ -80,6 +80,7 @@ enum { LEAF_BITS = 4, FAN_BITS = 4 };
 #define VS_MARKS(i) (0x10001u << (i))
 #define VS_SETTLED_ALL 0xffffu
 #define VS_FINAL_ALL 0xffff0000u
+_Static_assert(VS_LEAF == 16 && VS_FAN == 16, "a node's marks are 16 bits of each kind");
 
 typedef struct VsNode VsNode;
 struct VsNode {
@@ -355,8 +356,8 @@ typedef void VsVisit(void *ctx, u32 slot, const VarState *a, const VarState *b);
 void vs_diff(const VarStates *a, const VarStates *b, u32 lo, u32 hi, VsVisit *fn, void *ctx);
 /* vs_diff for a join of b into a, which leaves a's final states as they
  * are, and (b NULL: a path that lacks them) its settled ones: those are
- * not visited. */
-void vs_join_diff(const VarStates *a, const VarStates *b, u32 lo, u32 hi, VsVisit *fn, void *ctx);
+ * not visited.  False if it looked at no state: all were marked. */
+bool vs_join_diff(const VarStates *a, const VarStates *b, u32 lo, u32 hi, VsVisit *fn, void *ctx);
 /* States [lo, hi) of t are settled: they are marked so, and final where
  * they are not a cfvar's false. */
 void vs_settle(VarStates *t, u32 lo, u32 hi);

@@ -114,10 +114,11 @@ static void fill_states(Checker *c, u32 n)
 	if (n == scope)
 		return;
 	vs_cut(u, &u->undeclared, states_in_scope(c, &u->undeclared));
-	for (u32 s = u->undeclared.n; s < scope; s++)
+	u32 known = u->undeclared.n;
+	for (u32 s = known; s < scope; s++)
 		vs_push(u, &u->undeclared, undeclared(c, u->block_vars.v[s]));
+	vs_settle(&u->undeclared, known, scope); /* see join_states: the flows take the marks with the nodes */
 	vs_splice(u, &u->flow.vs, n, &u->undeclared); /* shares its nodes, as the paths that land here do */
-	vs_settle(&u->flow.vs, n, scope); /* see join_states; the shared nodes are marked once */
 }
 
 void flow_set(Checker *c, const Flow *src)
@@ -233,9 +234,10 @@ static void join_states(Checker *c, const Flow *src)
 		join_leaves(c, src->vs.root, n);
 	else
 		vs_join_diff(vs, &src->vs, 0, n, visit_join, c);
-	vs_join_diff(vs, NULL, n, vs->n, visit_join, c);
+	bool unmarked = vs_join_diff(vs, NULL, n, vs->n, visit_join, c);
 	apply_changes(c, &c->u.flow);
-	vs_settle(vs, n, vs->n);
+	if (unmarked) /* else all were marked, and the walk would find nothing to do */
+		vs_settle(vs, n, vs->n);
 }
 
 void flow_join(Checker *c, const Flow *src, u32 pos)
