@@ -83,7 +83,7 @@ CASES = {
     # a block of n variables, all killed, with a label at its end; n jumps back to it
     'jumps-back-ended': jumps_back_ended,
     # n jumps to n labels after n stack variables, each label also reached by
-    # falling in after a write: still quadratic (docs/benchmark.md)
+    # falling in after a write (quadratic until the states' marks, docs/benchmark.md)
     'jumps-fall-in': jumps_fall_in,
     # n ended blocks, then a loop that reads one variable n times
     'loop-reads-1': lambda n: proc(VB * n + '(var :y.0 (rdx) (i +64) +1)(mov (rcx) +0)' + LOOP

@@ -73,9 +73,19 @@ enum { LEAF_BITS = 4, FAN_BITS = 4 };
 #define VS_LEAF (1u << LEAF_BITS)
 #define VS_FAN (1u << FAN_BITS)
 
+/* A node's marks, bit i for its state i (a leaf) or its child i (an inner
+ * node, all of whose states must be so): settled, and final (states.c). */
+#define VS_SETTLED(i) (1u << (i))
+#define VS_FINAL(i) (0x10000u << (i))
+#define VS_MARKS(i) (0x10001u << (i))
+#define VS_SETTLED_ALL 0xffffu
+#define VS_FINAL_ALL 0xffff0000u
+_Static_assert(VS_LEAF == 16 && VS_FAN == 16, "a node's marks are 16 bits of each kind");
+
 typedef struct VsNode VsNode;
 struct VsNode {
-	u32 rc; /* flows and inner nodes that point at it */
+	u32 rc;    /* flows and inner nodes that point at it */
+	u32 marks; /* VS_SETTLED, VS_FINAL */
 	union {
 		VarState st[VS_LEAF]; /* a leaf; those at or past the flow's n mean nothing */
 		VsNode *kid[VS_FAN];  /* an inner node; NULL past the last slot ever pushed */
@@ -192,14 +202,6 @@ typedef struct Unit {
 	VarStates undeclared;  /* the states on a path that never declared the
 				* variables in scope; those of a prefix of the
 				* scope (fill_states in flow.c) */
-	u64 vs_writes;         /* states written (vs_set) */
-	/* the current flow's states from slot `settled` on stay as they are
-	 * when joined with a path that lacks them (join_states in flow.c),
-	 * while its tree is settled_root and nothing has written a state
-	 * since vs_writes was settled_at */
-	u32 settled;
-	const VsNode *settled_root;
-	u64 settled_at;
 	VEC(SlotState) changes; /* scratch: the states a join or a loop exit changes */
 	bool too_deep;         /* statements nested past NEST_MAX were reported */
 } Unit;
@@ -313,14 +315,16 @@ static inline const VarState *vs_get(const VarStates *t, u32 s)
 	return t->depth ? vs_get_deep(t, s) : &t->root->st[s];
 }
 /* Slot s (below n, or n while pushing), to write: the nodes on its way
- * that another flow shares are copied first. */
+ * that another flow shares are copied first, and the slot is no longer
+ * marked settled or final. */
 VarState *vs_set_slow(Unit *u, VarStates *t, u32 s);
 static inline VarState *vs_set(Unit *u, VarStates *t, u32 s)
 {
 	VsNode *r = t->root;
-	VarState *st = !t->depth && r && r->rc == 1 ? &r->st[s] : vs_set_slow(u, t, s);
-	u->vs_writes++;
-	return st;
+	if (t->depth || !r || r->rc != 1)
+		return vs_set_slow(u, t, s);
+	r->marks &= ~VS_MARKS(s);
+	return &r->st[s];
 }
 void vs_push(Unit *u, VarStates *t, VarState st);
 /* Keeps the first n states. */
@@ -350,6 +354,13 @@ void vs_free_nodes(Unit *u);
  * (b NULL: every slot, with a NULL state for b); hi is at most both n. */
 typedef void VsVisit(void *ctx, u32 slot, const VarState *a, const VarState *b);
 void vs_diff(const VarStates *a, const VarStates *b, u32 lo, u32 hi, VsVisit *fn, void *ctx);
+/* vs_diff for a join of b into a, which leaves a's final states as they
+ * are, and (b NULL: a path that lacks them) its settled ones: those are
+ * not visited.  False if it looked at no state: all were marked. */
+bool vs_join_diff(const VarStates *a, const VarStates *b, u32 lo, u32 hi, VsVisit *fn, void *ctx);
+/* States [lo, hi) of t are settled: they are marked so, and final where
+ * they are not a cfvar's false. */
+void vs_settle(VarStates *t, u32 lo, u32 hi);
 
 /* Variable v's state on the current path (v is in scope), to read, and
  * to write. */

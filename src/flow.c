@@ -114,12 +114,11 @@ static void fill_states(Checker *c, u32 n)
 	if (n == scope)
 		return;
 	vs_cut(u, &u->undeclared, states_in_scope(c, &u->undeclared));
-	for (u32 s = u->undeclared.n; s < scope; s++)
+	u32 known = u->undeclared.n;
+	for (u32 s = known; s < scope; s++)
 		vs_push(u, &u->undeclared, undeclared(c, u->block_vars.v[s]));
+	vs_settle(&u->undeclared, known, scope); /* see join_states: the flows take the marks with the nodes */
 	vs_splice(u, &u->flow.vs, n, &u->undeclared); /* shares its nodes, as the paths that land here do */
-	u->settled = n; /* see join_states */
-	u->settled_root = u->flow.vs.root;
-	u->settled_at = u->vs_writes;
 }
 
 void flow_set(Checker *c, const Flow *src)
@@ -198,7 +197,9 @@ static void join_leaves(Checker *c, const VsNode *b, u32 n)
 	VarStates *vs = &c->u.flow.vs;
 	if (vs->root == b)
 		return; /* neither path changed a variable */
-	if (vs->root->rc == 1) { /* the flow's own leaf (that of an ite's else-branch): in place */
+	if (vs->root->rc == 1) { /* the flow's own leaf (that of an ite's else-branch): in place;
+				  * a join keeps a settled state settled and a final one as it
+				  * is, so the leaf's marks hold */
 		for (u32 s = 0; s < n; s++)
 			join_state(c, &vs->root->st[s], &b->st[s]);
 		return;
@@ -218,26 +219,25 @@ static void join_leaves(Checker *c, const VsNode *b, u32 n)
  * (vs_diff), and those declared since src was taken, which it lacks.
  * Joined with a path that lacks it, a state becomes dead with a wseq of
  * 0 (or, a cfvar's, false or unknown), and then stays so through any
- * join (a dead one stays dead, unknown stays unknown): it is settled.
- * Settled states are skipped, so many jumps to one label, each from
- * fewer variables than the label has, cost the variables once, not once
- * per jump. */
+ * join with a path that lacks it: it is settled.  A settled state but a
+ * cfvar's false stays so through any join at all (a dead one stays dead,
+ * unknown stays unknown): it is final.  The states are marked so where
+ * they are (vs_settle), and the joins skip them until a write changes
+ * them, so many jumps to labels, each from fewer variables than the
+ * label has, cost those variables once, not once per jump. */
 static void join_states(Checker *c, const Flow *src)
 {
 	VarStates *vs = &c->u.flow.vs;
-	Unit *u = &c->u;
 	u32 n = states_in_scope(c, &src->vs);
-	u32 was = u->settled_at == u->vs_writes && u->settled_root == vs->root ? MIN(u->settled, vs->n) : vs->n;
 	c->u.changes.n = 0;
-	if (MIN(n, was) && !vs->depth && !src->vs.depth)
-		join_leaves(c, src->vs.root, MIN(n, was));
+	if (n && !vs->depth && !src->vs.depth)
+		join_leaves(c, src->vs.root, n);
 	else
-		vs_diff(vs, &src->vs, 0, MIN(n, was), visit_join, c);
-	vs_diff(vs, NULL, n, MAX(n, was), visit_join, c);
+		vs_join_diff(vs, &src->vs, 0, n, visit_join, c);
+	bool unmarked = vs_join_diff(vs, NULL, n, vs->n, visit_join, c);
 	apply_changes(c, &c->u.flow);
-	u->settled = MIN(n, was);
-	u->settled_root = vs->root;
-	u->settled_at = u->vs_writes;
+	if (unmarked) /* else all were marked, and the walk would find nothing to do */
+		vs_settle(vs, n, vs->n);
 }
 
 void flow_join(Checker *c, const Flow *src, u32 pos)
