@@ -7,13 +7,13 @@ and size: a time that grows tenfold from n=1,000 to n=10,000 is linear.
 
     bench/flow-scaling.py [--sizes 1e3,1e4,4e4] [--cases a,b] [--rounds 3] BIN...
 
+--write DIR writes the inputs into DIR instead (DIR/CASE-N.nif) and runs
+nothing (bench/scaling.py runs both scripts).
+
 Not part of `make test` (docs/benchmark.md, "The checker's flow at scale")."""
-import argparse
-import os
-import subprocess
 import sys
-import tempfile
-import time
+
+import scaling
 
 C = '(clobber (rcx) (rdx) (rsi) (rdi) (r8) (r9) (r10) (r11))'
 VB = '(stmts (var :x.0 (rcx) (i +64) +1) (add x.0 +1))'  # a block with one variable
@@ -96,55 +96,5 @@ CASES = {
 }
 
 
-def seconds(binary, path, out):
-    """Wall time of one run."""
-    t = time.perf_counter()
-    p = subprocess.run([binary, '-j', '1', path, '-o', out], capture_output=True)
-    t = time.perf_counter() - t
-    if p.returncode != 0:
-        sys.exit('%s failed on %s:\n%s' % (binary, path, p.stderr.decode()[-2000:]))
-    return t
-
-
-def megabytes(binary, path, out):
-    """Peak RSS of one run, from /usr/bin/time: the rusage of a child
-    forked from Python counts Python's memory in its peak."""
-    with tempfile.NamedTemporaryFile('r') as t:
-        subprocess.run(['/usr/bin/time', '-o', t.name, '-f', '%M', binary, '-j', '1', path, '-o', out],
-                       capture_output=True, check=True)
-        return int(t.read().split()[-1]) / 1024
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--sizes', default='1e3,1e4,4e4')
-    ap.add_argument('--cases', default=','.join(CASES))
-    ap.add_argument('--rounds', type=int, default=3)
-    ap.add_argument('bins', nargs='+')
-    a = ap.parse_args()
-    sizes = [int(float(s)) for s in a.sizes.split(',')]
-    cases = a.cases.split(',')
-    res = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, 'a.out')
-        for c in cases:
-            for n in sizes:
-                path = os.path.join(tmp, '%s-%d.nif' % (c, n))
-                with open(path, 'w') as f:
-                    f.write(CASES[c](n))
-                for b in a.bins:
-                    res[c, n, b] = (min(seconds(b, path, out) for _ in range(a.rounds)),
-                                    megabytes(b, path, out))
-                os.unlink(path)
-    head = ['case'] + ['%s n=%s' % (os.path.basename(b), f'{n:,}') for n in sizes for b in a.bins]
-    for title, k, fmt in (('seconds (wall, the best of --rounds)', 0, '%.3f'), ('peak memory, MB', 1, '%.1f')):
-        print('\n' + title + '\n')
-        print('| ' + ' | '.join(head) + ' |')
-        print('|' + '---|' * len(head))
-        for c in cases:
-            print('| %s | ' % c + ' | '.join(fmt % res[c, n, b][k] for n in sizes for b in a.bins) + ' |')
-    return 0
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(scaling.main(CASES, '1e3,1e4,4e4', __doc__))

@@ -11,12 +11,9 @@ linear.
 --write DIR writes the inputs into DIR instead (DIR/CASE-N.nif) and runs
 nothing.  Not part of `make test` (docs/benchmark.md, "Inputs that once
 took more than linear time")."""
-import argparse
-import os
-import subprocess
 import sys
-import tempfile
-import time
+
+import scaling
 
 MOVABS = '(mov (r11) +4886718345)'  # 10 bytes
 
@@ -81,74 +78,5 @@ CASES = {
 }
 
 
-def seconds(binary, path, out):
-    """Wall time of one run."""
-    t = time.perf_counter()
-    p = subprocess.run([binary, '-j', '1', path, '-o', out], capture_output=True)
-    t = time.perf_counter() - t
-    if p.returncode != 0:
-        sys.exit('%s failed on %s:\n%s' % (binary, path, p.stderr.decode()[-2000:]))
-    return t
-
-
-def megabytes(binary, path, out):
-    """Peak RSS of one run, from /usr/bin/time: the rusage of a child
-    forked from Python counts Python's memory in its peak."""
-    with tempfile.NamedTemporaryFile('r') as t:
-        subprocess.run(['/usr/bin/time', '-o', t.name, '-f', '%M', binary, '-j', '1', path, '-o', out],
-                       capture_output=True, check=True)
-        return int(t.read().split()[-1]) / 1024
-
-
-def build_name(binary):
-    """build/rel-x/bin/nifasm -> build/rel-x"""
-    return binary[:-len('/bin/nifasm')] if binary.endswith('/bin/nifasm') else binary
-
-
-def write_inputs(cases, sizes, folder):
-    os.makedirs(folder, exist_ok=True)
-    for c in cases:
-        for n in sizes:
-            with open(os.path.join(folder, '%s-%d.nif' % (c, n)), 'w') as f:
-                f.write(CASES[c](n))
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--sizes', default='1e3,1e4,3e4,1e5')
-    ap.add_argument('--cases', default=','.join(CASES))
-    ap.add_argument('--rounds', type=int, default=3)
-    ap.add_argument('--write', metavar='DIR')
-    ap.add_argument('bins', nargs='*')
-    a = ap.parse_args()
-    sizes = [int(float(s)) for s in a.sizes.split(',')]
-    cases = a.cases.split(',')
-    if a.write:
-        write_inputs(cases, sizes, a.write)
-        return 0
-    if not a.bins:
-        ap.error('no nifasm to run')
-    res = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, 'a.out')
-        for c in cases:
-            for n in sizes:
-                path = os.path.join(tmp, '%s-%d.nif' % (c, n))
-                with open(path, 'w') as f:
-                    f.write(CASES[c](n))
-                for b in a.bins:
-                    res[c, n, b] = (min(seconds(b, path, out) for _ in range(a.rounds)),
-                                    megabytes(b, path, out))
-                os.unlink(path)
-    head = ['case'] + ['%s n=%s' % (build_name(b), f'{n:,}') for n in sizes for b in a.bins]
-    for title, k, fmt in (('seconds (wall, the best of --rounds)', 0, '%.3f'), ('peak memory, MB', 1, '%.1f')):
-        print('\n' + title + '\n')
-        print('| ' + ' | '.join(head) + ' |')
-        print('|' + '---|' * len(head))
-        for c in cases:
-            print('| %s | ' % c + ' | '.join(fmt % res[c, n, b][k] for n in sizes for b in a.bins) + ' |')
-    return 0
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(scaling.main(CASES, '1e3,1e4,3e4,1e5', __doc__))
