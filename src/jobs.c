@@ -291,17 +291,61 @@ static bool spawn(Worker *w)
 	return false;
 }
 
+/* The CPU after `from` in set, cyclically, or -1 when set has none. */
+static int next_cpu(const cpu_set_t *set, int from)
+{
+	for (int k = 1; k <= CPU_SETSIZE; k++) {
+		int c = (from + k) % CPU_SETSIZE;
+		if (CPU_ISSET(c, set))
+			return c;
+	}
+	return -1;
+}
+
+/* Where workers go: the CPUs after the parent's, one each, when there are
+ * CPUs enough for every process (else *cpu is -1 and the scheduler
+ * decides).  Left to the scheduler, a worker started on the parent's CPU,
+ * and the two shared it until the load balancer moved one: at 10^6
+ * instructions a third of the runs took 97 ms instead of 62 to 74. */
+static int first_place(cpu_set_t *allowed, u32 processes)
+{
+	int cpu = sched_getcpu();
+	if (cpu < 0 || sched_getaffinity(0, sizeof *allowed, allowed) != 0 ||
+	    (u32)CPU_COUNT(allowed) < processes || !CPU_ISSET(cpu, allowed))
+		return -1;
+	return cpu;
+}
+
+/* Puts worker pid on the next CPU after *cpu.  The parent does it right
+ * after the fork, so the worker never runs on the parent's CPU.  A
+ * failure only costs time. */
+static void place_worker(int pid, const cpu_set_t *allowed, int *cpu)
+{
+	if (*cpu < 0)
+		return;
+	*cpu = next_cpu(allowed, *cpu);
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(*cpu, &one);
+	sched_setaffinity(pid, sizeof one, &one);
+}
+
 static u32 fork_workers(Program *p, Jobs *j, u32 n)
 {
 	for (u32 i = 0; i < n; i++)
 		vec_push(&j->workers, ((Worker){.fd = -1, .ready = -1}));
 	u32 started = 0;
+	cpu_set_t allowed;
+	int cpu = first_place(&allowed, n + 1);
 	for (u32 i = 0; i < n; i++) {
 		if (spawn(&j->workers.v[i])) {
 			j->me = i;
 			return i;
 		}
-		started += j->workers.v[i].pid != 0;
+		if (j->workers.v[i].pid > 0) {
+			place_worker(j->workers.v[i].pid, &allowed, &cpu);
+			started++;
+		}
 	}
 	p->processes = MAX(p->processes, started + 1);
 	p->ranges += j->starts.n; /* for --time */

@@ -262,6 +262,37 @@ def check_forks(nifasm, tmp):
     return None
 
 
+def placements(nifasm, src, jobs, tmp, cpus):
+    """The (worker pid, CPU) pairs nifasm pins, and the workers' pids,
+    when it may run on `cpus`."""
+    log = os.path.join(tmp, 'strace.log')
+    taskset = ['taskset', '-c', ','.join(map(str, sorted(cpus)))]
+    subprocess.run(taskset + ['strace', '-f', '-qq', '-e', 'trace=clone,clone3,sched_setaffinity', '-o', log,
+                              nifasm, src, '-j', str(jobs), '--check'], check=True, env=without_leak_check(),
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(log) as f:
+        text = f.read()
+    pins = [(int(a), int(b)) for a, b in re.findall(r'sched_setaffinity\((\d+), \d+, \[(\d+)\]\) = 0', text)]
+    workers = {int(x) for x in re.findall(r'\bclone3?\(.*= ([1-9]\d*)', text)}
+    return pins, workers
+
+
+def check_placement(nifasm, tmp):
+    """With a CPU for every process, each worker is put on a CPU of its
+    own (the parent pins it right after the fork); with fewer CPUs, none."""
+    src = os.path.join(tmp, 'gen-30000.nif')
+    cpus = sorted(os.sched_getaffinity(0))
+    for jobs, allowed in ((2, cpus), (2, cpus[:1]), (3, cpus[:2])):
+        pins, workers = placements(nifasm, src, jobs, tmp, allowed)
+        want = jobs - 1 if len(allowed) >= jobs else 0
+        ok = (len(pins) == want and {p for p, _ in pins} <= workers and len({c for _, c in pins}) == want
+              and all(c in allowed for _, c in pins))
+        if not ok:
+            return ('-j %d on CPUs %s: pinned %s (workers %s), expected %d workers on distinct CPUs'
+                    % (jobs, allowed, pins, sorted(workers), want))
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--nifasm', required=True)
@@ -277,6 +308,8 @@ def main():
         if not bad:
             bad = check_forks(nifasm, tmp)
         if not bad:
+            bad = check_placement(nifasm, tmp)
+        if not bad:
             bad = check_faults(nifasm, tmp)
         if not bad:
             bad = check_balance(nifasm, tmp)
@@ -284,8 +317,8 @@ def main():
         print(bad)
         return 1
     print('jobs: -j changes nothing in %d suite files and %d generated programs (-j 1 to 64), '
-          'nor when its forks fail, its memfds fail, its workers are killed or their results cannot be mapped; a slow worker '
-          'leaves its ranges to the parent' % (suite, gen))
+          'nor when its forks fail, its memfds fail, its workers are killed or their results cannot be mapped; '
+          'each worker gets a CPU of its own when there are enough; a slow worker leaves its ranges to the parent' % (suite, gen))
     return 0
 
 
