@@ -156,23 +156,34 @@ def check_generated(nifasm, tmp):
 
 # ---- the workers exist -------------------------------------------------------------
 
+def read_logs(folder):
+    """strace -ff's logs in folder, one per process, as one text."""
+    text = ''
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name)) as f:
+            text += f.read()
+    return text
+
+
+def log_folder(tmp, name):
+    """An empty folder for strace -ff's logs: one per process, so that no
+    call another process interrupts is split over two lines
+    (<unfinished ...>, resumed)."""
+    folder = os.path.join(tmp, name)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    return folder
+
+
 def traced(nifasm, src, jobs, tmp, calls, cpus=None):
     """The strace logs of every process of `nifasm src -j jobs --check`
-    (on `cpus` if given), for the system calls `calls`, as one text.  A
-    log per process (-ff): in one log, a call that another process
-    interrupts is split over two lines (<unfinished ...>, resumed)."""
-    logs = os.path.join(tmp, 'strace')
-    shutil.rmtree(logs, ignore_errors=True)
-    os.makedirs(logs)
+    (on `cpus` if given), for the system calls `calls`, as one text."""
+    logs = log_folder(tmp, 'strace')
     taskset = ['taskset', '-c', ','.join(map(str, sorted(cpus)))] if cpus else []
     subprocess.run(taskset + ['strace', '-ff', '-qq', '-e', 'trace=' + calls, '-o', os.path.join(logs, 'log'),
                               nifasm, src, '-j', str(jobs), '--check'],
                    check=True, env=without_leak_check(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    text = ''
-    for name in sorted(os.listdir(logs)):
-        with open(os.path.join(logs, name)) as f:
-            text += f.read()
-    return text
+    return read_logs(logs)
 
 
 def children(text):
@@ -211,13 +222,12 @@ FAULTS = (
 
 def under_fault(nifasm, src, inject, jobs, tmp, args=(), only=()):
     """assemble's result under strace injecting `inject` (into the calls
-    `only` selects, strace options), and strace's log."""
-    log = os.path.join(tmp, 'fault.log')
-    strace = ['strace', '-f', '-qq', '-o', log, *only, '-e', 'trace=' + inject.split(':')[0],
-              '-e', 'inject=' + inject]
+    `only` selects, strace options), and strace's logs."""
+    logs = log_folder(tmp, 'fault')
+    strace = ['strace', '-ff', '-qq', '-o', os.path.join(logs, 'log'), *only,
+              '-e', 'trace=' + inject.split(':')[0], '-e', 'inject=' + inject]
     got = assemble(nifasm, src, list(args), jobs, tmp, under=strace, env=without_leak_check())
-    with open(log) as f:
-        return got, f.read()
+    return got, read_logs(logs)
 
 
 def big_program(tmp):
