@@ -304,9 +304,10 @@ static int next_cpu(const cpu_set_t *set, int from)
 
 /* Where workers go: the CPUs after the parent's, one each, when there are
  * CPUs enough for every process (else *cpu is -1 and the scheduler
- * decides).  Left to the scheduler, a worker started on the parent's CPU,
- * and the two shared it until the load balancer moved one: at 10^6
- * instructions a third of the runs took 97 ms instead of 62 to 74. */
+ * decides).  Left to the scheduler, a worker often started on the
+ * parent's CPU, and the two shared it until the load balancer moved one:
+ * at 10^6 instructions such runs took 82 to 88 ms instead of 70 to 77,
+ * and 117 instead of 82 when another program kept one CPU busy. */
 static int first_place(cpu_set_t *allowed, u32 processes)
 {
 	int cpu = sched_getcpu();
