@@ -417,9 +417,10 @@ static void check_back_edge(Checker *c, u32 n, const Flow *head, const Loop *l)
 	find_dead_reads(c, head, l);
 	for (u32 i = 0; i < c->u.dead_reads.n; i++) {
 		Exposed e = c->u.dead_reads.v[i];
-		const char *name = name_of(c, c->u.vars.v[e.var].name);
-		const VarState *s = vs_get(&back->vs, c->u.vars.v[e.var].slot);
-		if (c->u.vars.v[e.var].loc != LOC_REG) { /* memory: any use, and only kill ends it */
+		const Var *var = &c->u.vars.v[e.var];
+		const char *name = name_of(c, var->name);
+		const VarState *s = vs_get(&back->vs, var->slot);
+		if (var->loc != LOC_REG) { /* memory: any use, and only kill ends it */
 			err_at(c, e.pos, "the loop uses %s here, but %s has ended when the loop repeats",
 			       name, name);
 			if (s->why_pos != NONE)

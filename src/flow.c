@@ -645,19 +645,20 @@ static void report_flags(Checker *c, u32 n, u8 bad, bool cond)
 {
 	const Flow *f = &c->u.flow;
 	u32 i = first_flag(bad);
-	Buf who = {0}, why = {0};
-	buf_printf(&who, cond ? "the condition (%s)" : "%s", tag_name(c, n));
-	if (f->fl_pos[i] == NONE)
-		err(c, n, "%s reads flags, but none are set %s", (const char *)who.p,
+	const char *pre = cond ? "the condition (" : "", *op = tag_name(c, n), *post = cond ? ")" : "";
+	if (f->fl_pos[i] == NONE) {
+		err(c, n, "%s%s%s reads flags, but none are set %s", pre, op, post,
 		    c->u.proc == NONE ? "at the start of the program" : "on entry to the proc");
-	else if ((f->fl_call >> i) & 1)
-		err(c, n, "%s reads flags that %s", (const char *)who.p, flag_cause(c, f, i, &why));
+		return;
+	}
+	Buf why = {0};
+	const char *cause = flag_cause(c, f, i, &why);
+	if ((f->fl_call >> i) & 1)
+		err(c, n, "%s%s%s reads flags that %s", pre, op, post, cause);
 	else
-		err(c, n, "%s reads %s, which %s", (const char *)who.p, flag_names[i], flag_cause(c, f, i, &why));
-	if (f->fl_pos[i] != NONE)
-		flag_note(c, f, i);
-	buf_free(&who);
+		err(c, n, "%s%s%s reads %s, which %s", pre, op, post, flag_names[i], cause);
 	buf_free(&why);
+	flag_note(c, f, i);
 }
 
 /* A read of the flags in mask at node n (an instruction, or the condition
