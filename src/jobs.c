@@ -407,14 +407,15 @@ static const u8 *result_at(Worker *w, u64 off, u64 n)
 		if (w->map)
 			munmap(w->map, w->mapped);
 		w->map = mmap(NULL, size, PROT_READ, MAP_SHARED, w->fd, 0);
-		w->mapped = w->map == MAP_FAILED ? 0 : size;
 		if (w->map == MAP_FAILED) {
 			w->map = NULL;
+			w->mapped = 0;
 			w->unreadable = true;
 			if (w->pid > 0) /* its work would be lost: it stops taking ranges */
 				kill(w->pid, SIGKILL);
 			return NULL;
 		}
+		w->mapped = size;
 	}
 	return (const u8 *)w->map + off;
 }
