@@ -127,6 +127,7 @@ bench-smoke: release $(MEASURE) $(BIN)/nifasm
 	bench/peers.sh
 	$(PYTHON) bench/run.py --nifasm $(REL)/bin/nifasm --measure $(MEASURE) --sizes 3e3 --runs 1 --smoke
 	$(PYTHON) bench/ab.py --size 3e3 --rounds 1 $(REL)/bin/nifasm $(BIN)/nifasm
+	$(PYTHON) bench/cpus.py --size 3e3 --rounds 1 $(REL)/bin/nifasm
 
 clean:
 	rm -rf build bin
