@@ -28,15 +28,16 @@ typedef int64_t i64;
 #define NONE ((u32)-1)
 #define COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
-/* A byte inside a UTF-8 character, not its first: text is cut before
- * a character, never in it. */
-static inline bool utf8_continuation(char c) { return ((unsigned char)c & 0xc0) == 0x80; }
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* v rounded up to a multiple of a (a > 0). */
 static inline u64 align_up(u64 v, u64 a) { return (v + a - 1) / a * a; }
+
+/* A byte inside a UTF-8 character, not its first: text is cut before
+ * a character, never in it. */
+static inline bool utf8_continuation(char c) { return ((unsigned char)c & 0xc0) == 0x80; }
 
 /* ---- internal bugs ------------------------------------------------------ */
 

@@ -87,22 +87,24 @@ static struct {
 
 /* ---- planning ---------------------------------------------------------------------- */
 
-static u32 cpus(void)
+/* The CPUs nifasm may run on, into *allowed (empty when the kernel does
+ * not say), and how many there are. */
+static u32 cpus(cpu_set_t *allowed)
 {
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof set, &set) == 0)
-		return (u32)CPU_COUNT(&set);
+	if (sched_getaffinity(0, sizeof *allowed, allowed) == 0)
+		return (u32)CPU_COUNT(allowed);
+	CPU_ZERO(allowed);
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (u32)n : 1;
 }
 
-static u32 jobs_wanted(const Program *p, const SrcFile *f)
+static u32 jobs_wanted(const Program *p, const SrcFile *f, u32 ncpu)
 {
 	if (p->dump || p->listing) /* dumps and listings print as they go */
 		return 1;
 	if (p->jobs)
 		return p->jobs;
-	return MAX(1, MIN(MIN(cpus(), JOBS_MAX), f->len / AUTO_BYTES_PER_JOB));
+	return MAX(1, MIN(MIN(ncpu, JOBS_MAX), f->len / AUTO_BYTES_PER_JOB));
 }
 
 /* The starts of `want` ranges: procs after the file's last top-level
@@ -308,11 +310,10 @@ static int next_cpu(const cpu_set_t *set, int from)
  * parent's CPU, and the two shared it until the load balancer moved one:
  * at 10^6 instructions such runs took 82 to 88 ms instead of 70 to 77,
  * and 117 instead of 82 when another program kept one CPU busy. */
-static int first_place(cpu_set_t *allowed, u32 processes)
+static int first_place(const cpu_set_t *allowed, u32 processes)
 {
 	int cpu = sched_getcpu();
-	if (cpu < 0 || sched_getaffinity(0, sizeof *allowed, allowed) != 0 ||
-	    (u32)CPU_COUNT(allowed) < processes || !CPU_ISSET(cpu, allowed))
+	if (cpu < 0 || (u32)CPU_COUNT(allowed) < processes || !CPU_ISSET(cpu, allowed))
 		return -1;
 	return cpu;
 }
@@ -331,20 +332,19 @@ static void place_worker(int pid, const cpu_set_t *allowed, int *cpu)
 	sched_setaffinity(pid, sizeof one, &one);
 }
 
-static u32 fork_workers(Program *p, Jobs *j, u32 n)
+static u32 fork_workers(Program *p, Jobs *j, u32 n, const cpu_set_t *allowed)
 {
 	for (u32 i = 0; i < n; i++)
 		vec_push(&j->workers, ((Worker){.fd = -1, .ready = -1}));
 	u32 started = 0;
-	cpu_set_t allowed;
-	int cpu = first_place(&allowed, n + 1);
+	int cpu = first_place(allowed, n + 1);
 	for (u32 i = 0; i < n; i++) {
 		if (spawn(&j->workers.v[i])) {
 			j->me = i;
 			return i;
 		}
 		if (j->workers.v[i].pid > 0) {
-			place_worker(j->workers.v[i].pid, &allowed, &cpu);
+			place_worker(j->workers.v[i].pid, allowed, &cpu);
 			started++;
 		}
 	}
@@ -360,13 +360,14 @@ u32 jobs_fork(Program *p, u32 file, Jobs *j)
 	j->text0 = (u32)p->text.n;
 	j->chunk0 = p->chunks.n;
 	j->fix0 = p->fixups.n;
-	u32 jobs = jobs_wanted(p, p->files.v[file]);
+	cpu_set_t allowed;
+	u32 jobs = jobs_wanted(p, p->files.v[file], cpus(&allowed));
 	if (jobs > 1)
 		plan_starts(p, file, jobs * RANGES_PER_JOB, &j->starts);
 	j->cursor = j->starts.n;
 	if (!j->starts.n || !map_slots(j))
 		return NONE;
-	return fork_workers(p, j, MIN(jobs - 1, j->starts.n));
+	return fork_workers(p, j, MIN(jobs - 1, j->starts.n), &allowed);
 }
 
 bool jobs_take(Jobs *j, u32 r)
