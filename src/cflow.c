@@ -473,8 +473,8 @@ static void visit_exit(void *ctx, u32 s, const VarState *x, const VarState *y)
 /* A state the exit shares with the back edge needs no change, and its
  * variable is bound to a register only if it has not ended: in a flow
  * that is reachable, no register is bound to a variable that has ended.
- * An unreachable one may have any binding (after a loop whose condition
- * was wrong, flow_none's), so its bindings are looked at one by one. */
+ * An unreachable one may have any binding, so its bindings are looked at
+ * one by one. */
 static void exit_unbind_all(Checker *c, Flow *exit_f, u32 n, u32 entry_seq)
 {
 	const Flow *back = &c->u.flow;

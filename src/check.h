@@ -389,7 +389,9 @@ void flow_swap(Flow *a, Flow *b);
 /* A flow for a branch, loop or edge to be copied to: its states empty,
  * the rest unset (flow_copy sets it). */
 void flow_take(Flow *f);
-/* A flow that no path takes: all zero (unreachable, no states). */
+/* A flow that no path takes: unreachable, no states, and the entry's
+ * bindings (no register bound, nothing pushed), so nothing in it names a
+ * variable. */
 void flow_none(Flow *f);
 /* The states noted in c->u.changes, written into f's (and forgotten). */
 void apply_changes(Checker *c, Flow *f);

@@ -27,7 +27,11 @@ void flow_free(Unit *u, Flow *f) { vs_drop(u, &f->vs); }
 
 void flow_take(Flow *f) { f->vs = (VarStates){0}; }
 
-void flow_none(Flow *f) { memset(f, 0, sizeof *f); }
+void flow_none(Flow *f)
+{
+	flow_init(f);
+	f->reachable = false;
+}
 
 void flow_copy(Unit *u, Flow *dst, const Flow *src)
 {
