@@ -92,8 +92,9 @@ def stmt_cases():
 # operand that makes up the count.
 OPND_SHAPES = {
     'nested cast': ('(cast (i +64) ', ')', '(cast', 1, '(rdx)', '(cast (i +64) '),
-    'nested mem': ('(mem ', ')', '(mem', 1, 'x.0', '(mem '),
-    'dot, cast and mem': ('(dot (cast A.0 (mem ', ')) f)', '(mem', 3, 'x.0', '(mem '),
+    # a (mem ...) is never the base of another: a cast between them
+    'mem and cast': ('(mem (cast A.0 ', '))', '(cast', 2, 'x.0', '(cast (i +64) '),
+    'mem, dot and cast': ('(mem (dot (cast A.0 ', ') f))', '(cast', 3, 'x.0', '(cast (i +64) '),
 }
 OPND_DECLS = '(type :A.0 (object (fld :f (i +64))))\n'
 
@@ -182,10 +183,14 @@ def value_cases():
 
 def all_limits():
     """N nested loops around an operand N deep whose innermost cast holds
-    a type N deep: the most stack the limits allow (docs/nifasm.md)."""
+    a type N deep: the most stack the limits allow (docs/nifasm.md).  The
+    operand alternates (mem ...) and (cast ...), as a (mem ...) is never
+    the base of another."""
     pre, level, close, _ = STMT_SHAPES['nested loop']
     typ = '(ptr ' * N + '(i +64)' + ')' * N
-    opnd = '(mem ' * (N - 1) + '(cast %s (rdx))' % typ + ')' * (N - 1)
+    pairs, odd = divmod(N - 1, 2)
+    opnd = ('(mem (cast (i +64) ' * pairs + '(mem ' * odd + '(cast %s (rdx))' % typ +
+            ')' * odd + '))' * pairs)
     return program(pre + nest(N, level, close, leaf='(mov (rcx) %s)' % opnd))
 
 
