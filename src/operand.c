@@ -269,12 +269,6 @@ static bool deref_reg(Checker *c, u32 n, Addr *a)
 static bool addr_base(Checker *c, u32 n, Addr *a)
 {
 	Operand *r = a->m;
-	if (is_tree(c, n, TAG_mem)) {
-		err(c, n, "a (mem ...) cannot be the base of an address: x86 has no operand that "
-			  "loads an address from memory; load it into a register first, as in "
-			  "(mov (rax) (mem ...)), then use (mem (rax))");
-		return false;
-	}
 	if (!operand(c, n, r, false))
 		return false;
 	if (r->what == W_REG) {
@@ -283,6 +277,12 @@ static bool addr_base(Checker *c, u32 n, Addr *a)
 		return deref_reg(c, n, a);
 	}
 	if (r->what == W_MEM || r->what == W_DATA) {
+		if (nd(c, n)->kind == N_TREE && nd(c, n)->tag == TAG_mem) { /* only memory gets here */
+			err(c, n, "a (mem ...) cannot be the base of an address: x86 has no operand "
+				  "that loads an address from memory; load it into a register first, "
+				  "as in (mov (rax) (mem ...)), then use (mem (rax))");
+			return false;
+		}
 		r->what = W_MEM;
 		set_array(c, a);
 		return true;
