@@ -70,6 +70,22 @@ fuzz:
 	$(SAN_ENV) $(PYTHON) tests/fuzz/mutate.py $(foreach t,$(FUZZ_TOOLS),--$(t) build/asan/bin/$(t)) \
 	  --count $(FUZZ_COUNT) --seed $(FUZZ_SEED)
 
+# Coverage-guided fuzzing of one tool's assembler with afl++ (installed
+# when missing) for AFL_SECONDS, then a check of every crash and hang it
+# saved against the sanitizer build (tests/fuzz/afl.py, docs/testing.md).
+# The queue stays in build/afl/TOOL/out, so a second run goes on from the
+# first.  Not part of `make test`.
+AFL_TOOL    ?= nifasm
+AFL_SECONDS ?= 600
+AFL_FLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+afl:
+	.ci/need.sh afl-fuzz
+	$(MAKE) BUILD=build/afl/obj BIN=build/afl/bin CC=afl-cc CFLAGS="$(AFL_FLAGS)" \
+	  LDFLAGS="-fsanitize=address,undefined" build/afl/bin/$(AFL_TOOL)
+	$(SAN_MAKE) build/asan/bin/$(AFL_TOOL)
+	$(PYTHON) tests/fuzz/afl.py --tool $(AFL_TOOL) --afl build/afl/bin/$(AFL_TOOL) \
+	  --check build/asan/bin/$(AFL_TOOL) --seconds $(AFL_SECONDS)
+
 # Assembles and runs every example (modules marked `helper` are only used).
 demo: all
 	@for f in examples/*.nif; do \
@@ -132,4 +148,4 @@ bench-smoke: release $(MEASURE) $(BIN)/nifasm
 clean:
 	rm -rf build bin
 
-.PHONY: all test asan demo clean fuzz release bench bench-full bench-smoke
+.PHONY: all test asan demo clean fuzz afl release bench bench-full bench-smoke
