@@ -41,6 +41,10 @@ static bool read_header(const u8 *image, size_t size, const char *file, Header *
 	h->consts = h->words + 8 * (size_t)h->n;
 	h->lines = h->consts + 8 * (size_t)h->nconst;
 	h->path = h->lines + 4 * (size_t)h->n;
+	const u8 *nul = memchr(h->path, 0, h->pathlen);
+	if (nul) /* messages print the path as a C string */
+		return bad(file, "the source path has a NUL at its byte %u of %u", (u32)(nul - h->path),
+			   h->pathlen);
 	return true;
 }
 
