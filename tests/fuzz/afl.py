@@ -10,10 +10,10 @@ for that tool, the dictionary the words, tags and numbers that occur in
 them most often.  afl-fuzz runs for --seconds and keeps its queue in
 DIR/out, so a second run goes on from the first (AFL_AUTORESUME).
 
-Every input afl saved as a crash or a hang is then run with --check, as
-`make fuzz` runs a mutant: exit status 0 with the output written, or 1
-with an `error:` line and no output, within 10 seconds, and no sanitizer
-report or internal error.  One that breaks the rule is copied to
+Every input afl saved as a crash or a hang is then run with --check
+under make fuzz's rule (tests/fuzz/mutate.py's `assemble`): exit status
+0 with the output written, or 1 with an `error:` line and no output,
+within 10 seconds, and no sanitizer report or internal error.  One that breaks the rule is copied to
 DIR/failures and named with its command; the last line counts them, and
 the status is 1 when any was confirmed.  `--recheck` runs no afl, only
 the inputs in DIR/failures against --check again (after a fix, it says
@@ -31,28 +31,27 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+# the seeds' patterns and the rule are make fuzz's
+from mutate import INTERNAL_RE, SANITIZER_RE, TOOLS, Failure, assemble  # noqa: E402
 
-# per tool: the seeds' patterns, and the assembler's arguments around the input
-TOOLS = {
-    'nifasm': (['tests/nifasm/**/*.nif', 'examples/*.nif'], ['-j', '1'], []),
-    'cpu8': (['tests/cpu8/**/*.s'], ['asm'], []),
-    'rvm': (['tests/rvm/**/*.s'], ['asm'], []),
-}
+TOOL = {t.name: t for t in TOOLS}
+ARGS = {'nifasm': ['-j', '1'], 'cpu8': ['asm'], 'rvm': ['asm']}  # before the input
 SEED_MAX = 2048
 DICT_SIZE = 300
 TOKEN = re.compile(rb'\(?[A-Za-z_.][A-Za-z0-9_.]*|[+-]?[0-9]+')
-SANITIZER = ('ASAN_OPTIONS', 'detect_leaks=0:exitcode=86'), \
-            ('UBSAN_OPTIONS', 'exitcode=86:halt_on_error=1:print_stacktrace=1')
+SANITIZER = {'ASAN_OPTIONS': 'detect_leaks=0:exitcode=86',
+             'UBSAN_OPTIONS': 'exitcode=86:halt_on_error=1:print_stacktrace=1'}
 
 
 def seeds(tool, into):
     """Copies the tool's small suite inputs into `into`; returns their texts."""
     os.makedirs(into, exist_ok=True)
     texts = []
-    for pattern in TOOLS[tool][0]:
+    for pattern in TOOL[tool].corpus:
         for path in sorted(glob.glob(os.path.join(ROOT, pattern), recursive=True)):
             if os.path.getsize(path) <= SEED_MAX:
-                shutil.copy(path, os.path.join(into, '%d%s' % (len(texts), os.path.splitext(path)[1])))
+                shutil.copy(path, os.path.join(into, '%d%s' % (len(texts), TOOL[tool].ext)))
                 with open(path, 'rb') as f:
                     texts.append(f.read())
     return texts
@@ -72,10 +71,9 @@ def fuzz(a, out, seed_dir, dict_path):
                AFL_NO_UI='1', AFL_AUTORESUME='1', AFL_NO_AFFINITY='1',
                ASAN_OPTIONS='detect_leaks=0:abort_on_error=1:symbolize=0',
                UBSAN_OPTIONS='halt_on_error=1:abort_on_error=1:symbolize=0')
-    before, after = TOOLS[a.tool][1:]
     argv = ['afl-fuzz', '-i', seed_dir, '-o', out, '-m', 'none', '-t', '2000', '-x', dict_path,
-            '-V', str(a.seconds), '--', os.path.abspath(a.afl)] + before + ['@@'] + after + \
-           ['-o', os.path.join(a.dir, 'fuzzed.out')]
+            '-V', str(a.seconds), '--', os.path.abspath(a.afl)] + ARGS[a.tool] + \
+           ['@@', '-o', os.path.join(a.dir, 'fuzzed.out')]
     log = os.path.join(a.dir, 'afl-fuzz.log')
     with open(log, 'w') as f:
         done = subprocess.run(argv, env=env, stdout=f, stderr=subprocess.STDOUT)
@@ -90,41 +88,34 @@ def stats(out):
 
 
 def broken(a, path):
-    """Why the --check build breaks the rule on `path`, or None."""
-    before, after = TOOLS[a.tool][1:]
-    result = os.path.join(a.dir, 'check.out')
-    if os.path.exists(result):
-        os.remove(result)
-    argv = [a.check] + before + [path] + after + ['-o', result]
+    """Why the --check build breaks make fuzz's rule on `path`, or None."""
+    out = os.path.join(a.dir, 'check.out')
     try:
-        done = subprocess.run(argv, env=dict(os.environ, **dict(SANITIZER)), capture_output=True, timeout=10)
-    except subprocess.TimeoutExpired:
-        return 'no end within 10 s'
-    err = done.stderr.decode(errors='replace')
-    report = re.search(r'^.*(internal error|==\d+==ERROR|runtime error:).*$', err, re.M)
-    if report:
-        return 'exit status %d: %s' % (done.returncode, report.group(0))
-    if done.returncode not in (0, 1):
-        return 'exit status %d: %s' % (done.returncode, err[-300:])
-    if done.returncode == 1 and (os.path.exists(result) or 'error:' not in err):
-        return 'status 1 with the output written or no error: line'
-    if done.returncode == 0 and not os.path.exists(result):
-        return 'status 0 without the output'
+        r = assemble([a.check] + ARGS[a.tool] + [path, '-o', out], out)
+    except Failure as f:
+        lines = str(f).splitlines()
+        report = [x for x in lines if SANITIZER_RE.search(x) or INTERNAL_RE.search(x)]
+        return ': '.join(lines[:1] + report[:1])
+    if r.status == 1 and 'error:' not in r.err:
+        return 'exit status 1 without an error: line'
     return None
 
 
 def recheck(a):
     kept = sorted(glob.glob(os.path.join(a.dir, 'failures', '*')))
-    still = [path for path in kept if broken(a, path)]
-    for path in still:
-        print('FAIL %s %s: %s' % (a.check, path, broken(a, path)))
-    print('afl %s: %d kept failures, %d still break the rule' % (a.tool, len(kept), len(still)))
+    still = 0
+    for path in kept:
+        why = broken(a, path)
+        if why:
+            still += 1
+            print('FAIL %s %s: %s' % (a.check, path, why))
+    print('afl %s: %d kept failures, %d still break the rule' % (a.tool, len(kept), still))
     sys.exit(1 if still else 0)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('--tool', choices=sorted(TOOLS), required=True)
+    ap.add_argument('--tool', choices=sorted(ARGS), required=True)
     ap.add_argument('--afl', required=True, help='the tool built with afl-cc')
     ap.add_argument('--check', required=True, help='the tool built with the sanitizers, without afl')
     ap.add_argument('--seconds', type=int, default=600)
@@ -132,6 +123,7 @@ def main():
     ap.add_argument('--recheck', action='store_true', help='only run DIR/failures against --check')
     a = ap.parse_args()
     a.dir = os.path.abspath(a.dir or os.path.join('build', 'afl', a.tool))
+    os.environ.update(SANITIZER)  # for the checks; afl-fuzz gets its own
     if a.recheck:
         recheck(a)
     out, seed_dir = os.path.join(a.dir, 'out'), os.path.join(a.dir, 'seeds')
@@ -148,7 +140,7 @@ def main():
         why = broken(a, path)
         if why:
             os.makedirs(failures, exist_ok=True)
-            kept = os.path.join(failures, '%s-%d%s' % (a.tool, confirmed, '.nif' if a.tool == 'nifasm' else '.s'))
+            kept = os.path.join(failures, '%s-%d%s' % (a.tool, confirmed, TOOL[a.tool].ext))
             shutil.copy(path, kept)
             confirmed += 1
             print('FAIL %s %s: %s' % (a.check, kept, why))
