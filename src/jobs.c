@@ -98,13 +98,15 @@ static u32 cpus(cpu_set_t *allowed)
 	return n > 0 ? (u32)n : 1;
 }
 
-static u32 jobs_wanted(const Program *p, const SrcFile *f, u32 ncpu)
+/* How many processes check file f; *allowed is filled when more than
+ * one (the kernel is asked only then). */
+static u32 jobs_wanted(const Program *p, const SrcFile *f, cpu_set_t *allowed)
 {
-	if (p->dump || p->listing) /* dumps and listings print as they go */
-		return 1;
-	if (p->jobs)
-		return p->jobs;
-	return MAX(1, MIN(MIN(ncpu, JOBS_MAX), f->len / AUTO_BYTES_PER_JOB));
+	u32 by_size = f->len / AUTO_BYTES_PER_JOB;
+	if (p->dump || p->listing || p->jobs == 1 || (!p->jobs && by_size < 2))
+		return 1; /* dumps and listings print as they go */
+	u32 ncpu = cpus(allowed);
+	return p->jobs ? p->jobs : MIN(MIN(ncpu, JOBS_MAX), by_size);
 }
 
 /* The starts of `want` ranges: procs after the file's last top-level
@@ -361,7 +363,7 @@ u32 jobs_fork(Program *p, u32 file, Jobs *j)
 	j->chunk0 = p->chunks.n;
 	j->fix0 = p->fixups.n;
 	cpu_set_t allowed;
-	u32 jobs = jobs_wanted(p, p->files.v[file], cpus(&allowed));
+	u32 jobs = jobs_wanted(p, p->files.v[file], &allowed);
 	if (jobs > 1)
 		plan_starts(p, file, jobs * RANGES_PER_JOB, &j->starts);
 	j->cursor = j->starts.n;
