@@ -58,11 +58,6 @@ static char *type_name_copy(Checker *c, u32 ty)
 	return memcpy(xmalloc(n), s, n);
 }
 
-bool is_tree(const Checker *c, u32 n, Tag tag)
-{
-	return n != NONE && nd(c, n)->kind == N_TREE && nd(c, n)->tag == tag;
-}
-
 bool is_name(const Checker *c, u32 n)
 {
 	return n != NONE && (nd(c, n)->kind == N_SYM || nd(c, n)->kind == N_IDENT);

@@ -247,7 +247,10 @@ const char *name_of(const Checker *c, u32 name);
 const char *tag_name(const Checker *c, u32 n);
 const char *reg_str(u32 family, u32 size);
 const char *type_name(Checker *c, u32 ty);
-bool is_tree(const Checker *c, u32 n, Tag tag);
+static inline bool is_tree(const Checker *c, u32 n, Tag tag)
+{
+	return n != NONE && nd(c, n)->kind == N_TREE && nd(c, n)->tag == tag;
+}
 bool is_name(const Checker *c, u32 n);
 u32 kid(const Checker *c, u32 n, u32 k);
 Ins *emit(Checker *c, u16 op, u32 n);

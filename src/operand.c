@@ -277,7 +277,7 @@ static bool addr_base(Checker *c, u32 n, Addr *a)
 		return deref_reg(c, n, a);
 	}
 	if (r->what == W_MEM || r->what == W_DATA) {
-		if (nd(c, n)->kind == N_TREE && nd(c, n)->tag == TAG_mem) { /* only memory gets here */
+		if (is_tree(c, n, TAG_mem)) { /* only memory gets here */
 			err(c, n, "a (mem ...) cannot be the base of an address: x86 has no operand "
 				  "that loads an address from memory; load it into a register first, "
 				  "as in (mov (rax) (mem ...)), then use (mem (rax))");
